@@ -1,0 +1,5 @@
+"""`python -m crmdsl`: the command line."""
+
+from crmdsl.cli import main
+
+main()

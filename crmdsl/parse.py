@@ -1,0 +1,391 @@
+"""Parse: source text in, a tree of statement lines and the file's comments out.
+
+The file is cut into top-level blocks (a line at column 0 with its indented body; the
+comments and blank lines before it go with it). Each block is parsed on its own by the
+Lark grammar in `grammar/crmdsl.lark`; a block that does not parse is parsed again line by
+line, so that every bad line is reported and the good lines of the same block still load.
+Nesting comes from indentation. Parse results are cached by block text, which makes a
+re-check after a small edit cheap.
+
+What comes out knows nothing of statements and clauses: `crmdsl.build` gives lines their
+meaning from the clause table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.common import LexerConf
+from lark.lexer import Lexer
+
+from .errors import Diagnostic, Span
+from .source import SourceText
+
+__all__ = ["Comment", "Line", "ParsedFile", "clear_cache", "grammar_path", "parse_source"]
+
+
+@dataclass(slots=True)
+class Comment:
+    """A `#` comment: where it is, its text (with the `#`), and whether it has a line of its own."""
+
+    line: int
+    col: int
+    text: str
+    own_line: bool
+
+
+@dataclass(slots=True)
+class Line:
+    """One statement line and the lines indented under it.
+
+    `toks` are Lark tokens (`type`, `value`, `column`, `end_column`; their `line` is relative
+    to the block, use `lineno`). A field line (`name: type flags`) keeps its name in
+    `toks[0]`, its type in `ftype` and its flags in `toks[1:]`. A line that did not parse
+    has `bad` set: it and its children are dropped by the builder.
+    """
+
+    lineno: int
+    indent: int
+    toks: list[Token]
+    ftype: tuple[Token, list[Token] | None] | None = None
+    bad: bool = False
+    end_col: int = 0
+    children: list[Line] = field(default_factory=list)
+    child_indent: int = -1
+
+
+@dataclass(slots=True)
+class Block:
+    """A top-level block: its first line (comments before it included), last line, text."""
+
+    first: int
+    statement: int
+    last: int
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """The parse of one file: top-level lines with children, comments, blocks, errors."""
+
+    source: SourceText
+    roots: list[Line]
+    comments: list[Comment]
+    blocks: list[Block]
+    diagnostics: list[Diagnostic]
+
+
+def grammar_path() -> Path:
+    """The grammar file: inside the installed package, or in the checkout's `grammar/`."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "grammar" / "crmdsl.lark", here.parent / "grammar" / "crmdsl.lark"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("crmdsl.lark not found next to the crmdsl package")
+
+
+class _Lines(Transformer[Token, Any]):
+    """Inline transformer: turns each line straight into a small tuple, no tree kept."""
+
+    def start(self, items: list[Any]) -> list[Any]:
+        return items
+
+    def line(self, items: list[Any]) -> Any:
+        return items[0]
+
+    def plain_line(self, items: list[Token]) -> tuple[list[Token], None]:
+        return items, None
+
+    def field_line(self, items: list[Any]) -> tuple[list[Token], Any]:
+        name, ftype, *flags = items
+        return [name, *flags], ftype
+
+    def type_expr(self, items: list[Any]) -> tuple[Token, list[Token] | None]:
+        if len(items) == 1:
+            return items[0], None
+        return items[0], [t for t in items[1:] if t is not None]
+
+
+class _FastLexer(Lexer):
+    """One regular expression built from the grammar's own terminals.
+
+    Lark's basic lexer tries terminals in priority order; so does this alternation. It
+    records comments (the parser ignores them) for the formatter and the linter.
+    """
+
+    def __init__(self, conf: LexerConf) -> None:
+        terms = sorted(conf.terminals, key=lambda t: (-t.priority, t.name))
+        parts = [f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terms]
+        self.regex = re.compile("|".join([*parts, r"(?P<BAD>.)"]))
+        self.skip = frozenset(conf.ignore) - {"COMMENT"}
+        self.comments: list[tuple[int, int, str]] = []
+
+    def lex(self, data: Any) -> Iterator[Token]:  # type: ignore[override]
+        text = data if isinstance(data, str) else data.text
+        line, line_start = 1, 0
+        skip, comments = self.skip, self.comments
+        for m in self.regex.finditer(text):
+            kind = m.lastgroup or "BAD"
+            if kind in skip:
+                continue
+            start = m.start()
+            if kind == "_NL":
+                yield Token("_NL", "\n", start, line, start - line_start + 1)
+                line += 1
+                line_start = start + 1
+                continue
+            value = m.group()
+            col = start - line_start + 1
+            if kind == "COMMENT":
+                comments.append((line, col, value))
+                continue
+            yield Token(kind, value, start, line, col, line, col + len(value), m.end())
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer=_FastLexer,
+        transformer=_Lines(),
+        start="start",
+    )
+
+
+_CACHE: dict[str, tuple[list[Any], list[tuple[int, int, str]], list[tuple[int, int, int, str, str, str]]]] = {}
+_CACHE_LIMIT = 50_000
+
+
+def clear_cache() -> None:
+    """Forget every cached block parse (benchmarks measure cold loads with it)."""
+    _CACHE.clear()
+
+
+_OPENERS = {"WORD", "STRING"}
+_WHAT = {
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "PERCENT": "a percent",
+    "DURATION": "a duration",
+    "DATE": "a date",
+    "ARROW": "`->`",
+    "BIARROW": "`<->`",
+    "COMMA": "`,`",
+    "COLON": "`:`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "_NL": "the end of the line",
+    "$END": "the end of the line",
+}
+
+
+def _describe(tok: Token) -> str:
+    if tok.type == "WORD":
+        return f"`{tok.value}`"
+    return _WHAT.get(tok.type, f"`{tok.value}`")
+
+
+def _syntax_message(exc: UnexpectedInput, line_text: str) -> tuple[int, int, str, str]:
+    """Turn a Lark error into (column, end column, message, hint) in a user's words."""
+    tok: Token | None = getattr(exc, "token", None)
+    expected = set(getattr(exc, "expected", ()) or ())
+    if tok is None or tok.type == "$END":
+        col = len(line_text.rstrip()) + 1
+        if "RPAR" in expected:
+            return col, col + 1, "expected `)` to close the type's list of values", "add `)`"
+        if expected <= {"WORD", "COLON", "LPAR"} and "WORD" in expected:
+            return col, col + 1, "expected a type after `:`, such as string, email or enum(a, b)", ""
+        return col, col + 1, "this line ends too early", ""
+    col, end = tok.column, tok.end_column or tok.column + 1
+    if tok.type == "BAD":
+        ch = tok.value
+        if ch == '"':
+            return col, len(line_text) + 1, "this string is not closed", 'add `"` before the end of the line'
+        if ch == "\\":
+            return col, col + 1, "a `\\` is only allowed inside a string", ""
+        shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
+        return col, col + 1, f"unexpected character `{shown}`", "not part of the crmdsl language"
+    if tok.type == "COLON":
+        return col, end, "`:` is only used in an entity's field lines, as in `email: email pii`", ""
+    if tok.type in {"LPAR", "RPAR"}:
+        return col, end, f"{_describe(tok)} is only used in a field type, as in `enum(a, b)`", ""
+    if "RPAR" in expected or "COMMA" in expected and tok.type != "COMMA":
+        return col, end, f"expected `,` or `)` in the type's list of values, found {_describe(tok)}", ""
+    if expected & {"WORD"} and "LPAR" not in expected and "RPAR" not in expected and "COLON" not in expected:
+        return col, end, f"expected a type after `:`, such as string, email or enum(a, b), found {_describe(tok)}", ""
+    return col, end, f"unexpected {_describe(tok)}", ""
+
+
+def _parse_text(text: str) -> tuple[list[Any], list[tuple[int, int, str]]]:
+    parser = _parser()
+    lexer: _FastLexer = parser.parser.lexer.lexer  # type: ignore[attr-defined]
+    lexer.comments = []
+    result: list[Any] = parser.parse(text)
+    return result, lexer.comments
+
+
+def _parse_block(text: str) -> tuple[list[Any], list[tuple[int, int, str]], list[tuple[int, int, int, str, str, str]]]:
+    """Parse a block; on failure, line by line. Lines carry block-relative line numbers."""
+    hit = _CACHE.get(text)
+    if hit is not None:
+        return hit
+    errors: list[tuple[int, int, int, str, str, str]] = []
+    try:
+        parsed, comments = _parse_text(text)
+        lines = [(toks[0].line, toks, ftype) for toks, ftype in parsed]
+    except UnexpectedInput:
+        lines, comments = [], []
+        for number, line_text in enumerate(text.split("\n"), start=1):
+            stripped = line_text.strip()
+            if not stripped:
+                continue
+            try:
+                parsed, line_comments = _parse_text(line_text + "\n")
+            except UnexpectedInput as exc:
+                col, end, message, hint = _syntax_message(exc, line_text)
+                errors.append((number, col, end, message, hint, "syntax"))
+                indent = len(line_text) - len(line_text.lstrip(" \t"))
+                lines.append((number, None, indent))
+                continue
+            comments.extend((number, c, t) for _, c, t in line_comments)
+            for toks, ftype in parsed:
+                lines.append((number, toks, ftype))
+    result = (lines, comments, errors)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[text] = result
+    return result
+
+
+def _split_blocks(lines: list[str]) -> list[Block]:
+    """Cut lines into top-level blocks; comments and blank lines join the next block."""
+    blocks: list[Block] = []
+    trivia_start = 0
+    current: Block | None = None
+    for index, text in enumerate(lines):
+        stripped = text.lstrip(" \t\f")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if text[0] not in " \t\f" or current is None:
+            if current is not None:
+                trivia_start = current.last + 1
+            current = Block(trivia_start, index, index)
+            blocks.append(current)
+        else:
+            current.last = index
+    tail_start = blocks[-1].last + 1 if blocks else 0
+    if tail_start < len(lines) and any(s.strip() for s in lines[tail_start:]):
+        blocks.append(Block(tail_start, -1, len(lines) - 1))
+    return blocks
+
+
+def parse_source(source: SourceText) -> ParsedFile:
+    """Parse a decoded file into top-level lines with their children, comments and errors."""
+    path = source.path
+    all_lines = source.lines
+    diagnostics: list[Diagnostic] = []
+    comments: list[Comment] = []
+    flat: list[Line] = []
+    blocks = _split_blocks(all_lines)
+    for block in blocks:
+        base = block.first
+        text = "\n".join(all_lines[block.first : block.last + 1]) + "\n"
+        parsed_lines, block_comments, errors = _parse_block(text)
+        for rel, col, end, message, hint, kind in errors:
+            n = base + rel
+            diagnostics.append(Diagnostic(kind, message, Span(path, n, col, n, end), hint=hint))
+        for rel, col, value in block_comments:
+            n = base + rel
+            before = all_lines[n - 1][: col - 1]
+            comments.append(Comment(n, col, value, not before.strip()))
+        for rel, toks, extra in parsed_lines:
+            n = base + rel
+            raw = all_lines[n - 1]
+            lead = raw[: len(raw) - len(raw.lstrip(" \t\f"))]
+            if toks is None:
+                flat.append(Line(n, int(extra), [], bad=True))
+                continue
+            line = Line(n, toks[0].column - 1, toks, extra, end_col=_content_end(raw))
+            if "\t" in lead or "\f" in lead:
+                bad_col = next(i for i, ch in enumerate(lead, start=1) if ch != " ")
+                diagnostics.append(
+                    Diagnostic(
+                        "tab-indent",
+                        "a tab in the indentation; indent with spaces",
+                        Span(path, n, bad_col, n, bad_col + 1),
+                        hint="replace the tab with spaces",
+                    )
+                )
+                line.bad = True
+                line.indent = len(lead)
+            flat.append(line)
+    roots = _nest(flat, path, diagnostics)
+    comments.sort(key=lambda c: (c.line, c.col))
+    return ParsedFile(source, roots, comments, blocks, diagnostics)
+
+
+def _content_end(raw: str) -> int:
+    """The column just after a line's last character that is not a comment or space."""
+    if "#" not in raw:
+        return len(raw.rstrip()) + 1
+    in_string = escaped = False
+    for i, ch in enumerate(raw):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "#":
+            return len(raw[:i].rstrip()) + 1
+    return len(raw.rstrip()) + 1
+
+
+def _nest(flat: list[Line], path: str, diagnostics: list[Diagnostic]) -> list[Line]:
+    """Give lines their children by indentation, as Python does."""
+    roots: list[Line] = []
+    stack: list[Line] = []
+    for line in flat:
+        while stack and stack[-1].indent > line.indent:
+            stack.pop()
+        if stack and stack[-1].indent == line.indent:
+            stack.pop()
+        if not stack:
+            if line.indent > 0 and not line.bad:
+                expected = roots[-1].child_indent if roots and roots[-1].child_indent > 0 else 0
+                diagnostics.append(_indent_error(path, line, expected, roots))
+                line.bad = True
+            roots.append(line)
+        else:
+            parent = stack[-1]
+            if parent.child_indent < 0:
+                parent.child_indent = line.indent
+            elif parent.child_indent != line.indent and not line.bad:
+                diagnostics.append(_indent_error(path, line, parent.child_indent, roots))
+                line.bad = True
+            parent.children.append(line)
+        stack.append(line)
+    return roots
+
+
+def _indent_error(path: str, line: Line, expected: int, roots: list[Line]) -> Diagnostic:
+    if not roots and expected == 0:
+        message = "this line is indented, but there is no statement above it to belong to"
+        hint = "top-level statements start at column 1"
+    else:
+        message = (
+            f"this line is indented {line.indent} spaces, which lines up with no block above "
+            f"(its siblings are indented {expected})"
+        )
+        hint = f"indent it {expected} spaces" if expected else "line it up with the block it belongs to"
+    return Diagnostic("syntax", message, Span(path, line.lineno, 1, line.lineno, line.indent + 1), hint=hint)

@@ -1,0 +1,361 @@
+"""The clause table: which statement may stand where, with which clauses and values.
+
+One table serves the builder (what a line means), the error messages (what was expected
+there), the language reference (`docs/language.md` is generated from it) and, later, the
+editor's completion. Nothing else in crmdsl knows which clause belongs to which statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = [
+    "BUILTIN_CHANNELS",
+    "FIELD_FLAGS",
+    "FIELD_TYPES",
+    "STATEMENTS",
+    "ClauseSpec",
+    "StatementSpec",
+    "ValueKind",
+    "statement",
+]
+
+
+class ValueKind(StrEnum):
+    """What a clause takes after its keyword."""
+
+    FLAG = "flag"
+    IDENT = "ident"
+    REF = "ref"
+    REFS = "refs"
+    NAMES = "names"
+    STRING = "string"
+    INTEGER = "integer"
+    SCORE = "score"
+    DURATION = "duration"
+    DATE = "date"
+    QUANTITY = "quantity"
+    CHOICE = "choice"
+
+
+#: How each value kind is described in error messages and the reference.
+VALUE_WORDS: dict[ValueKind, str] = {
+    ValueKind.FLAG: "nothing (a flag stands alone)",
+    ValueKind.IDENT: "a name such as lifecycle_to_status",
+    ValueKind.REF: "an id",
+    ValueKind.REFS: "one or more ids separated by commas",
+    ValueKind.NAMES: "one or more names separated by commas, such as customer, order",
+    ValueKind.STRING: 'a text in quotes such as "Cut the form to 3 fields"',
+    ValueKind.INTEGER: "a whole number such as 120 or 250_000",
+    ValueKind.SCORE: "a score from 1 to 5",
+    ValueKind.DURATION: "a duration such as 4h or 2d",
+    ValueKind.DATE: "a date such as 2026-09-01",
+    ValueKind.QUANTITY: "a value such as 25%, +10%, 3.5, 2d or 1_000_000 USD",
+    ValueKind.CHOICE: "one of",
+}
+
+#: What each kind of reference names, in words.
+REF_WORDS: dict[str, str] = {
+    "team": "a team id such as sales",
+    "persona": "a persona id",
+    "channel": "a channel such as web, email or phone",
+    "system": "a system id such as salesforce",
+    "field": "a field such as hubspot.Contact.email",
+    "backstage": "a process step such as lead_to_cash.quote",
+    "node": "a step, decision or end of this process",
+    "support": "a journey, touchpoint, process, step or integration",
+}
+
+
+@dataclass(frozen=True)
+class ClauseSpec:
+    """One clause: keyword, value kind, the model attribute it fills, and its meaning.
+
+    `attr` may be shared by several clauses (an integration's frequencies, a step's
+    `manual`/`automated`): only one of them may be given. `flag_value` is what a flag
+    stores there. `repeat` clauses may be given many times; their values add up.
+    """
+
+    keyword: str
+    value: ValueKind
+    attr: str
+    doc: str
+    ref: str = ""
+    choices: tuple[str, ...] = ()
+    repeat: bool = False
+    flag_value: object = True
+
+    def expects(self) -> str:
+        """What must follow the keyword, in words."""
+        if self.value is ValueKind.CHOICE:
+            return "one of " + ", ".join(self.choices)
+        if self.value in (ValueKind.REF, ValueKind.REFS) and self.ref:
+            words = REF_WORDS[self.ref]
+            return words if self.value is ValueKind.REF else words + " (a list, with commas)"
+        return VALUE_WORDS[self.value]
+
+
+@dataclass(frozen=True)
+class StatementSpec:
+    """One statement: where it stands, how its header reads, its clauses and children.
+
+    `header` names the header shape the builder reads: `id` (`KW ID "Label"`), `title`,
+    `path`, `entity`, `integration`, `flow`, `metric`, `kpi`, `cost`, `mapping`,
+    `outcome` or `field`.
+    """
+
+    keyword: str
+    parents: tuple[str, ...]
+    header: str
+    syntax: str
+    doc: str
+    clauses: tuple[ClauseSpec, ...] = ()
+    children: tuple[str, ...] = ()
+
+    def clause(self, keyword: str) -> ClauseSpec | None:
+        """The clause with this keyword, if this statement has it."""
+        for c in self.clauses:
+            if c.keyword == keyword:
+                return c
+        return None
+
+    @property
+    def clause_words(self) -> tuple[str, ...]:
+        """Every clause keyword of this statement, in table order."""
+        return tuple(c.keyword for c in self.clauses)
+
+
+SYSTEM_KINDS = (
+    "crm", "marketing", "sales", "erp", "service", "ecommerce", "analytics",
+    "data_warehouse", "spreadsheet", "database", "website", "other",
+)  # fmt: skip
+METHODS = ("api", "webhook", "file", "etl", "manual")
+BUILTIN_CHANNELS: dict[str, str] = {
+    "web": "Web",
+    "email": "Email",
+    "phone": "Phone",
+    "chat": "Chat",
+    "sms": "SMS",
+    "social": "Social",
+    "ads": "Ads",
+    "app": "App",
+    "event": "Event",
+    "in_person": "In person",
+    "partner": "Partner",
+    "mail": "Mail",
+}
+FIELD_TYPES = (
+    "string", "text", "email", "phone", "url", "number", "integer", "money", "percent",
+    "boolean", "date", "datetime", "id", "enum", "ref",
+)  # fmt: skip
+FIELD_FLAGS = ("required", "unique", "key", "pii", "readonly", "consent")
+
+C, V = ClauseSpec, ValueKind
+
+
+def _owner(what: str) -> ClauseSpec:
+    return C("owner", V.REF, "owner", f"the team that owns the {what}", ref="team")
+
+
+def _label_text(keyword: str, attr: str, doc: str) -> ClauseSpec:
+    return C(keyword, V.STRING, attr, doc, repeat=True)
+
+
+_FREQUENCY = (
+    C("every", V.DURATION, "frequency", "runs on a schedule, e.g. `every 15m`"),
+    C("realtime", V.FLAG, "frequency", "runs as data changes, within seconds", flag_value="realtime"),
+    C("hourly", V.FLAG, "frequency", "runs every hour", flag_value="hourly"),
+    C("daily", V.FLAG, "frequency", "runs once a day", flag_value="daily"),
+    C("on-change", V.FLAG, "frequency", "runs when a record changes", flag_value="on-change"),
+    C("manual", V.FLAG, "frequency", "someone runs it by hand", flag_value="manual"),
+)
+
+STATEMENTS: dict[str, StatementSpec] = {
+    s.keyword: s
+    for s in (
+        StatementSpec(
+            "map", ("top",), "title", 'map "Title"',
+            "The map header: makes the file a root. Once, in the root file only.",
+            (
+                _owner("map"),
+                C("reviewed", V.DATE, "reviewed", "when the map was last reviewed"),
+                C("description", V.STRING, "description", "what the map covers"),
+            ),
+        ),
+        StatementSpec(
+            "include", ("top",), "path", 'include "path.crm"',
+            "Adds the declarations of another file (a fragment) to this map. The path is "
+            "relative to this file and may not leave the root's folder.",
+        ),
+        StatementSpec(
+            "team", ("top",), "id", 'team ID "Label"', "A team that owns things.",
+            (C("description", V.STRING, "description", "what the team does"),),
+        ),
+        StatementSpec(
+            "persona", ("top",), "id", 'persona ID "Label"', "A kind of customer.",
+            (
+                _label_text("needs", "needs", "what this customer needs"),
+                _label_text("pain", "pains", "what hurts this customer"),
+                _label_text("segment", "segments", "a segment the persona belongs to"),
+            ),
+        ),
+        StatementSpec(
+            "channel", ("top",), "id", 'channel ID "Label"',
+            "A channel beyond the built-in ones (declaring a built-in one relabels it).",
+        ),
+        StatementSpec(
+            "system", ("top",), "id", 'system ID "Label"', "Where customer data lives.",
+            (
+                C("kind", V.CHOICE, "kind", "what sort of system it is", choices=SYSTEM_KINDS),
+                _owner("system"),
+                C("users", V.INTEGER, "users", "how many people use it"),
+                C(
+                    "record-of", V.NAMES, "record_of",
+                    "the data domains this system is the system of record for", repeat=True,
+                ),
+            ),
+        ),
+        StatementSpec(
+            "entity", ("top",), "entity", 'entity SYSTEM.Name "Label"',
+            "A kind of record in a system, with its fields (`name: type flags`).",
+            (
+                C("records", V.INTEGER, "records", "how many records there are"),
+                C("retain", V.DURATION, "retain", "how long its personal data is kept"),
+            ),
+            ("field",),
+        ),
+        StatementSpec(
+            "field", ("entity",), "field", "name: TYPE flags",
+            "A field of an entity. Types: " + ", ".join(FIELD_TYPES[:-2])
+            + ", enum(a, b, \"c d\"), ref(Entity). Flags: " + ", ".join(FIELD_FLAGS) + ".",
+        ),
+        StatementSpec(
+            "journey", ("top",), "id", 'journey ID "Label"', "What a persona goes through.",
+            (
+                C("persona", V.REF, "persona", "who goes through it", ref="persona"),
+                _owner("journey"),
+            ),
+            ("stage",),
+        ),
+        StatementSpec(
+            "stage", ("journey",), "id", 'stage ID "Label"', "A stage of a journey.",
+            (), ("touchpoint",),
+        ),
+        StatementSpec(
+            "touchpoint", ("stage",), "id", 'touchpoint ID "Label"',
+            "A moment where the customer meets the company.",
+            (
+                C("channel", V.REF, "channel", "where it happens", ref="channel"),
+                C("score", V.SCORE, "score", "how the customer feels, 1 (bad) to 5 (great)"),
+                _owner("touchpoint"),
+                C("system", V.REF, "system", "the system it uses", ref="system"),
+                C("moment-of-truth", V.FLAG, "moment_of_truth",
+                  "a moment that makes or breaks the relationship"),
+                C("captures", V.REFS, "captures", "fields it records", ref="field", repeat=True),
+                _label_text("pain", "pains", "what hurts the customer here"),
+                _label_text("idea", "ideas", "an idea for making it better"),
+                C("backstage", V.REFS, "backstage", "process steps behind it",
+                  ref="backstage", repeat=True),
+            ),
+            ("kpi",),
+        ),
+        StatementSpec(
+            "kpi", ("touchpoint",), "kpi", 'kpi "Name" target VALUE',
+            "A measure of a touchpoint.",
+            (C("target", V.QUANTITY, "target", "the level to reach"),),
+        ),
+        StatementSpec(
+            "process", ("top",), "id", 'process ID "Label"',
+            "What the company does behind the journeys.",
+            (_owner("process"),),
+            ("step", "decision", "end", "flow"),
+        ),
+        StatementSpec(
+            "step", ("process",), "id", 'step ID "Label"', "A step of a process.",
+            (
+                C("owner", V.REF, "owner", "the team doing it (its swimlane)", ref="team"),
+                C("system", V.REF, "system", "the system it uses", ref="system"),
+                C("takes", V.DURATION, "takes", "how long it takes"),
+                C("sla", V.DURATION, "sla", "how long it may take (the promise)"),
+                C("manual", V.FLAG, "mode", "done by hand", flag_value="manual"),
+                C("automated", V.FLAG, "mode", "done by a system", flag_value="automated"),
+                C("->", V.REF, "next", "the step it flows to (instead of the next one)",
+                  ref="node"),
+            ),
+        ),
+        StatementSpec(
+            "decision", ("process",), "id", 'decision ID "Label"',
+            "A decision; its block holds outcome lines `OUTCOME -> STEP`.",
+            (), ("outcome",),
+        ),
+        StatementSpec(
+            "outcome", ("decision",), "outcome", "OUTCOME -> STEP",
+            "An outcome of a decision: an identifier or a string, then where it leads.",
+        ),
+        StatementSpec(
+            "end", ("process",), "id", 'end ID "Label"', "A terminal point of a process.",
+        ),
+        StatementSpec(
+            "flow", ("process",), "flow", "flow A -> B -> C",
+            "Extra sequence flows between steps, decisions and ends of the process.",
+        ),
+        StatementSpec(
+            "integration", ("top",), "integration", 'integration ID "Label" A -> B',
+            "Data moving from system A to system B (`A <-> B`: both ways).",
+            (
+                *_FREQUENCY,
+                C("via", V.CHOICE, "via", "how the data moves", choices=METHODS),
+                _owner("integration"),
+                C("master", V.REF, "master", "who wins a two-way conflict (one of the ends)",
+                  ref="system"),
+            ),
+            ("map-line",),
+        ),
+        StatementSpec(
+            "map-line", ("integration",), "mapping", "map Entity.field -> Entity.field",
+            "Which field of A feeds which field of B.",
+            (
+                C("key", V.FLAG, "key", "records are matched on this pair"),
+                C("transform", V.IDENT, "transform", "the named conversion applied"),
+            ),
+        ),
+        StatementSpec(
+            "goal", ("top",), "id", 'goal ID "Label"', "A business goal.",
+            (
+                _owner("goal"),
+                C("supported-by", V.REFS, "supported_by", "what serves this goal",
+                  ref="support", repeat=True),
+            ),
+            ("metric", "cost"),
+        ),
+        StatementSpec(
+            "metric", ("goal",), "metric", "metric NAME baseline VALUE target VALUE by DATE",
+            "How the goal is measured. A signed percent target is relative to the baseline.",
+            (
+                C("baseline", V.QUANTITY, "baseline", "where it starts"),
+                C("target", V.QUANTITY, "target", "where it should get to"),
+                C("by", V.DATE, "by", "when"),
+            ),
+        ),
+        StatementSpec(
+            "cost", ("goal",), "cost", "cost MONEY per year | per month | once",
+            "What reaching the goal costs; costs add up.",
+        ),
+    )
+}  # fmt: skip
+
+#: Statement keywords as they are written, mapped to their table entry (`map` is also
+#: an integration's child line, table key `map-line`).
+CHILD_KEYWORDS = {"map": "map-line"}
+
+#: Every word that means something somewhere (for "not allowed here" vs "unknown").
+KNOWN_WORDS = frozenset(
+    [k for k in STATEMENTS if k not in {"field", "outcome", "map-line"}]
+    + [c.keyword for s in STATEMENTS.values() for c in s.clauses]
+)
+
+
+def statement(keyword: str) -> StatementSpec:
+    """The table entry for a statement keyword."""
+    return STATEMENTS[keyword]
