@@ -1,0 +1,12 @@
+"""The `crmdsl` command line, built on typer; it talks to the core through its API."""
+
+from __future__ import annotations
+
+__all__ = ["main"]
+
+
+def main() -> None:
+    """Run the command line (the `crmdsl` console script)."""
+    from .app import run
+
+    run()

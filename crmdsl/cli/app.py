@@ -1,0 +1,146 @@
+"""The commands: `check`, `export json`, `schema`, `--version` (and more as they land).
+
+Exit codes everywhere: 0 clean, 1 findings at or above the failing severity, 2 a load
+error or a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from ..errors import CrmdslError, UsageError
+
+__all__ = ["app", "run"]
+
+app = typer.Typer(
+    name="crmdsl",
+    help="Keep a company's CRM map as text: check it, render it to Mermaid, keep docs current.\n\n"
+    "Example: crmdsl check examples",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+export_app = typer.Typer(help="Write the resolved map in another form.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+class CheckFormat(StrEnum):
+    """Output formats of `crmdsl check`."""
+
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"crmdsl {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Keep a company's CRM map as text."""
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of .crm files; - reads stdin.")],
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", help="Output format.")
+    ] = CheckFormat.text,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", help="The name of the map read from stdin.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing; exit code only.")] = False,
+) -> None:
+    """Check maps: load errors (exit 2) and findings (exit 1).
+
+    Example: crmdsl check examples
+    """
+    from .check import run_check
+
+    raise typer.Exit(
+        _guard(lambda: run_check(paths, output_format.value, stdin_filename, quiet=quiet))
+    )
+
+
+@export_app.command("json")
+def export_json(
+    path: Annotated[str, typer.Argument(help="The map's root file (or - for stdin).")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    stdin_filename: Annotated[str | None, typer.Option("--stdin-filename")] = None,
+) -> None:
+    """Write the resolved map as JSON (its schema: `crmdsl schema`).
+
+    Example: crmdsl export json examples/acme.crm -o acme.json
+    """
+    from ..model import to_json
+    from .check import load_or_report
+
+    def work() -> int:
+        crm_map = load_or_report(path, stdin_filename)
+        if crm_map is None:
+            return 2
+        _write(output, to_json(crm_map) + "\n")
+        return 0
+
+    raise typer.Exit(_guard(work))
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of `crmdsl export json`.
+
+    Example: crmdsl schema -o crmdsl-map.schema.json
+    """
+    from ..model import json_schema
+
+    _write(output, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
+
+
+def _write(output: Path | None, text: str) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    from ..fileio import write_atomic
+
+    write_atomic(output, text)
+
+
+def _guard(work: object) -> int:
+    """Run a command body; a `CrmdslError` becomes a clear message and exit 2."""
+    assert callable(work)
+    try:
+        code = work()
+        return int(code)
+    except UsageError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 2
+    except CrmdslError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 2
+    except BrokenPipeError:  # pragma: no cover - `crmdsl ... | head`
+        return 0
+
+
+def run() -> None:
+    """Entry point."""
+    app()
