@@ -1,0 +1,243 @@
+"""The SPEC.md example loads and resolves exactly as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+import crmdsl
+from crmdsl import model as m
+
+ROOT = Path(__file__).resolve().parents[2]
+ACME = ROOT / "examples" / "acme.crm"
+SPEC = ROOT.parent / "shared" / "SPEC.md"
+
+
+@pytest.fixture(scope="module")
+def acme() -> m.CrmMap:
+    return crmdsl.load(ACME)
+
+
+@pytest.mark.skipif(not SPEC.is_file(), reason="SPEC.md lives outside the repository")
+def test_acme_is_the_spec_example_verbatim() -> None:
+    spec = SPEC.read_text(encoding="utf-8")
+    example = re.search(r"## Example\s+```\n(.*?)```", spec, re.S)
+    assert example is not None
+    assert ACME.read_text(encoding="utf-8") == example.group(1)
+
+
+def test_counts(acme: m.CrmMap) -> None:
+    assert acme.title == "Acme Corp CRM"
+    assert [t.id for t in acme.teams] == ["revops", "sales", "marketing", "service", "it"]
+    assert [p.id for p in acme.personas] == ["smb"]
+    assert [s.id for s in acme.systems] == ["hubspot", "salesforce", "netsuite", "zendesk"]
+    assert [e.key for e in acme.entities] == [
+        "hubspot.Contact",
+        "salesforce.Lead",
+        "salesforce.Opportunity",
+        "netsuite.SalesOrder",
+        "zendesk.Ticket",
+    ]
+    assert sum(len(e.fields) for e in acme.entities) == 12
+    journey = acme.journeys[0]
+    assert [s.id for s in journey.stages] == ["aware", "buy", "help"]
+    assert [tp.id for s in journey.stages for tp in s.touchpoints] == [
+        "ad",
+        "webinar",
+        "demo",
+        "ticket",
+    ]
+    assert [n.id for n in acme.processes[0].nodes] == [
+        "qualify",
+        "quote",
+        "approved",
+        "legal",
+        "order",
+        "won",
+    ]
+    assert [i.id for i in acme.integrations] == ["lead_sync", "order_sync"]
+    assert [g.id for g in acme.goals] == ["grow"]
+    assert acme.channels == []  # only built-in channels are used
+
+
+def test_header(acme: m.CrmMap) -> None:
+    header = acme.header
+    assert header is not None
+    assert header.owner is not None and header.owner.target == "revops"
+    assert header.reviewed == dt.date(2026, 9, 1)
+    assert header.description == (
+        "How SMB customers find, buy and get help, and where their data goes"
+    )
+    assert [c.text for c in acme.comments] == ["# Acme Corp: CRM map for the SMB segment"]
+
+
+def test_lead_to_cash_edges(acme: m.CrmMap) -> None:
+    process = acme.processes[0]
+    assert process.start is not None and process.start.id == "qualify"
+    edges = [(e.source, e.target, e.label, e.origin) for e in process.edges]
+    assert edges == [
+        ("qualify", "quote", None, "next"),
+        ("quote", "approved", None, "next"),
+        ("approved", "order", "yes", "outcome"),
+        ("approved", "quote", "no", "outcome"),
+        ("approved", "legal", "Needs legal review", "outcome"),
+        ("legal", "quote", None, "arrow"),
+        ("order", "won", None, "next"),
+    ]
+    decision = process.node("approved")
+    assert isinstance(decision, m.Decision)
+    assert [(o.label, o.quoted) for o in decision.outcomes] == [
+        ("yes", False),
+        ("no", False),
+        ("Needs legal review", True),
+    ]
+
+
+def test_steps(acme: m.CrmMap) -> None:
+    process = acme.processes[0]
+    qualify = process.node("qualify")
+    assert isinstance(qualify, m.Step)
+    assert qualify.owner is not None and qualify.owner.target == "sales"
+    assert qualify.system is not None and qualify.system.target == "salesforce"
+    assert (qualify.takes.amount, qualify.takes.unit, qualify.takes.minutes) == (2, "d", 2880)
+    assert (qualify.sla.amount, qualify.sla.unit) == (1, "d")
+    assert qualify.mode is None
+    order = process.node("order")
+    assert order.mode == "automated" and order.takes.minutes == 240
+    legal = process.node("legal")
+    assert legal.mode == "manual"
+    assert legal.next is not None and legal.next.target == "lead_to_cash.quote"
+
+
+def test_map_lines_resolve_to_full_field_keys(acme: m.CrmMap) -> None:
+    lead_sync, order_sync = acme.integrations
+    assert [
+        (x.source.text, x.source.target, x.target.target, x.key, x.transform)
+        for x in lead_sync.maps
+    ] == [
+        ("Contact.email", "hubspot.Contact.email", "salesforce.Lead.email", True, None),
+        ("Contact.phone", "hubspot.Contact.phone", "salesforce.Lead.phone", False, None),
+        (
+            "Contact.lifecycle",
+            "hubspot.Contact.lifecycle",
+            "salesforce.Lead.status",
+            False,
+            "lifecycle_to_status",
+        ),
+    ]
+    assert [(x.source.target, x.target.target) for x in order_sync.maps] == [
+        ("salesforce.Opportunity.amount", "netsuite.SalesOrder.total")
+    ]
+
+
+def test_integrations(acme: m.CrmMap) -> None:
+    lead_sync, order_sync = acme.integrations
+    assert (lead_sync.source.target, lead_sync.target.target, lead_sync.two_way) == (
+        "hubspot",
+        "salesforce",
+        False,
+    )
+    assert lead_sync.frequency is not None
+    assert (lead_sync.frequency.kind, str(lead_sync.frequency.every)) == ("every", "15m")
+    assert lead_sync.frequency.every.minutes == 15
+    assert lead_sync.via == "api" and lead_sync.owner.target == "it"
+    assert lead_sync.master is None
+    assert order_sync.two_way is True
+    assert order_sync.frequency.kind == "realtime" and order_sync.frequency.every is None
+    assert order_sync.master is not None and order_sync.master.target == "salesforce"
+
+
+def test_touchpoints(acme: m.CrmMap) -> None:
+    tps = {tp.id: tp for s in acme.journeys[0].stages for tp in s.touchpoints}
+    assert {k: tp.score for k, tp in tps.items()} == {"ad": 3, "webinar": 4, "demo": 5, "ticket": 2}
+    assert {k: tp.channel.target for k, tp in tps.items()} == {
+        "ad": "channel:ads",
+        "webinar": "channel:web",
+        "demo": "channel:phone",
+        "ticket": "channel:email",
+    }
+    assert acme.channel("ads").title == "Ads" and acme.channel("ads").builtin
+    demo = tps["demo"]
+    assert demo.moment_of_truth and not tps["ad"].moment_of_truth
+    assert [b.target for b in demo.backstage] == ["lead_to_cash.qualify", "lead_to_cash.quote"]
+    assert [(k.name, k.target.kind, k.target.value, k.target.signed) for k in demo.kpis] == [
+        ("Demo-to-close rate", "percent", 25.0, False)
+    ]
+    assert [c.target for c in tps["webinar"].captures] == [
+        "hubspot.Contact.email",
+        "hubspot.Contact.phone",
+    ]
+    assert tps["webinar"].pains == ["Registration asks for 12 fields"]
+    assert tps["webinar"].ideas == ["Cut the form to 3 fields"]
+    assert acme.journeys[0].persona.target == "smb"
+
+
+def test_systems_and_entities(acme: m.CrmMap) -> None:
+    sf = acme.lookup("salesforce")
+    assert isinstance(sf, m.System)
+    assert (sf.kind, sf.users, [n.value for n in sf.record_of]) == (
+        "crm",
+        120,
+        ["customer", "opportunity"],
+    )
+    lead = acme.lookup("salesforce.Lead")
+    assert isinstance(lead, m.Entity) and lead.records == 250_000 and lead.title == "Lead"
+    email = acme.lookup("salesforce.Lead.email")
+    assert isinstance(email, m.EntityField)
+    assert (email.type.name, email.pii, email.required, email.unique) == ("email", True, True, True)
+    stage = acme.lookup("salesforce.Opportunity.stage")
+    assert str(stage.type) == "enum(prospecting, proposal, won, lost)"
+    assert acme.lookup("hubspot.Contact.lifecycle").type.values == ["subscriber", "lead", "mql"]
+
+
+def test_goal_values(acme: m.CrmMap) -> None:
+    goal = acme.goals[0]
+    (metric,) = goal.metrics
+    assert (metric.name, metric.by) == ("revenue", dt.date(2027, 6, 30))
+    assert (metric.baseline.kind, metric.baseline.value, metric.baseline.currency) == (
+        "money",
+        1_000_000.0,
+        "USD",
+    )
+    assert (metric.target.kind, metric.target.value, metric.target.signed) == (
+        "percent",
+        10.0,
+        True,
+    )
+    (cost,) = goal.costs
+    assert (cost.amount.value, cost.amount.currency, cost.period) == (40_000.0, "USD", "year")
+    assert [r.target for r in goal.supported_by] == ["onboarding.demo", "lead_to_cash", "lead_sync"]
+    assert isinstance(acme.lookup("onboarding.demo"), m.Touchpoint)
+
+
+def test_every_reference_resolved(acme: m.CrmMap) -> None:
+    import dataclasses
+
+    unresolved: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, m.Ref):
+            if value.target is None:
+                unresolved.append(f"{value.span}: {value.text}")
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                if f.name != "clause_spans":
+                    walk(getattr(value, f.name))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(acme)
+    assert unresolved == []
+
+
+def test_spans_of_the_example(acme: m.CrmMap) -> None:
+    demo = acme.lookup("onboarding.demo")
+    assert (demo.span.line, demo.span.col, demo.span.end_line) == (53, 5, 55)
+    assert (demo.id_span.line, demo.id_span.col, demo.id_span.end_col) == (53, 16, 20)
+    process = acme.processes[0]
+    assert (process.span.line, process.span.end_line) == (61, 70)
+    assert str(acme.integrations[0].source.span) == f"{ACME}:72:35"
