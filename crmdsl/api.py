@@ -98,9 +98,13 @@ class _Loader:
         mp, resolve_diags = resolve(self.built, root.path)
         if self.broken_include:
             resolve_diags = [d for d in resolve_diags if d.kind != "unknown-reference"]
-        return Analysis(mp, sorted_diagnostics([*self.diags, *resolve_diags]), self.sources, self.parsed)
+        return Analysis(
+            mp, sorted_diagnostics([*self.diags, *resolve_diags]), self.sources, self.parsed
+        )
 
-    def _file(self, source: SourceText, real: Path | None, stack: list[Path], included_from: Span | None) -> None:
+    def _file(
+        self, source: SourceText, real: Path | None, stack: list[Path], included_from: Span | None
+    ) -> None:
         if real is not None:
             self.done.add(real)
         self.sources[source.path] = source
@@ -109,14 +113,21 @@ class _Loader:
         built = build_file(parsed)
         self.diags.extend(built.diagnostics)
         if included_from is not None and built.header is not None:
-            self.diags.append(Diagnostic(
-                "map-in-fragment",
-                f"`{source.path}` is included by another file, so it may not have a `map` header",
-                Span(source.path, built.header.span.line, built.header.span.col, built.header.span.line,
-                     built.header.span.col + 3),
-                hint="remove the header, or check this file as a map of its own instead of including it",
-                notes=(Note("it is included here", included_from),),
-            ))
+            self.diags.append(
+                Diagnostic(
+                    "map-in-fragment",
+                    f"`{source.path}` is included by another file, so it may not have a `map` header",
+                    Span(
+                        source.path,
+                        built.header.span.line,
+                        built.header.span.col,
+                        built.header.span.line,
+                        built.header.span.col + 3,
+                    ),
+                    hint="remove the header, or check this file as a map of its own instead of including it",
+                    notes=(Note("it is included here", included_from),),
+                )
+            )
             built.header = None
         self.built.append(built)
         here = real.parent if real is not None else self.root_dir
@@ -134,23 +145,27 @@ class _Loader:
         shown = os.path.normpath(os.path.join(shown_dir, inc.path))
         if not target.is_relative_to(self.root_dir):
             self.broken_include = True
-            self.diags.append(Diagnostic(
-                "include-outside-root",
-                f"`{inc.path}` is outside the map's folder",
-                span,
-                hint="an include may not leave the folder of the root file",
-                notes=(Note(f"the map's folder is {self._shown_root()}"),),
-            ))
+            self.diags.append(
+                Diagnostic(
+                    "include-outside-root",
+                    f"`{inc.path}` is outside the map's folder",
+                    span,
+                    hint="an include may not leave the folder of the root file",
+                    notes=(Note(f"the map's folder is {self._shown_root()}"),),
+                )
+            )
             return
         if target in chain:
             start = chain.index(target)
             names = [self._rel(p) for p in chain[start:]] + [self._rel(target)]
-            self.diags.append(Diagnostic(
-                "include-cycle",
-                "these files include each other in a circle: " + " -> ".join(names),
-                span,
-                hint="remove one of the includes",
-            ))
+            self.diags.append(
+                Diagnostic(
+                    "include-cycle",
+                    "these files include each other in a circle: " + " -> ".join(names),
+                    span,
+                    hint="remove one of the includes",
+                )
+            )
             return
         inc.file = shown
         if target in self.done:
@@ -160,13 +175,19 @@ class _Loader:
             assert problem is not None
             self.broken_include = True
             missing = problem.kind == "io"
-            self.diags.append(Diagnostic(
-                "include-missing" if missing else problem.kind,
-                f"cannot include `{inc.path}`: {problem.message}" if missing else problem.message,
-                span if missing else problem.span,
-                hint="check the path; it is relative to the including file" if missing else problem.hint,
-                notes=(Note("references to what it declares are not checked"),),
-            ))
+            self.diags.append(
+                Diagnostic(
+                    "include-missing" if missing else problem.kind,
+                    f"cannot include `{inc.path}`: {problem.message}"
+                    if missing
+                    else problem.message,
+                    span if missing else problem.span,
+                    hint="check the path; it is relative to the including file"
+                    if missing
+                    else problem.hint,
+                    notes=(Note("references to what it declares are not checked"),),
+                )
+            )
             self.done.add(target)
             return
         self._file(source, target, chain, span)

@@ -13,12 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lark import Token
-
 from . import model as m
 from .currencies import CURRENCIES
 from .errors import Diagnostic, Span
 from .parse import Comment, Line, ParsedFile
+from .parse import Tok as Token
 from .schema import (
     FIELD_FLAGS,
     FIELD_TYPES,
@@ -37,7 +36,15 @@ _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n"}
 _DURATION = re.compile(r"(\d[\d_]*)(mo|m|h|d|w|y)\Z")
 _DECLARES = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]*)\s+([A-Za-z_][A-Za-z0-9_.]*)")
-_REF_PARTS = {"team": 1, "persona": 1, "channel": 1, "system": 1, "node": 1, "field": 3, "backstage": 2}
+_REF_PARTS = {
+    "team": 1,
+    "persona": 1,
+    "channel": 1,
+    "system": 1,
+    "node": 1,
+    "field": 3,
+    "backstage": 2,
+}
 
 _MODELS: dict[str, type[m.Node]] = {
     "map": m.MapHeader,
@@ -155,17 +162,28 @@ class _Builder:
     def _top(self, line: Line) -> m.Node:
         first = line.toks[0]
         if line.ftype is not None:
-            raise self._bad("syntax", line, first, "a field line (`name: type`) belongs in an entity's block",
-                            hint="indent it under an `entity`")
+            raise self._bad(
+                "syntax",
+                line,
+                first,
+                "a field line (`name: type`) belongs in an entity's block",
+                hint="indent it under an `entity`",
+            )
         if first.type != "WORD":
-            raise self._bad("syntax", line, first, f"a statement starts with a keyword, not {_what(first)}")
+            raise self._bad(
+                "syntax", line, first, f"a statement starts with a keyword, not {_what(first)}"
+            )
         spec = STATEMENTS.get(first.value)
         if spec is None or spec.keyword in {"field", "outcome", "map-line"}:
             raise self._unknown_statement(line, first, "top")
         if "top" not in spec.parents:
             where = " or ".join(_a(p) for p in spec.parents)
-            raise self._bad("clause-not-allowed", line, first,
-                            f"{_a(spec.keyword)} belongs inside {where}, not at the top level")
+            raise self._bad(
+                "clause-not-allowed",
+                line,
+                first,
+                f"{_a(spec.keyword)} belongs inside {where}, not at the top level",
+            )
         return self._statement(spec, line, scope="")
 
     # -- statements ----------------------------------------------------------------
@@ -185,14 +203,20 @@ class _Builder:
             child_scope = f"{attrs['system'].text}.{attrs['name']}"
         for child in line.children:
             self._child(spec, child, attrs, spans, set_by, child_scope)
-        if spec.keyword == "integration" and attrs.get("master") is not None and not attrs["two_way"]:
+        if (
+            spec.keyword == "integration"
+            and attrs.get("master") is not None
+            and not attrs["two_way"]
+        ):
             master = attrs["master"]
-            raise _Bad(Diagnostic(
-                "clause-not-allowed",
-                "`master` is only allowed on a two-way integration (`A <-> B`)",
-                master.span,
-                hint="write the ends with `<->`, or remove `master`",
-            ))
+            raise _Bad(
+                Diagnostic(
+                    "clause-not-allowed",
+                    "`master` is only allowed on a two-way integration (`A <-> B`)",
+                    master.span,
+                    hint="write the ends with `<->`, or remove `master`",
+                )
+            )
         attrs["span"] = self._block_span(line)
         attrs["clause_spans"] = spans
         return _MODELS[spec.keyword](**attrs)
@@ -214,22 +238,36 @@ class _Builder:
         try:
             if line.ftype is not None:
                 if spec.keyword != "entity":
-                    raise self._bad("syntax", line, first,
-                                    "a field line (`name: type`) belongs in an entity's block")
+                    raise self._bad(
+                        "syntax",
+                        line,
+                        first,
+                        "a field line (`name: type`) belongs in an entity's block",
+                    )
                 child_spec = STATEMENTS["field"]
-            elif (spec.keyword == "decision" and len(toks) >= 2 and toks[1].type == "ARROW"
-                  and first.type in {"WORD", "STRING"}):
+            elif (
+                spec.keyword == "decision"
+                and len(toks) >= 2
+                and toks[1].type == "ARROW"
+                and first.type in {"WORD", "STRING"}
+            ):
                 child_spec = STATEMENTS["outcome"]
             else:
-                word = first.value if first.type == "WORD" else ("->" if first.type == "ARROW" else "")
+                word = (
+                    first.value if first.type == "WORD" else ("->" if first.type == "ARROW" else "")
+                )
                 key = "map-line" if word == "map" and spec.keyword == "integration" else word
                 if key in spec.children:
                     child_spec = STATEMENTS[key]
                 elif spec.clause(word) is not None:
                     if line.children:
-                        raise self._bad("syntax", line, line.children[0].toks[0] if line.children[0].toks else first,
-                                        f"a `{word}` line has no block of its own",
-                                        hint="remove the indentation of the lines under it")
+                        raise self._bad(
+                            "syntax",
+                            line,
+                            line.children[0].toks[0] if line.children[0].toks else first,
+                            f"a `{word}` line has no block of its own",
+                            hint="remove the indentation of the lines under it",
+                        )
                     self._clauses(spec, line, toks, 0, attrs, spans, set_by)
                     return
                 else:
@@ -243,7 +281,9 @@ class _Builder:
 
     # -- headers -------------------------------------------------------------------
 
-    def _head_id(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_id(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         id_tok = self._expect_ident(line, toks, 1, f"an id after `{spec.keyword}`")
         attrs["id"] = id_tok.value
         attrs["id_span"] = self._span(line, id_tok)
@@ -252,30 +292,54 @@ class _Builder:
             return 3
         return 2
 
-    def _head_title(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_title(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         if len(toks) < 2 or toks[1].type != "STRING":
-            raise self._expected(line, toks, 1, '`map` needs its title in quotes, as in map "Acme CRM"')
+            raise self._expected(
+                line, toks, 1, '`map` needs its title in quotes, as in map "Acme CRM"'
+            )
         attrs["title"] = self._string(line, toks[1])
         return 2
 
-    def _head_path(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_path(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         if len(toks) < 2 or toks[1].type != "STRING":
-            raise self._expected(line, toks, 1, 'expected a file path in quotes after `include`, as in include "systems.crm"')
+            raise self._expected(
+                line,
+                toks,
+                1,
+                'expected a file path in quotes after `include`, as in include "systems.crm"',
+            )
         attrs["path"] = self._string(line, toks[1])
         if len(toks) > 2:
-            raise self._bad("syntax", line, toks[2], f"nothing may follow the path of an `include`, found {_what(toks[2])}")
+            raise self._bad(
+                "syntax",
+                line,
+                toks[2],
+                f"nothing may follow the path of an `include`, found {_what(toks[2])}",
+            )
         return 2
 
-    def _head_entity(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_entity(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         if len(toks) < 2 or toks[1].type != "WORD" or toks[1].value.count(".") != 1:
-            raise self._expected(line, toks, 1, "expected SYSTEM.Name after `entity`, as in salesforce.Lead")
+            raise self._expected(
+                line, toks, 1, "expected SYSTEM.Name after `entity`, as in salesforce.Lead"
+            )
         tok = toks[1]
         system, name = tok.value.split(".")
         for part in (system, name):
             if not _IDENT.match(part):
-                raise self._bad("syntax", line, tok, f"`{part}` is not an id: use letters, digits and `_`")
+                raise self._bad(
+                    "syntax", line, tok, f"`{part}` is not an id: use letters, digits and `_`"
+                )
         col = tok.column
-        attrs["system"] = _ref(system, Span(self.path, line.lineno, col, line.lineno, col + len(system)))
+        attrs["system"] = _ref(
+            system, Span(self.path, line.lineno, col, line.lineno, col + len(system))
+        )
         attrs["name"] = name
         attrs["id_span"] = self._span(line, tok)
         if len(toks) > 2 and toks[2].type == "STRING":
@@ -283,90 +347,171 @@ class _Builder:
             return 3
         return 2
 
-    def _head_integration(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_integration(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         i = self._head_id(spec, line, toks, attrs)
-        if (len(toks) < i + 3 or toks[i].type != "WORD" or toks[i + 1].type not in {"ARROW", "BIARROW"}
-                or toks[i + 2].type != "WORD"):
-            bad = next((j for j in range(i, min(i + 3, len(toks)))
-                        if toks[j].type != ("WORD" if j != i + 1 else toks[j].type)
-                        or (j == i + 1 and toks[j].type not in {"ARROW", "BIARROW"})), min(i + 3, len(toks)))
-            raise self._expected(line, toks, bad,
-                                 "expected the integration's two ends, as in `hubspot -> salesforce` or `a <-> b`")
+        if (
+            len(toks) < i + 3
+            or toks[i].type != "WORD"
+            or toks[i + 1].type not in {"ARROW", "BIARROW"}
+            or toks[i + 2].type != "WORD"
+        ):
+            bad = next(
+                (
+                    j
+                    for j in range(i, min(i + 3, len(toks)))
+                    if toks[j].type != ("WORD" if j != i + 1 else toks[j].type)
+                    or (j == i + 1 and toks[j].type not in {"ARROW", "BIARROW"})
+                ),
+                min(i + 3, len(toks)),
+            )
+            raise self._expected(
+                line,
+                toks,
+                bad,
+                "expected the integration's two ends, as in `hubspot -> salesforce` or `a <-> b`",
+            )
         attrs["source"] = self._ref_tok(line, toks[i], "system", "the integration's source")
         attrs["target"] = self._ref_tok(line, toks[i + 2], "system", "the integration's target")
         attrs["two_way"] = toks[i + 1].type == "BIARROW"
         return i + 3
 
-    def _head_flow(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_flow(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         refs = []
         i = 1
         while True:
-            refs.append(self._ref_tok(line, self._tok(line, toks, i, "a step, decision or end"), "node",
-                                      "a step, decision or end"))
+            refs.append(
+                self._ref_tok(
+                    line,
+                    self._tok(line, toks, i, "a step, decision or end"),
+                    "node",
+                    "a step, decision or end",
+                )
+            )
             i += 1
             if i >= len(toks):
                 break
             if toks[i].type != "ARROW":
-                raise self._bad("syntax", line, toks[i], f"expected `->` between the steps of a `flow`, found {_what(toks[i])}")
+                raise self._bad(
+                    "syntax",
+                    line,
+                    toks[i],
+                    f"expected `->` between the steps of a `flow`, found {_what(toks[i])}",
+                )
             i += 1
         if len(refs) < 2:
-            raise self._expected(line, toks, 2, "a `flow` needs at least two steps, as in flow a -> b")
+            raise self._expected(
+                line, toks, 2, "a `flow` needs at least two steps, as in flow a -> b"
+            )
         attrs["refs"] = refs
         return i
 
-    def _head_metric(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
-        attrs["name"] = self._expect_ident(line, toks, 1, "a metric name after `metric`, such as revenue").value
+    def _head_metric(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
+        attrs["name"] = self._expect_ident(
+            line, toks, 1, "a metric name after `metric`, such as revenue"
+        ).value
         return 2
 
-    def _head_kpi(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_kpi(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         if len(toks) < 2 or toks[1].type != "STRING":
-            raise self._expected(line, toks, 1, 'expected the KPI\'s name in quotes after `kpi`, as in kpi "Demo-to-close rate"')
+            raise self._expected(
+                line,
+                toks,
+                1,
+                'expected the KPI\'s name in quotes after `kpi`, as in kpi "Demo-to-close rate"',
+            )
         attrs["name"] = self._string(line, toks[1])
         return 2
 
-    def _head_cost(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_cost(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         words = "an amount with its currency after `cost`, such as 40_000 USD per year"
         if len(toks) < 2 or toks[1].type != "NUMBER":
             raise self._expected(line, toks, 1, f"expected {words}")
         amount, i = self._quantity(line, toks, 1, "cost")
         if amount.kind != "money":
-            raise self._expected(line, toks, 2, "expected a currency code after the amount of a `cost`, such as USD")
+            raise self._expected(
+                line, toks, 2, "expected a currency code after the amount of a `cost`, such as USD"
+            )
         attrs["amount"] = amount
-        rest = [t.value for t in toks[i:i + 2]]
+        rest = [t.value for t in toks[i : i + 2]]
         if rest[:1] == ["once"]:
             attrs["period"], i = "once", i + 1
         elif rest[:1] == ["per"] and len(rest) == 2 and rest[1] in {"year", "month"}:
             attrs["period"], i = rest[1], i + 2
         else:
-            raise self._expected(line, toks, i + (1 if rest[:1] == ["per"] else 0),
-                                 "expected `per year`, `per month` or `once` after the amount of a `cost`")
+            raise self._expected(
+                line,
+                toks,
+                i + (1 if rest[:1] == ["per"] else 0),
+                "expected `per year`, `per month` or `once` after the amount of a `cost`",
+            )
         return i
 
-    def _head_mapping(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_mapping(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         words = "expected `Entity.field -> Entity.field` after `map`"
-        if len(toks) < 4 or toks[1].type != "WORD" or toks[2].type != "ARROW" or toks[3].type != "WORD":
-            bad = 1 if len(toks) < 2 or toks[1].type != "WORD" else (2 if len(toks) < 3 or toks[2].type != "ARROW" else 3)
+        if (
+            len(toks) < 4
+            or toks[1].type != "WORD"
+            or toks[2].type != "ARROW"
+            or toks[3].type != "WORD"
+        ):
+            bad = (
+                1
+                if len(toks) < 2 or toks[1].type != "WORD"
+                else (2 if len(toks) < 3 or toks[2].type != "ARROW" else 3)
+            )
             raise self._expected(line, toks, bad, words)
         attrs["source"] = self._map_end(line, toks[1])
         attrs["target"] = self._map_end(line, toks[3])
         return 4
 
-    def _head_outcome(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_outcome(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         first = toks[0]
         attrs["quoted"] = first.type == "STRING"
         attrs["label"] = self._string(line, first) if first.type == "STRING" else first.value
         if first.type == "WORD" and not _IDENT.match(first.value):
-            raise self._bad("syntax", line, first, f"`{first.value}` is not an outcome: write it in quotes")
-        attrs["target"] = self._ref_tok(line, self._tok(line, toks, 2, "a step, decision or end after `->`"),
-                                        "node", "a step, decision or end after `->`")
+            raise self._bad(
+                "syntax", line, first, f"`{first.value}` is not an outcome: write it in quotes"
+            )
+        attrs["target"] = self._ref_tok(
+            line,
+            self._tok(line, toks, 2, "a step, decision or end after `->`"),
+            "node",
+            "a step, decision or end after `->`",
+        )
         if len(toks) > 3:
-            raise self._bad("syntax", line, toks[3], f"an outcome line ends after its target, found {_what(toks[3])}")
+            raise self._bad(
+                "syntax",
+                line,
+                toks[3],
+                f"an outcome line ends after its target, found {_what(toks[3])}",
+            )
         return 3
 
-    def _head_field(self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]) -> int:
+    def _head_field(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
         name = toks[0]
         if not _IDENT.match(name.value):
-            raise self._bad("syntax", line, name, f"`{name.value}` is not a field name: use letters, digits and `_`")
+            raise self._bad(
+                "syntax",
+                line,
+                name,
+                f"`{name.value}` is not a field name: use letters, digits and `_`",
+            )
         attrs["name"] = name.value
         attrs["name_span"] = self._span(line, name)
         assert line.ftype is not None
@@ -374,14 +519,26 @@ class _Builder:
         tname = type_tok.value
         if tname not in FIELD_TYPES:
             hint = did_you_mean(tname, FIELD_TYPES)
-            raise self._bad("bad-value", line, type_tok, f"`{tname}` is not a field type",
-                            hint=hint or "types: " + ", ".join(FIELD_TYPES))
+            raise self._bad(
+                "bad-value",
+                line,
+                type_tok,
+                f"`{tname}` is not a field type",
+                hint=hint or "types: " + ", ".join(FIELD_TYPES),
+            )
         ftype: dict[str, Any] = {"name": tname, "values": [], "ref": None}
         if tname in {"enum", "ref"} and args is None:
-            raise self._bad("syntax", line, type_tok, f"`{tname}` needs its {'values' if tname == 'enum' else 'entity'} in brackets, as in "
-                            + ("enum(new, won, lost)" if tname == "enum" else "ref(Account)"))
+            raise self._bad(
+                "syntax",
+                line,
+                type_tok,
+                f"`{tname}` needs its {'values' if tname == 'enum' else 'entity'} in brackets, as in "
+                + ("enum(new, won, lost)" if tname == "enum" else "ref(Account)"),
+            )
         if tname not in {"enum", "ref"} and args is not None:
-            raise self._bad("syntax", line, type_tok, f"the type `{tname}` takes no values in brackets")
+            raise self._bad(
+                "syntax", line, type_tok, f"the type `{tname}` takes no values in brackets"
+            )
         if tname == "enum":
             assert args is not None
             if not args:
@@ -390,23 +547,36 @@ class _Builder:
             seen: set[str] = set()
             for value, tok in zip(values, args, strict=True):
                 if value in seen:
-                    raise self._bad("duplicate-id", line, tok, f"the enum value `{value}` is listed twice")
+                    raise self._bad(
+                        "duplicate-id", line, tok, f"the enum value `{value}` is listed twice"
+                    )
                 seen.add(value)
             ftype["values"] = values
         elif tname == "ref":
             assert args is not None
             if len(args) != 1 or args[0].type != "WORD" or args[0].value.count(".") > 1:
-                raise self._bad("syntax", line, args[0] if args else type_tok,
-                                "`ref` names one entity, as in ref(Account) or ref(salesforce.Account)")
+                raise self._bad(
+                    "syntax",
+                    line,
+                    args[0] if args else type_tok,
+                    "`ref` names one entity, as in ref(Account) or ref(salesforce.Account)",
+                )
             ftype["ref"] = _ref(args[0].value, self._span(line, args[0]))
         attrs["type"] = m.FieldType(**ftype)
         for tok in toks[1:]:
             if tok.type != "WORD" or tok.value not in FIELD_FLAGS:
                 hint = did_you_mean(tok.value, FIELD_FLAGS) if tok.type == "WORD" else ""
-                raise self._bad("syntax" if tok.type != "WORD" else "bad-value", line, tok,
-                                f"{_what(tok)} is not a field flag", hint=hint or "flags: " + ", ".join(FIELD_FLAGS))
+                raise self._bad(
+                    "syntax" if tok.type != "WORD" else "bad-value",
+                    line,
+                    tok,
+                    f"{_what(tok)} is not a field flag",
+                    hint=hint or "flags: " + ", ".join(FIELD_FLAGS),
+                )
             if attrs.get(tok.value):
-                raise self._bad("clause-not-allowed", line, tok, f"the flag `{tok.value}` is given twice")
+                raise self._bad(
+                    "clause-not-allowed", line, tok, f"the flag `{tok.value}` is given twice"
+                )
             attrs[tok.value] = True
         return len(toks)
 
@@ -455,16 +625,28 @@ class _Builder:
             if before == clause.keyword:
                 message = f"`{clause.keyword}` is given twice for this {spec.keyword}"
             else:
-                message = f"{_a(spec.keyword)} takes one of `{before}` and `{clause.keyword}`, not both"
-            raise _Bad(Diagnostic("clause-not-allowed", message, span,
-                                  notes=(m_note(f"`{before}` is given here", where),)))
+                message = (
+                    f"{_a(spec.keyword)} takes one of `{before}` and `{clause.keyword}`, not both"
+                )
+            raise _Bad(
+                Diagnostic(
+                    "clause-not-allowed",
+                    message,
+                    span,
+                    notes=(m_note(f"`{before}` is given here", where),),
+                )
+            )
         set_by[clause.attr] = (clause.keyword, span)
         if clause.attr == "frequency":
-            value = m.Frequency(kind=clause.flag_value if clause.value is ValueKind.FLAG else "every",
-                                                every=value if clause.value is ValueKind.DURATION else None)
+            value = m.Frequency(
+                kind=clause.flag_value if clause.value is ValueKind.FLAG else "every",
+                every=value if clause.value is ValueKind.DURATION else None,
+            )
         attrs[clause.attr] = value
 
-    def _value(self, spec: StatementSpec, clause: ClauseSpec, line: Line, toks: list[Token], i: int) -> tuple[Any, int]:
+    def _value(
+        self, spec: StatementSpec, clause: ClauseSpec, line: Line, toks: list[Token], i: int
+    ) -> tuple[Any, int]:
         kind = clause.value
         kw = clause.keyword
         if kind is ValueKind.FLAG:
@@ -485,13 +667,24 @@ class _Builder:
             while True:
                 tok = toks[i] if i < len(toks) else None
                 if tok is None or tok.type != "WORD":
-                    raise self._expected(line, toks, i, expects if not values else f"expected another item after `,` in the `{kw}` list")
+                    raise self._expected(
+                        line,
+                        toks,
+                        i,
+                        expects
+                        if not values
+                        else f"expected another item after `,` in the `{kw}` list",
+                    )
                 if kind is ValueKind.NAMES:
                     if not _IDENT.match(tok.value):
-                        raise self._bad("syntax", line, tok, f"{expects}; `{tok.value}` is not a name")
+                        raise self._bad(
+                            "syntax", line, tok, f"{expects}; `{tok.value}` is not a name"
+                        )
                     values.append(m.Name(value=tok.value, span=self._span(line, tok)))
                 else:
-                    values.append(self._ref_tok(line, tok, clause.ref, clause.expects() + f" after `{kw}`"))
+                    values.append(
+                        self._ref_tok(line, tok, clause.ref, clause.expects() + f" after `{kw}`")
+                    )
                 i += 1
                 if i < len(toks) and toks[i].type == "COMMA":
                     i += 1
@@ -509,12 +702,21 @@ class _Builder:
                 raise self._bad("bad-value", line, tok, f"{expects}, found `{tok.value}`")
             number = int(text)
             if kind is ValueKind.SCORE and not 1 <= number <= 5:
-                raise self._bad("bad-value", line, tok, f"a score is a whole number from 1 to 5, not {tok.value}",
-                                hint="1 is bad, 5 is great")
+                raise self._bad(
+                    "bad-value",
+                    line,
+                    tok,
+                    f"a score is a whole number from 1 to 5, not {tok.value}",
+                    hint="1 is bad, 5 is great",
+                )
             return number, i + 1
         if kind is ValueKind.DURATION:
             if tok is None or tok.type != "DURATION":
-                hint = "a number needs a unit: m, h, d, w, mo or y" if tok is not None and tok.type == "NUMBER" else noun_hint
+                hint = (
+                    "a number needs a unit: m, h, d, w, mo or y"
+                    if tok is not None and tok.type == "NUMBER"
+                    else noun_hint
+                )
                 raise self._expected(line, toks, i, expects, hint=hint)
             return self._duration(tok), i + 1
         if kind is ValueKind.DATE:
@@ -529,8 +731,16 @@ class _Builder:
             if tok is None or tok.type != "WORD":
                 raise self._expected(line, toks, i, expects, hint=noun_hint)
             if tok.value not in clause.choices:
-                hint = did_you_mean(tok.value, clause.choices) or "one of " + ", ".join(clause.choices)
-                raise self._bad("bad-value", line, tok, f"`{tok.value}` is not a {kw} of {_a(spec.keyword)}", hint=hint)
+                hint = did_you_mean(tok.value, clause.choices) or "one of " + ", ".join(
+                    clause.choices
+                )
+                raise self._bad(
+                    "bad-value",
+                    line,
+                    tok,
+                    f"`{tok.value}` is not a {kw} of {_a(spec.keyword)}",
+                    hint=hint,
+                )
             return tok.value, i + 1
         raise AssertionError(kind)  # pragma: no cover - the table has no other kinds
 
@@ -539,39 +749,72 @@ class _Builder:
         text = tok.value
         if tok.type == "PERCENT":
             number = float(text[:-1].replace("_", ""))
-            return m.Quantity(kind="percent", value=number, signed=text[0] in "+-",
-                                              currency=None, unit=None, text=text), i + 1
+            return m.Quantity(
+                kind="percent",
+                value=number,
+                signed=text[0] in "+-",
+                currency=None,
+                unit=None,
+                text=text,
+            ), i + 1
         if tok.type == "DURATION":
             d = self._duration(tok)
-            return m.Quantity(kind="duration", value=float(d.amount), signed=False,
-                                              currency=None, unit=d.unit, text=text), i + 1
+            return m.Quantity(
+                kind="duration",
+                value=float(d.amount),
+                signed=False,
+                currency=None,
+                unit=d.unit,
+                text=text,
+            ), i + 1
         number = float(text.replace("_", ""))
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if nxt is not None and nxt.type == "WORD" and re.fullmatch(r"[A-Za-z]{3}", nxt.value) and (
-            nxt.value.isupper() or nxt.value.upper() in CURRENCIES
+        if (
+            nxt is not None
+            and nxt.type == "WORD"
+            and re.fullmatch(r"[A-Za-z]{3}", nxt.value)
+            and (nxt.value.isupper() or nxt.value.upper() in CURRENCIES)
         ):
             code = nxt.value
             if code not in CURRENCIES:
-                hint = (f"currency codes are written in capitals: {code.upper()}" if code.upper() in CURRENCIES
-                        else did_you_mean(code, CURRENCIES) or "use an ISO 4217 code such as USD or EUR")
-                raise self._bad("bad-value", line, nxt, f"`{code}` is not an ISO 4217 currency code", hint=hint)
-            return m.Quantity(kind="money", value=number, signed=text[0] in "+-", currency=code,
-                                              unit=None, text=f"{text} {code}"), i + 2
-        return m.Quantity(kind="number", value=number, signed=text[0] in "+-", currency=None,
-                                          unit=None, text=text), i + 1
+                hint = (
+                    f"currency codes are written in capitals: {code.upper()}"
+                    if code.upper() in CURRENCIES
+                    else did_you_mean(code, CURRENCIES) or "use an ISO 4217 code such as USD or EUR"
+                )
+                raise self._bad(
+                    "bad-value", line, nxt, f"`{code}` is not an ISO 4217 currency code", hint=hint
+                )
+            return m.Quantity(
+                kind="money",
+                value=number,
+                signed=text[0] in "+-",
+                currency=code,
+                unit=None,
+                text=f"{text} {code}",
+            ), i + 2
+        return m.Quantity(
+            kind="number", value=number, signed=text[0] in "+-", currency=None, unit=None, text=text
+        ), i + 1
 
     def _duration(self, tok: Token) -> m.Duration:
         match = _DURATION.match(tok.value)
         assert match is not None
-        return m.Duration(amount=int(match.group(1).replace("_", "")), unit=match.group(2),
-                                          text=tok.value)
+        return m.Duration(
+            amount=int(match.group(1).replace("_", "")), unit=match.group(2), text=tok.value
+        )
 
     def _date(self, line: Line, tok: Token) -> dt.date:
         try:
             return dt.date.fromisoformat(tok.value)
         except ValueError:
-            raise self._bad("bad-value", line, tok, f"`{tok.value}` is not a real date",
-                            hint="a date is YYYY-MM-DD, a day that exists") from None
+            raise self._bad(
+                "bad-value",
+                line,
+                tok,
+                f"`{tok.value}` is not a real date",
+                hint="a date is YYYY-MM-DD, a day that exists",
+            ) from None
 
     def _string(self, line: Line, tok: Token) -> str:
         body = tok.value[1:-1]
@@ -582,11 +825,14 @@ class _Builder:
             ch = match.group(1)
             if ch not in _ESCAPES:
                 col = tok.column + match.start() + 1
-                raise _Bad(Diagnostic(
-                    "syntax", f"`\\{ch}` is not an escape a string knows",
-                    Span(self.path, line.lineno, col, line.lineno, col + 2),
-                    hint='use \\" for a quote, \\\\ for a backslash, \\n for a new line',
-                ))
+                raise _Bad(
+                    Diagnostic(
+                        "syntax",
+                        f"`\\{ch}` is not an escape a string knows",
+                        Span(self.path, line.lineno, col, line.lineno, col + 2),
+                        hint='use \\" for a quote, \\\\ for a backslash, \\n for a new line',
+                    )
+                )
             return _ESCAPES[ch]
 
         return _ESCAPE.sub(unescape, body)
@@ -594,8 +840,10 @@ class _Builder:
     def _ref_tok(self, line: Line, tok: Token, ref_kind: str, words: str) -> m.Ref:
         parts = tok.value.split(".")
         want = _REF_PARTS.get(ref_kind)
-        if any(not _IDENT.match(p) for p in parts) or (want is not None and len(parts) != want) or (
-            ref_kind == "support" and len(parts) > 2
+        if (
+            any(not _IDENT.match(p) for p in parts)
+            or (want is not None and len(parts) != want)
+            or (ref_kind == "support" and len(parts) > 2)
         ):
             raise self._bad("syntax", line, tok, f"expected {words}, found `{tok.value}`")
         return _ref(tok.value, self._span(line, tok))
@@ -603,7 +851,9 @@ class _Builder:
     def _map_end(self, line: Line, tok: Token) -> m.Ref:
         parts = tok.value.split(".")
         if len(parts) not in {2, 3} or any(not _IDENT.match(p) for p in parts):
-            raise self._bad("syntax", line, tok, f"expected Entity.field in a `map` line, found `{tok.value}`")
+            raise self._bad(
+                "syntax", line, tok, f"expected Entity.field in a `map` line, found `{tok.value}`"
+            )
         return _ref(tok.value, self._span(line, tok))
 
     def _expect_ident(self, line: Line, toks: list[Token], i: int, words: str) -> Token:
@@ -611,8 +861,13 @@ class _Builder:
         if tok is None or tok.type != "WORD":
             raise self._expected(line, toks, i, f"expected {words}")
         if not _IDENT.match(tok.value):
-            raise self._bad("syntax", line, tok, f"`{tok.value}` is not an id: use letters, digits and `_`",
-                            hint="ids may not contain `-` or `.`")
+            raise self._bad(
+                "syntax",
+                line,
+                tok,
+                f"`{tok.value}` is not an id: use letters, digits and `_`",
+                hint="ids may not contain `-` or `.`",
+            )
         return tok
 
     def _tok(self, line: Line, toks: list[Token], i: int, words: str) -> Token:
@@ -629,22 +884,42 @@ class _Builder:
         last = line
         while last.children:
             last = last.children[-1]
-        return Span(self.path, line.lineno, line.toks[0].column, last.lineno, last.end_col or last.indent + 1)
+        return Span(
+            self.path,
+            line.lineno,
+            line.toks[0].column,
+            last.lineno,
+            last.end_col or last.indent + 1,
+        )
 
     def _bad(self, kind: str, line: Line, tok: Token, message: str, hint: str = "") -> _Bad:
         return _Bad(Diagnostic(kind, message, self._span(line, tok), hint=hint))
 
-    def _expected(self, line: Line, toks: list[Token], i: int, message: str, hint: str = "") -> _Bad:
+    def _expected(
+        self, line: Line, toks: list[Token], i: int, message: str, hint: str = ""
+    ) -> _Bad:
         if i < len(toks):
             tok = toks[i]
             found = f", found {_what(tok)}"
             if not message.startswith("expected"):
                 found = ""
-            return _Bad(Diagnostic("syntax", message + found, self._span(line, tok),
-                                   hint=hint or f"not {_what_short(tok)}"))
+            return _Bad(
+                Diagnostic(
+                    "syntax",
+                    message + found,
+                    self._span(line, tok),
+                    hint=hint or f"not {_what_short(tok)}",
+                )
+            )
         col = toks[-1].end_column if toks else line.indent + 1
-        return _Bad(Diagnostic("syntax", message + (", but the line ends" if message.startswith("expected") else ""),
-                               Span(self.path, line.lineno, col, line.lineno, col + 1), hint=hint))
+        return _Bad(
+            Diagnostic(
+                "syntax",
+                message + (", but the line ends" if message.startswith("expected") else ""),
+                Span(self.path, line.lineno, col, line.lineno, col + 1),
+                hint=hint,
+            )
+        )
 
     def _unknown_statement(self, line: Line, tok: Token, where: str) -> _Bad:
         tops = [k for k, s in STATEMENTS.items() if "top" in s.parents]
@@ -653,28 +928,60 @@ class _Builder:
 
     def _not_here(self, spec: StatementSpec, line: Line, tok: Token) -> _Bad:
         word = tok.value if tok.type == "WORD" else ("->" if tok.type == "ARROW" else "")
-        allowed = [*spec.clause_words, *("map" if c == "map-line" else c for c in spec.children
-                                         if c not in {"field", "outcome"})]
+        allowed = [
+            *spec.clause_words,
+            *(
+                "map" if c == "map-line" else c
+                for c in spec.children
+                if c not in {"field", "outcome"}
+            ),
+        ]
         what = _a(spec.keyword)
-        if tok.type == "WORD" and word.upper() in CURRENCIES and len(word) == 3 and not word.isupper():
-            return self._bad("bad-value", line, tok, f"`{word}` is not a currency code",
-                             hint=f"currency codes are written in capitals: {word.upper()}")
+        if (
+            tok.type == "WORD"
+            and word.upper() in CURRENCIES
+            and len(word) == 3
+            and not word.isupper()
+        ):
+            return self._bad(
+                "bad-value",
+                line,
+                tok,
+                f"`{word}` is not a currency code",
+                hint=f"currency codes are written in capitals: {word.upper()}",
+            )
         if word and word in KNOWN_WORDS:
             child = STATEMENTS.get(word)
-            if child is not None and child.parents != ("top",) and spec.keyword not in child.parents:
+            if (
+                child is not None
+                and child.parents != ("top",)
+                and spec.keyword not in child.parents
+            ):
                 where = " or ".join(_a(p) for p in child.parents)
                 message = f"{_a(word)} belongs inside {where}, not in {what}"
             elif child is not None and "top" in child.parents and child.keyword != "map":
                 message = f"{_a(word)} is a top-level statement; it cannot stand in {what}"
             else:
                 message = f"`{word}` is not allowed in {what}"
-            hint = ("it takes " + ", ".join(f"`{w}`" for w in allowed)) if allowed else "it takes no clauses"
+            hint = (
+                ("it takes " + ", ".join(f"`{w}`" for w in allowed))
+                if allowed
+                else "it takes no clauses"
+            )
             return self._bad("clause-not-allowed", line, tok, message, hint=hint)
         if tok.type != "WORD":
-            return self._bad("syntax", line, tok, f"unexpected {_what(tok)} in {what}",
-                             hint=("it takes " + ", ".join(f"`{w}`" for w in allowed)) if allowed else "")
-        hint = did_you_mean(word, allowed) or (("it takes " + ", ".join(f"`{w}`" for w in allowed))
-                                               if allowed else "it takes no clauses")
+            return self._bad(
+                "syntax",
+                line,
+                tok,
+                f"unexpected {_what(tok)} in {what}",
+                hint=("it takes " + ", ".join(f"`{w}`" for w in allowed)) if allowed else "",
+            )
+        hint = did_you_mean(word, allowed) or (
+            ("it takes " + ", ".join(f"`{w}`" for w in allowed))
+            if allowed
+            else "it takes no clauses"
+        )
         return self._bad("syntax", line, tok, f"unknown clause `{word}` in {what}", hint=hint)
 
     def _lose(self, line: Line, scope: str) -> None:
@@ -684,7 +991,11 @@ class _Builder:
             kw, name = toks[0].value, toks[1].value
             spec = STATEMENTS.get(kw)
             if spec is not None and spec.header in {"id", "integration", "entity"}:
-                key = f"{scope}.{name}" if scope and spec.keyword in {"stage", "touchpoint", "step", "decision", "end"} else name
+                key = (
+                    f"{scope}.{name}"
+                    if scope and spec.keyword in {"stage", "touchpoint", "step", "decision", "end"}
+                    else name
+                )
                 self.out.lost.add(key)
                 if kw in {"journey", "process", "entity"}:
                     scope = name
@@ -727,8 +1038,16 @@ _NOUNS = {
     ValueKind.REFS: "an id",
     ValueKind.CHOICE: "one of the choices",
 }
-_SHORT = {"STRING": "a string", "NUMBER": "a number", "PERCENT": "a percent", "DURATION": "a duration",
-          "DATE": "a date", "ARROW": "an arrow", "BIARROW": "an arrow", "COMMA": "a comma"}
+_SHORT = {
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "PERCENT": "a percent",
+    "DURATION": "a duration",
+    "DATE": "a date",
+    "ARROW": "an arrow",
+    "BIARROW": "an arrow",
+    "COMMA": "a comma",
+}
 
 
 def _what(tok: Token) -> str:

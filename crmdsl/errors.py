@@ -98,8 +98,14 @@ class Diagnostic:
             out.update(file=None, line=None, column=None, end_line=None, end_column=None)
         out["hint"] = self.hint or None
         out["notes"] = [
-            {"message": n.message, **({"file": n.span.file, "line": n.span.line,
-                                       "column": n.span.col} if n.span else {})}
+            {
+                "message": n.message,
+                **(
+                    {"file": n.span.file, "line": n.span.line, "column": n.span.col}
+                    if n.span
+                    else {}
+                ),
+            }
             for n in self.notes
         ]
         return out

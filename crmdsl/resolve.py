@@ -82,8 +82,12 @@ class _Resolver:
     def run(self) -> tuple[m.CrmMap, list[Diagnostic]]:
         for channel_id, label in BUILTIN_CHANNELS.items():
             self.symbols[f"channel:{channel_id}"] = m.Channel(
-                id=channel_id, label=label, builtin=True,
-                span=Span("<built-in>", 0, 0, 0, 0), clause_spans={}, id_span=None,
+                id=channel_id,
+                label=label,
+                builtin=True,
+                span=Span("<built-in>", 0, 0, 0, 0),
+                clause_spans={},
+                id_span=None,
             )
         for built in self.files:
             for node in built.declarations:
@@ -128,32 +132,45 @@ class _Resolver:
         span = span or getattr(node, "span", None)
         existing = self.symbols.get(key)
         if existing is not None and not (isinstance(existing, m.Channel) and existing.builtin):
-            first = existing.id_span if isinstance(existing, m.Declared | m.Entity) else getattr(
-                existing, "name_span", None) or existing.span
+            first = (
+                existing.id_span
+                if isinstance(existing, m.Declared | m.Entity)
+                else getattr(existing, "name_span", None) or existing.span
+            )
             word = _word(node)
-            self.diags.append(Diagnostic(
-                "duplicate-id",
-                f"`{key.removeprefix('channel:')}` is declared twice"
-                + ("" if _word(existing) == word else f" (as {_a(_word(existing))} and {_a(word)})"),
-                span,
-                hint="give one of them another id",
-                notes=(Note(f"the first `{key.removeprefix('channel:')}` is here", first),),
-            ))
+            self.diags.append(
+                Diagnostic(
+                    "duplicate-id",
+                    f"`{key.removeprefix('channel:')}` is declared twice"
+                    + (
+                        ""
+                        if _word(existing) == word
+                        else f" (as {_a(_word(existing))} and {_a(word)})"
+                    ),
+                    span,
+                    hint="give one of them another id",
+                    notes=(Note(f"the first `{key.removeprefix('channel:')}` is here", first),),
+                )
+            )
             return
         folded = namespace + key.lower()
         clash = self.lower.get(folded)
         if clash is not None:
             other_key, _ = clash
             other = self.symbols[other_key]
-            first = getattr(other, "id_span", None) or getattr(other, "name_span", None) or other.span
+            first = (
+                getattr(other, "id_span", None) or getattr(other, "name_span", None) or other.span
+            )
             shown, other_shown = key.removeprefix("channel:"), other_key.removeprefix("channel:")
-            self.diags.append(Diagnostic(
-                "case-collision",
-                f"`{shown}` differs from `{other_shown}` only in case",
-                span,
-                hint="ids must differ by more than case (diagrams and wiki anchors are not case-safe)",
-                notes=(Note(f"`{other_shown}` is here", first),),
-            ))
+            self.diags.append(
+                Diagnostic(
+                    "case-collision",
+                    f"`{shown}` differs from `{other_shown}` only in case",
+                    span,
+                    hint="ids must differ by more than case (diagrams and wiki anchors are not case-safe)",
+                    notes=(Note(f"`{other_shown}` is here", first),),
+                )
+            )
             return
         self.lower[folded] = (key, namespace)
         self.symbols[key] = node
@@ -238,16 +255,27 @@ class _Resolver:
                 pool = [k for k, v in self.symbols.items() if isinstance(v, m.Journey | m.Process)]
                 self._error(ref, f"no journey or process `{scope}`", did_you_mean(scope, pool))
                 return None
-            pool = [k.partition(".")[2] for k, v in self.symbols.items()
-                    if k.startswith(scope + ".") and isinstance(v, kinds)]
-            self._error(ref, f"no {want} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool))
+            pool = [
+                k.partition(".")[2]
+                for k, v in self.symbols.items()
+                if k.startswith(scope + ".") and isinstance(v, kinds)
+            ]
+            self._error(
+                ref, f"no {want} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool)
+            )
             return None
         if prefix:
-            pool = [k[len(prefix):] for k, v in self.symbols.items()
-                    if k.startswith(prefix) and isinstance(v, kinds)]
+            pool = [
+                k[len(prefix) :]
+                for k, v in self.symbols.items()
+                if k.startswith(prefix) and isinstance(v, kinds)
+            ]
         else:
-            pool = [k for k, v in self.symbols.items()
-                    if "." not in k and ":" not in k and isinstance(v, kinds)]
+            pool = [
+                k
+                for k, v in self.symbols.items()
+                if "." not in k and ":" not in k and isinstance(v, kinds)
+            ]
         where = f" in process `{prefix[:-1]}`" if prefix and prefix != "channel:" else ""
         self._error(ref, f"no {want} `{shown}`{where}", did_you_mean(shown, pool))
         return None
@@ -265,12 +293,19 @@ class _Resolver:
             pool = [k for k, v in self.symbols.items() if isinstance(v, m.System)]
             self._error(ref, f"no system `{system}`", did_you_mean(system, pool))
         elif not isinstance(self.symbols.get(entity), m.Entity):
-            pool = [k.split(".")[1] for k, v in self.symbols.items() if isinstance(v, m.Entity)
-                    and k.startswith(system + ".")]
-            self._error(ref, f"no entity `{parts[1]}` in system `{system}`", did_you_mean(parts[1], pool))
+            pool = [
+                k.split(".")[1]
+                for k, v in self.symbols.items()
+                if isinstance(v, m.Entity) and k.startswith(system + ".")
+            ]
+            self._error(
+                ref, f"no entity `{parts[1]}` in system `{system}`", did_you_mean(parts[1], pool)
+            )
         else:
             pool = [f.name for f in self.symbols[entity].fields]
-            self._error(ref, f"no field `{parts[2]}` in entity `{entity}`", did_you_mean(parts[2], pool))
+            self._error(
+                ref, f"no field `{parts[2]}` in entity `{entity}`", did_you_mean(parts[2], pool)
+            )
         return None
 
     def _entity_ref(self, ref: m.Ref, within: m.Entity) -> None:
@@ -280,8 +315,11 @@ class _Resolver:
             return
         if key in self.lost:
             return
-        pool = [k.split(".")[1] for k, v in self.symbols.items() if isinstance(v, m.Entity)
-                and k.startswith(within.system.text + ".")]
+        pool = [
+            k.split(".")[1]
+            for k, v in self.symbols.items()
+            if isinstance(v, m.Entity) and k.startswith(within.system.text + ".")
+        ]
         self._error(ref, f"no entity `{key}` for this `ref`", did_you_mean(ref.text, pool))
 
     def _integration(self, integ: m.Integration) -> None:
@@ -290,12 +328,14 @@ class _Resolver:
         self._ref(integ.owner, (m.Team,))
         if integ.master is not None and self._ref(integ.master, (m.System,)) is not None:
             if integ.master.text not in {integ.source.text, integ.target.text}:
-                self.diags.append(Diagnostic(
-                    "bad-value",
-                    f"`master` must be one of the ends, `{integ.source.text}` or `{integ.target.text}`",
-                    integ.master.span,
-                    hint="the master wins when both ends changed the same record",
-                ))
+                self.diags.append(
+                    Diagnostic(
+                        "bad-value",
+                        f"`master` must be one of the ends, `{integ.source.text}` or `{integ.target.text}`",
+                        integ.master.span,
+                        hint="the master wins when both ends changed the same record",
+                    )
+                )
         for mapping in integ.maps:
             for ref, end, side in ((mapping.source, src, "left"), (mapping.target, dst, "right")):
                 if end is None:
@@ -303,8 +343,11 @@ class _Resolver:
                 system = integ.source.text if side == "left" else integ.target.text
                 parts = ref.text.split(".")
                 if len(parts) == 3 and parts[0] != system:
-                    self._error(ref, f"the {side} side of a `map` line is a field of `{system}`, not of `{parts[0]}`",
-                                f"write it as {'.'.join(parts[1:])}")
+                    self._error(
+                        ref,
+                        f"the {side} side of a `map` line is a field of `{system}`, not of `{parts[0]}`",
+                        f"write it as {'.'.join(parts[1:])}",
+                    )
                     continue
                 full = ref.text if len(parts) == 3 else f"{system}.{ref.text}"
                 probe = m.Ref(text=full, span=ref.span, target=None)
@@ -325,24 +368,35 @@ class _Resolver:
                 seen: dict[str, m.Outcome] = {}
                 for outcome in node.outcomes:
                     if outcome.label in seen:
-                        self.diags.append(Diagnostic(
-                            "duplicate-id",
-                            f"the outcome `{outcome.label}` is listed twice in decision `{node.id}`",
-                            outcome.span,
-                            hint="`yes` and \"yes\" are the same outcome",
-                            notes=(Note("the first is here", seen[outcome.label].span),),
-                        ))
+                        self.diags.append(
+                            Diagnostic(
+                                "duplicate-id",
+                                f"the outcome `{outcome.label}` is listed twice in decision `{node.id}`",
+                                outcome.span,
+                                hint='`yes` and "yes" are the same outcome',
+                                notes=(Note("the first is here", seen[outcome.label].span),),
+                            )
+                        )
                         continue
                     seen[outcome.label] = outcome
                     if outcome.target.target is not None:
-                        edges.append(_edge(node.id, outcome.target.text, outcome.label, "outcome", outcome.span))
+                        edges.append(
+                            _edge(
+                                node.id, outcome.target.text, outcome.label, "outcome", outcome.span
+                            )
+                        )
         for flow in process.flows:
             for a, b in zip(flow.refs, flow.refs[1:], strict=False):
                 source = process.node(a.text)
                 if isinstance(source, m.End):
-                    self.diags.append(Diagnostic(
-                        "bad-value", f"an end flows nowhere: `{a.text}` is an end of `{process.id}`", a.span,
-                        hint="start the flow at a step or a decision"))
+                    self.diags.append(
+                        Diagnostic(
+                            "bad-value",
+                            f"an end flows nowhere: `{a.text}` is an end of `{process.id}`",
+                            a.span,
+                            hint="start the flow at a step or a decision",
+                        )
+                    )
                     continue
                 if a.target is not None and b.target is not None:
                     edges.append(_edge(a.text, b.text, None, "flow", flow.span))

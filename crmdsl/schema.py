@@ -164,7 +164,13 @@ def _label_text(keyword: str, attr: str, doc: str) -> ClauseSpec:
 
 _FREQUENCY = (
     C("every", V.DURATION, "frequency", "runs on a schedule, e.g. `every 15m`"),
-    C("realtime", V.FLAG, "frequency", "runs as data changes, within seconds", flag_value="realtime"),
+    C(
+        "realtime",
+        V.FLAG,
+        "frequency",
+        "runs as data changes, within seconds",
+        flag_value="realtime",
+    ),
     C("hourly", V.FLAG, "frequency", "runs every hour", flag_value="hourly"),
     C("daily", V.FLAG, "frequency", "runs once a day", flag_value="daily"),
     C("on-change", V.FLAG, "frequency", "runs when a record changes", flag_value="on-change"),

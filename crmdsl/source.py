@@ -16,7 +16,7 @@ __all__ = ["SourceText", "decode", "read_source"]
 
 @dataclass(slots=True)
 class SourceText:
-    """A decoded file: `text` has no BOM and `\\n` line endings; `lines` has no newlines."""
+    """A decoded file: `text` has no BOM and LF line endings; `lines` has no newlines."""
 
     path: str
     text: str
@@ -57,7 +57,9 @@ def decode(data: bytes, path: str) -> tuple[SourceText | None, Diagnostic | None
     return SourceText.from_text(text, path), None
 
 
-def read_source(path: Path, shown: str | None = None) -> tuple[SourceText | None, Diagnostic | None]:
+def read_source(
+    path: Path, shown: str | None = None
+) -> tuple[SourceText | None, Diagnostic | None]:
     """Read and decode a file; a missing or unreadable file gives an `io` diagnostic."""
     name = shown if shown is not None else str(path)
     try:

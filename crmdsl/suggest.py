@@ -16,7 +16,10 @@ def closest(word: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     close = difflib.get_close_matches(word, pool, n=limit, cutoff=0.6)
     if not close:
         by_lower = {c.lower(): c for c in pool}
-        close = [by_lower[c] for c in difflib.get_close_matches(lowered, list(by_lower), n=limit, cutoff=0.6)]
+        close = [
+            by_lower[c]
+            for c in difflib.get_close_matches(lowered, list(by_lower), n=limit, cutoff=0.6)
+        ]
     if len(word) >= 3:
         close += [c for c in pool if c.startswith(word) and c not in close]
     out: list[str] = []

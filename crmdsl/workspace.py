@@ -90,7 +90,9 @@ def find_maps(paths: Sequence[str], search_root: str = ".") -> list[MapRun]:
             if through:
                 for root in through:
                     if os.path.realpath(root) not in {os.path.realpath(r.path) for r in runs}:
-                        runs.append(MapRun(root, others[root], [f"{fragment} is checked through {root}"]))
+                        runs.append(
+                            MapRun(root, others[root], [f"{fragment} is checked through {root}"])
+                        )
                         covered.update(_reached(others[root]))
             else:
                 note = f"{fragment} has no map header and no map under {search_root} includes it; checked alone"
@@ -124,7 +126,9 @@ def _roots_under(folder: str, exclude: set[str]) -> dict[str, Analysis]:
 
 
 def _hidden(rel: Path) -> bool:
-    return any(part.startswith(".") or part in {"node_modules", "__pycache__"} for part in rel.parts[:-1])
+    return any(
+        part.startswith(".") or part in {"node_modules", "__pycache__"} for part in rel.parts[:-1]
+    )
 
 
 def _shown(p: Path) -> str:

@@ -56,14 +56,18 @@ def _root(
 
 @app.command()
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of .crm files; - reads stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders of .crm files; - reads stdin.")
+    ],
     output_format: Annotated[
         CheckFormat, typer.Option("--format", help="Output format.")
     ] = CheckFormat.text,
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="The name of the map read from stdin.")
     ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing; exit code only.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Print nothing; exit code only.")
+    ] = False,
 ) -> None:
     """Check maps: load errors (exit 2) and findings (exit 1).
 
