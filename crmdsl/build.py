@@ -985,7 +985,19 @@ class _Builder:
         return self._bad("syntax", line, tok, f"unknown clause `{word}` in {what}", hint=hint)
 
     def _lose(self, line: Line, scope: str) -> None:
-        """Remember the ids a dropped line declared, so references to them stay quiet."""
+        """Remember the ids a dropped line declared, so references to them stay quiet.
+
+        Walks the dropped block with a stack, not recursion: a block may be nested
+        thousands of levels deep.
+        """
+        stack = [(line, scope)]
+        while stack:
+            line, scope = stack.pop()
+            inner = self._lose_line(line, scope)
+            stack.extend((child, inner) for child in reversed(line.children))
+
+    def _lose_line(self, line: Line, scope: str) -> str:
+        """Record what one dropped line declared; return the scope of its children."""
         toks = line.toks
         if len(toks) >= 2 and toks[0].type == "WORD" and toks[1].type == "WORD":
             kw, name = toks[0].value, toks[1].value
@@ -1008,8 +1020,7 @@ class _Builder:
                 name = found.group(2)
                 nested = found.group(1) in {"stage", "touchpoint", "step", "decision", "end"}
                 self.out.lost.add(f"{scope}.{name}" if scope and nested else name)
-        for child in line.children:
-            self._lose(child, scope)
+        return scope
 
 
 def m_note(message: str, span: Span | None) -> Any:
