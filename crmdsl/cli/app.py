@@ -36,7 +36,25 @@ class CheckFormat(StrEnum):
     """Output formats of `crmdsl check`."""
 
     text = "text"
+    concise = "concise"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class Preset(StrEnum):
+    """Lint presets."""
+
+    recommended = "recommended"
+    strict = "strict"
+
+
+class FailOn(StrEnum):
+    """The lowest severity that makes `crmdsl check` exit 1."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
 
 
 def _version(value: bool) -> None:
@@ -56,28 +74,122 @@ def _root(
 
 @app.command()
 def check(
-    paths: Annotated[
-        list[str], typer.Argument(help="Files or folders of .crm files; - reads stdin.")
-    ],
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of .crm files; - reads stdin.")],
     output_format: Annotated[
         CheckFormat, typer.Option("--format", help="Output format.")
     ] = CheckFormat.text,
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="The name of the map read from stdin.")
     ] = None,
-    quiet: Annotated[
-        bool, typer.Option("-q", "--quiet", help="Print nothing; exit code only.")
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing; exit code only.")] = False,
+    show_info: Annotated[
+        bool, typer.Option("--show-info", help="Show info findings too (text, concise, github).")
     ] = False,
+    config: Annotated[
+        str | None, typer.Option("--config", help="Use this config file instead of the nearest one.")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Run only these codes or group letters (P,J101).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Skip these codes or group letters.")
+    ] = None,
+    preset: Annotated[Preset | None, typer.Option("--preset", help="recommended or strict.")] = None,
+    severity: Annotated[
+        list[str] | None, typer.Option("--severity", help="CODE=LEVEL (error|warning|info|off); repeatable.")
+    ] = None,
+    max_review_age: Annotated[
+        int | None, typer.Option("--max-review-age", min=1, help="Months before a map is stale (M002).")
+    ] = None,
+    max_handoffs: Annotated[
+        int | None, typer.Option("--max-handoffs", min=0, help="Hand-offs allowed on a path (P206).")
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Lowest severity that exits 1 (default warning).")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
+    ] = None,
 ) -> None:
-    """Check maps: load errors (exit 2) and findings (exit 1).
+    """Check maps: load errors (exit 2) and lint findings (exit 1).
 
-    Example: crmdsl check examples
+    Example: crmdsl check examples --format concise
     """
-    from .check import run_check
+    from .check import CheckOptions, run_check
 
-    raise typer.Exit(
-        _guard(lambda: run_check(paths, output_format.value, stdin_filename, quiet=quiet))
+    options = CheckOptions(
+        config_file=config,
+        select=select,
+        ignore=ignore,
+        preset=preset.value if preset else None,
+        max_review_age=max_review_age,
+        max_handoffs=max_handoffs,
+        fail_on=fail_on.value if fail_on else None,
+        severity=list(severity or []),
+        today=today,
+        show_info=show_info,
     )
+    raise typer.Exit(
+        _guard(
+            lambda: run_check(
+                paths, output_format.value, stdin_filename, quiet=quiet, options=options
+            )
+        )
+    )
+
+
+@app.command("rules")
+def rules_command(
+    config: Annotated[
+        str | None, typer.Option("--config", help="Use this config file instead of the nearest one.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table (the default) or json.")
+    ] = "table",
+) -> None:
+    """List every lint rule: code, name, severity and whether it is on under the config.
+
+    Example: crmdsl rules
+    """
+    from .rules_cmd import run_rules_list
+
+    raise typer.Exit(_guard(lambda: run_rules_list(config, output_format)))
+
+
+@app.command("explain")
+def explain_command(
+    code: Annotated[str, typer.Argument(help="A rule code, such as P207.")],
+) -> None:
+    """Explain a lint rule: what it does, why it matters, an example and its fix.
+
+    Example: crmdsl explain P207
+    """
+    from .rules_cmd import run_explain
+
+    raise typer.Exit(_guard(lambda: run_explain(code)))
+
+
+@app.command("report")
+def report_command(
+    path: Annotated[str, typer.Argument(help="The map's root file (or - for stdin).")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
+    ] = None,
+    config: Annotated[
+        str | None, typer.Option("--config", help="Use this config file instead of the nearest one.")
+    ] = None,
+    stdin_filename: Annotated[str | None, typer.Option("--stdin-filename")] = None,
+) -> None:
+    """Write a Markdown analysis of a map for stakeholders.
+
+    Example: crmdsl report examples/acme.crm -o report.md
+    """
+    from .report_cmd import run_report
+
+    raise typer.Exit(_guard(lambda: run_report(path, output, today, config, stdin_filename)))
 
 
 @export_app.command("json")

@@ -1,22 +1,51 @@
-"""`crmdsl check`: paths in, load errors (and later findings) out, with an exit code.
+"""`crmdsl check`: paths and options in; load errors and findings out, with an exit code.
 
 Maps are found by `crmdsl.workspace` (each root once, fragments through their roots).
-A map that does not load shows every load error and is not linted; exit 2 wins.
+A map that does not load shows every load error and is not linted; exit 2 wins. A map
+that loads is linted with the nearest config file (or `--config`), the flags put over it.
+Formats: text (rich, colour on a terminal), concise, json, sarif, github; the last four
+come from `crmdsl.lint.formats` and `crmdsl.lint.sarif`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..api import Analysis, analyze
-from ..errors import Diagnostic
+from ..api import analyze
+from ..errors import UsageError
 from ..model import CrmMap
 from ..workspace import MapRun, find_maps
 from .output import console, print_diagnostic
 
-__all__ = ["load_or_report", "maps_from_args", "run_check"]
+__all__ = [
+    "CheckOptions",
+    "config_for",
+    "load_or_report",
+    "maps_from_args",
+    "parse_today",
+    "run_check",
+]
+
+
+@dataclass(slots=True)
+class CheckOptions:
+    """The lint flags of `crmdsl check` (None or empty: not given, the config decides)."""
+
+    config_file: str | None = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    preset: str | None = None
+    max_review_age: int | None = None
+    max_handoffs: int | None = None
+    fail_on: str | None = None
+    severity: list[str] = field(default_factory=list)
+    today: str | None = None
+    show_info: bool = False
 
 
 def maps_from_args(paths: Sequence[str], stdin_filename: str | None) -> list[MapRun]:
@@ -26,7 +55,7 @@ def maps_from_args(paths: Sequence[str], stdin_filename: str | None) -> list[Map
     if "-" in paths:
         text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
         name = stdin_filename or "<stdin>"
-        runs.append(MapRun(name, analyze(text, name)))
+        runs.append(MapRun(name, analyze(text, name if stdin_filename else None)))
     if files:
         runs.extend(find_maps(files))
     return runs
@@ -34,73 +63,153 @@ def maps_from_args(paths: Sequence[str], stdin_filename: str | None) -> list[Map
 
 def load_or_report(path: str, stdin_filename: str | None = None) -> CrmMap | None:
     """Load one map, or print its load errors to stderr and return None."""
+    from ..lint.formats import CheckedMap, summary_line
+
     run = maps_from_args([path], stdin_filename)[0]
     if run.analysis.diagnostics:
         out = console(stderr=True)
         for diag in run.analysis.diagnostics:
             print_diagnostic(out, diag, run.analysis.lines_of())
-        _summary_load(out, [run])
+        checked = CheckedMap(run.path, [], {}, run.analysis.diagnostics)
+        out.print(summary_line([checked], False))
         return None
     return run.analysis.map
 
 
-def run_check(paths: Sequence[str], output_format: str, stdin_filename: str | None, *, quiet: bool) -> int:
+def parse_today(value: str | None) -> dt.date:
+    """`--today 2026-11-23` as a date; today's date when not given."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today expects a date such as 2026-11-23 (got `{value}`)") from None
+
+
+class _Configs:
+    """The config of each map: `--config FILE` for all, else the nearest file, cached."""
+
+    def __init__(self, options: CheckOptions, known: list[str]) -> None:
+        from ..lint.config import LintConfig, load_config, parse_severity_flag, split_codes
+
+        self.known = known
+        self.cache: dict[Path | None, LintConfig] = {}
+        self.fixed: LintConfig | None = None
+        if options.config_file is not None:
+            if not Path(options.config_file).is_file():
+                raise UsageError(f"--config: no such file: {options.config_file}")
+            self.fixed = load_config(options.config_file, known, shown=options.config_file)
+        self.overrides = {
+            "select": split_codes(options.select, known, "--select") if options.select else None,
+            "ignore": split_codes(options.ignore, known, "--ignore") if options.ignore else None,
+            "preset": options.preset,
+            "max_review_age": options.max_review_age,
+            "max_handoffs": options.max_handoffs,
+            "fail_on": options.fail_on,
+            "severity": parse_severity_flag(options.severity, known) if options.severity else None,
+        }
+        self._default = LintConfig
+
+    def for_path(self, path: str) -> object:
+        from ..lint.config import find_config, load_config
+
+        if self.fixed is not None:
+            base = self.fixed
+        else:
+            start = Path(path).parent if path not in ("<stdin>", "<string>") else Path.cwd()
+            found = find_config(start if str(start) else Path.cwd())
+            if found not in self.cache:
+                self.cache[found] = (
+                    load_config(found, self.known) if found is not None else self._default()
+                )
+            base = self.cache[found]
+        return base.with_overrides(**self.overrides)
+
+
+def config_for(path: str, options: CheckOptions | None = None) -> object:
+    """The lint config that `crmdsl check` would use for the map at `path`."""
+    from ..lint import registry
+
+    return _Configs(options or CheckOptions(), list(registry())).for_path(path)
+
+
+def run_check(
+    paths: Sequence[str],
+    output_format: str,
+    stdin_filename: str | None,
+    *,
+    quiet: bool,
+    options: CheckOptions | None = None,
+) -> int:
     """Check the maps; print in the chosen format; return the exit code."""
+    from ..lint import LintConfig, lint, registry
+    from ..lint.formats import CheckedMap, exit_code
+
+    options = options or CheckOptions()
+    today = parse_today(options.today)
+    rules = registry()
+    configs = _Configs(options, list(rules))
     runs = maps_from_args(paths, stdin_filename)
-    code = 2 if any(r.analysis.diagnostics for r in runs) else 0
+    checked: list[CheckedMap] = []
+    for run in runs:
+        analysis = run.analysis
+        item = CheckedMap(
+            run.path,
+            sorted(analysis.sources),
+            analysis.lines_of(),
+            list(analysis.diagnostics),
+            list(run.notes),
+        )
+        if not analysis.diagnostics:
+            config = configs.for_path(run.path)
+            assert isinstance(config, LintConfig)
+            standalone = run.fragment_alone or analysis.map.header is None
+            item.result = lint(analysis, config, today, standalone=standalone)
+        checked.append(item)
+    code = exit_code(checked)
     if quiet:
         return code
-    if output_format == "json":
-        sys.stdout.write(json.dumps(_json_report(runs), indent=2) + "\n")
-        return code
-    out = console()
-    for run in runs:
-        for diag in run.analysis.diagnostics:
-            print_diagnostic(out, diag, run.analysis.lines_of())
-    err = console(stderr=True)
-    for run in runs:
-        for note in run.notes:
-            err.print(f"note: {note}")
-    _summary_load(out, runs)
+    _emit(checked, output_format, options, today, rules)
     return code
 
 
-def _summary_load(out: object, runs: Sequence[MapRun]) -> None:
-    from rich.console import Console
+def _emit(
+    checked: list, output_format: str, options: CheckOptions, today: dt.date, rules: object
+) -> None:
+    from ..lint import formats
 
-    assert isinstance(out, Console)
-    failed = [r for r in runs if r.analysis.diagnostics]
-    files = sum(len(r.analysis.sources) or 1 for r in runs)
-    maps = f"{len(runs)} map" + ("s" if len(runs) != 1 else "")
-    if failed:
-        count = sum(len(r.analysis.diagnostics) for r in failed)
-        bad_files = len({d.span.file for r in failed for d in r.analysis.diagnostics if d.span} or {""})
-        noun = "load error" + ("s" if count != 1 else "")
-        tail = "the map was not linted" if len(failed) == 1 else "those maps were not linted"
-        out.print(f"{count} {noun} in {bad_files} file{'s' if bad_files != 1 else ''}; {tail}.")
+    if output_format == "json":
+        report = formats.json_report(checked, today.isoformat())
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    elif output_format == "sarif":
+        from ..lint.sarif import sarif_log
+
+        log = sarif_log(checked, rules)  # type: ignore[arg-type]
+        sys.stdout.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+    elif output_format == "concise":
+        _lines(formats.concise_lines(checked, options.show_info))
+    elif output_format == "github":
+        _lines(formats.github_lines(checked, options.show_info))
     else:
-        out.print(f"{maps} ({files} file{'s' if files != 1 else ''}) loaded; no load errors.")
+        _text(checked, options.show_info)
 
 
-def _json_report(runs: Sequence[MapRun]) -> dict[str, object]:
-    return {
-        "version": 1,
-        "maps": [_json_map(r) for r in runs],
-        "summary": {
-            "maps": len(runs),
-            "load_errors": sum(len(r.analysis.diagnostics) for r in runs),
-        },
-    }
+def _lines(lines: list[str]) -> None:
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _json_map(run: MapRun) -> dict[str, object]:
-    analysis: Analysis = run.analysis
-    return {
-        "path": run.path,
-        "files": sorted(analysis.sources),
-        "loaded": not analysis.diagnostics,
-        "notes": run.notes,
-        "load_errors": [d.to_json() for d in analysis.diagnostics],
-    }
+def _text(checked: list, show_info: bool) -> None:
+    from ..lint.formats import shown_findings, summary_line
 
-
+    out = console()
+    for item in checked:
+        for diag in item.load_errors:
+            print_diagnostic(out, diag, item.lines_of)
+        for diag in shown_findings(item, show_info):
+            print_diagnostic(out, diag, item.lines_of, label=f"{diag.severity}[{diag.code}]")
+    err = console(stderr=True)
+    for item in checked:
+        for note in item.notes:
+            err.print(f"note: {note}")
+    out.print(summary_line(checked, show_info))

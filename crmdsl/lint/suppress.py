@@ -1,0 +1,186 @@
+"""Suppression comments: a map's comments and findings in, kept findings and M005 findings out.
+
+`# crmdsl: ignore[J101,P207]` at the end of a line silences those codes for the statement
+that starts on that line and its block; alone on a line it does the same for the next
+statement (other comment lines and blank lines may stand between). `# crmdsl:
+ignore-file[M001]` anywhere in a file silences the codes for the whole file. Text after
+the `]` is free (a reason). A suppression that silences nothing, or names a code that is
+no rule, is reported as M005 on the comment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..errors import LOAD_ERROR_KINDS, Diagnostic, Span
+from ..model import Comment, CrmMap, Node
+from ..suggest import did_you_mean
+
+__all__ = ["Suppression", "apply_suppressions", "find_suppressions", "statement_extents"]
+
+_PATTERN = re.compile(r"#\s*crmdsl:\s*(ignore|ignore-file)\s*\[([^\]]*)\]")
+
+
+@dataclass(slots=True)
+class Suppression:
+    """One suppression comment: the codes it names and the lines it covers."""
+
+    comment: Comment
+    codes: tuple[str, ...]
+    first: int
+    last: int
+    whole_file: bool = False
+    used: set[str] = field(default_factory=set)
+
+    @property
+    def span(self) -> Span:
+        """Where the comment stands."""
+        c = self.comment
+        return Span(c.file, c.line, c.col, c.line, c.col + len(c.text))
+
+    def covers(self, diag: Diagnostic) -> bool:
+        """Whether this suppression silences the finding."""
+        span = diag.span
+        if span is None or span.file != self.comment.file or diag.code not in self.codes:
+            return False
+        return self.whole_file or self.first <= span.line <= self.last
+
+
+def statement_extents(crm_map: CrmMap) -> dict[str, dict[int, int]]:
+    """For each file, each line a statement starts on → the last line of its block."""
+    out: dict[str, dict[int, int]] = {}
+
+    def visit(obj: object) -> None:
+        if isinstance(obj, Node):
+            span = obj.span
+            if span is not None and span.file:
+                starts = out.setdefault(span.file, {})
+                starts[span.line] = max(starts.get(span.line, span.line), span.end_line)
+            for f in dataclasses.fields(obj):
+                value = getattr(obj, f.name)
+                if isinstance(value, list) and value and isinstance(value[0], Node):
+                    for item in value:
+                        visit(item)
+
+    roots: list[object] = [crm_map.header, *crm_map.includes]
+    for name in (
+        "teams",
+        "personas",
+        "channels",
+        "systems",
+        "entities",
+        "journeys",
+        "processes",
+        "integrations",
+        "goals",
+    ):
+        roots.extend(getattr(crm_map, name))
+    for root in roots:
+        if root is not None and not getattr(root, "builtin", False):
+            visit(root)
+    return out
+
+
+def find_suppressions(
+    crm_map: CrmMap, lines_of: dict[str, Sequence[str]] | None = None
+) -> list[Suppression]:
+    """Every suppression comment of the map, with the lines each one covers."""
+    extents = statement_extents(crm_map)
+    comment_lines: dict[str, set[int]] = {}
+    for c in crm_map.comments:
+        if c.own_line:
+            comment_lines.setdefault(c.file, set()).add(c.line)
+    out: list[Suppression] = []
+    for c in crm_map.comments:
+        found = _PATTERN.search(c.text)
+        if found is None:
+            continue
+        kind, raw = found.group(1), found.group(2)
+        codes = tuple(part.strip() for part in raw.split(",") if part.strip())
+        starts = extents.get(c.file, {})
+        if kind == "ignore-file":
+            out.append(Suppression(c, codes, 1, 1 << 30, whole_file=True))
+            continue
+        if not c.own_line:
+            first = c.line
+        else:
+            first = _next_statement(
+                c, starts, comment_lines.get(c.file, set()), (lines_of or {}).get(c.file)
+            )
+        out.append(Suppression(c, codes, first, starts.get(first, first)))
+    return out
+
+
+def _next_statement(
+    c: Comment, starts: dict[int, int], comments: set[int], lines: Sequence[str] | None
+) -> int:
+    """The line of the statement below an own-line comment (over comments and blank lines)."""
+    line = c.line + 1
+    limit = max([*starts, c.line]) + 1
+    while line <= limit:
+        if line in starts:
+            return line
+        blank = lines is not None and line <= len(lines) and not lines[line - 1].strip()
+        unknown = lines is None
+        if line not in comments and not blank and not unknown:
+            return line  # a clause line: the comment covers that line alone
+        line += 1
+    return c.line + 1
+
+
+def apply_suppressions(
+    findings: Iterable[Diagnostic],
+    suppressions: Sequence[Suppression],
+    known_codes: Collection[str],
+    enabled: Callable[[str], bool],
+    make_unused: Callable[[Suppression, str, Span], Diagnostic],
+) -> tuple[list[Diagnostic], int, list[Diagnostic]]:
+    """Drop suppressed findings; return (kept, how many dropped, M005 findings).
+
+    `enabled(code)` says whether a rule ran: a code of a rule that did not run is not
+    reported as unused, since nobody can tell whether it would have silenced something.
+    `make_unused(suppression, message, span)` builds one M005 finding.
+    """
+    kept: list[Diagnostic] = []
+    dropped = 0
+    for diag in findings:
+        hit = [s for s in suppressions if s.covers(diag)]
+        if hit:
+            dropped += 1
+            for s in hit:
+                s.used.add(diag.code)
+        else:
+            kept.append(diag)
+    unused: list[Diagnostic] = []
+    for s in suppressions:
+        message = _unused_message(s, known_codes, enabled)
+        if message:
+            unused.append(make_unused(s, message, s.span))
+    return kept, dropped, unused
+
+
+def _unused_message(s: Suppression, known: Collection[str], enabled: Callable[[str], bool]) -> str:
+    """Why a suppression is (partly) useless, in words; empty when it is fine."""
+    what = "ignore-file" if s.whole_file else "ignore"
+    if not s.codes:
+        return f"`{what}[]` names no rule code, so it silences nothing"
+    problems: list[str] = []
+    idle = []
+    for code in s.codes:
+        if code in LOAD_ERROR_KINDS:
+            problems.append(f"`{code}` is a load error, and load errors cannot be suppressed")
+        elif code not in known:
+            hint = did_you_mean(code, known)
+            problems.append(f"`{code}` is not a rule code" + (f" ({hint})" if hint else ""))
+        elif code not in s.used and enabled(code):
+            idle.append(code)
+    if idle:
+        listed = ", ".join(idle)
+        where = "in this file" if s.whole_file else "on this statement"
+        problems.insert(0, f"no {listed} finding {where}")
+    if not problems:
+        return ""
+    return f"unused suppression `{what}[{', '.join(s.codes)}]`: " + "; ".join(problems)
