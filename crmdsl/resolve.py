@@ -251,17 +251,24 @@ class _Resolver:
         if member and "." in ref.text:
             scope, _, name = ref.text.partition(".")
             owner = self.symbols.get(scope)
-            if not isinstance(owner, m.Journey | m.Process):
-                pool = [k for k, v in self.symbols.items() if isinstance(v, m.Journey | m.Process)]
-                self._error(ref, f"no journey or process `{scope}`", did_you_mean(scope, pool))
+            scopes = tuple(t for t, inner in _MEMBERS.items() if set(inner) & set(kinds))
+            if not isinstance(owner, scopes):
+                pool = [k for k, v in self.symbols.items() if isinstance(v, scopes)]
+                words = " or ".join(_word_of(t) for t in scopes)
+                if owner is not None:
+                    self._error(ref, f"`{scope}` is {_a(_word(owner))}, not {_a(words)}", "")
+                else:
+                    self._error(ref, f"no {words} `{scope}`", did_you_mean(scope, pool))
                 return None
+            fit = tuple(k for k in kinds if k in _MEMBERS[type(owner)])
             pool = [
                 k.partition(".")[2]
                 for k, v in self.symbols.items()
-                if k.startswith(scope + ".") and isinstance(v, kinds)
+                if k.startswith(scope + ".") and isinstance(v, fit)
             ]
+            words = " or ".join(_word_of(k) for k in fit)
             self._error(
-                ref, f"no {want} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool)
+                ref, f"no {words} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool)
             )
             return None
         if prefix:
@@ -407,6 +414,10 @@ class _Resolver:
 
 
 _NODES = (m.Step, m.Decision, m.End)
+_MEMBERS: dict[type, tuple[type, ...]] = {
+    m.Journey: (m.Stage, m.Touchpoint),
+    m.Process: _NODES,
+}
 
 
 def _word_of(kind: type) -> str:
