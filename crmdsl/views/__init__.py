@@ -1,0 +1,236 @@
+"""Views: diagrams made from a resolved map, and the Mermaid safety layer.
+
+In: a resolved `CrmMap`, a view name and (for most views) the id of what to draw.
+Out: a `Diagram` holding Mermaid text that renders in real Mermaid, shows every label as
+the user wrote it and is the same bytes for the same map. `render` is the public entry
+point; `VIEWS` lists the seven views and what their `id` names; `subjects` lists what
+`--all` draws for a view; `everything` draws every view of a map.
+
+Each view lives in its own module as a pure function from the map to a spec
+(`crmdsl.views.common`); `common.emit` writes the spec through `mermaid_safe`, which
+encodes every user string. mermaid-py is imported there, lazily, with its stdout
+chatter swallowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from ..model import CrmMap, Entity, EntityField, Journey, Process, System
+from .common import Diagram, Spec, ViewError, choices, emit
+
+__all__ = ["VIEWS", "Diagram", "ViewError", "ViewInfo", "everything", "render", "subjects"]
+
+IdKind = Literal["journey", "process", "system", "field", "none"]
+
+
+@dataclass(frozen=True)
+class ViewInfo:
+    """A view: its name, what its id names, whether the id is needed, and a summary."""
+
+    name: str
+    id_kind: IdKind
+    id_required: bool
+    summary: str
+
+
+VIEWS: dict[str, ViewInfo] = {
+    info.name: info
+    for info in (
+        ViewInfo("journey", "journey", True, "a journey's stages and scored touchpoints"),
+        ViewInfo("process", "process", True, "a process in swimlanes per team"),
+        ViewInfo("integrations", "system", False, "systems and the integrations between them"),
+        ViewInfo("entities", "system", False, "entities and fields per system, mapped fields"),
+        ViewInfo("lineage", "field", True, "one field from the touchpoints to its record"),
+        ViewInfo("blueprint", "journey", True, "a journey as a service blueprint"),
+        ViewInfo("overview", "none", False, "the whole map at a glance"),
+    )
+}
+
+_ID_WORDS = {
+    "journey": "JOURNEY",
+    "process": "PROCESS",
+    "system": "SYSTEM",
+    "field": "SYSTEM.Entity.field",
+}
+
+
+def _ids(crm_map: CrmMap, kind: IdKind) -> list[str]:
+    if kind == "journey":
+        return [j.id for j in crm_map.journeys]
+    if kind == "process":
+        return [p.id for p in crm_map.processes]
+    if kind == "system":
+        return [s.id for s in crm_map.systems]
+    if kind == "field":
+        from .lineage import pii_fields
+
+        return pii_fields(crm_map)
+    return []
+
+
+def _subject(crm_map: CrmMap, info: ViewInfo, subject: str | None) -> object:
+    """The object an id names for a view (None for a map-wide view), or a `ViewError`."""
+    if info.id_kind == "none":
+        if subject is not None:
+            raise ViewError(f"the {info.name} view draws the whole map; it takes no --id")
+        return None
+    known = _ids(crm_map, info.id_kind)
+    word = _ID_WORDS[info.id_kind]
+    if subject is None:
+        if not info.id_required:
+            return None
+        if info.id_kind in ("journey", "process") and len(known) == 1:
+            subject = known[0]
+        else:
+            offer = "pii fields: " if info.id_kind == "field" else ""
+            raise ViewError(
+                f"the {info.name} view needs --id {word} ({offer}{choices(known)})"
+                + ("; --all draws every pii field" if info.id_kind == "field" else "")
+            )
+    expected = {
+        "journey": Journey,
+        "process": Process,
+        "system": System,
+        "field": EntityField,
+    }[info.id_kind]
+    found = crm_map.lookup(subject)
+    if not isinstance(found, expected):
+        what = "field" if info.id_kind == "field" else info.id_kind
+        pool = known if info.id_kind != "field" else _all_fields(crm_map)
+        from ..suggest import closest
+
+        near = closest(subject, pool)
+        hint = f"; did you mean `{near[0]}`?" if near else f" (one of: {choices(known)})"
+        raise ViewError(f"no {what} `{subject}` in this map{hint}")
+    return found
+
+
+def _all_fields(crm_map: CrmMap) -> list[str]:
+    return [f"{e.key}.{f.name}" for e in crm_map.entities for f in e.fields]
+
+
+def _title(crm_map: CrmMap, view: str, target: object, subject: str | None) -> str:
+    if isinstance(target, Journey):
+        return target.title if view == "journey" else f"Service blueprint: {target.title}"
+    if isinstance(target, Process):
+        return target.title
+    if isinstance(target, System):
+        return f"{'Integrations' if view == 'integrations' else 'Data model'} around {target.title}"
+    if isinstance(target, EntityField) and subject:
+        entity = crm_map.lookup(subject.rsplit(".", 1)[0])
+        name = entity.title if isinstance(entity, Entity) else subject.rsplit(".", 2)[-2]
+        return f"Lineage of {name}.{target.name}"
+    if view == "overview":
+        return crm_map.title or "Overview"
+    return {"integrations": "Integrations", "entities": "Data model"}[view]
+
+
+def _spec(crm_map: CrmMap, view: str, target: object, subject: str | None) -> Spec:
+    builders: dict[str, Callable[[], Spec]] = {}
+    if view == "journey":
+        from .journey import journey_view
+
+        builders[view] = lambda: journey_view(crm_map, target)  # type: ignore[arg-type]
+    elif view == "process":
+        from .process import process_view
+
+        builders[view] = lambda: process_view(crm_map, target)  # type: ignore[arg-type]
+    elif view == "integrations":
+        from .integrations import integrations_view
+
+        builders[view] = lambda: integrations_view(crm_map, subject)
+    elif view == "entities":
+        from .entities import entities_view
+
+        builders[view] = lambda: entities_view(crm_map, subject)
+    elif view == "lineage":
+        from .lineage import lineage_view
+
+        builders[view] = lambda: lineage_view(crm_map, str(subject))
+    elif view == "blueprint":
+        from .blueprint import blueprint_view
+
+        builders[view] = lambda: blueprint_view(crm_map, target)  # type: ignore[arg-type]
+    else:
+        from .overview import overview_view
+
+        builders[view] = lambda: overview_view(crm_map)
+    return builders[view]()
+
+
+def render(
+    crm_map: CrmMap,
+    view: str,
+    id: str | None = None,  # noqa: A002 - the public name, as on the command line
+    mermaid_version: str | None = None,
+) -> Diagram:
+    """Draw one view of a map as Mermaid text.
+
+    `id` names what to draw: a journey (journey, blueprint), a process (process), a
+    system to narrow to (integrations, entities), a field `system.Entity.field`
+    (lineage); a journey or process may be left out when the map has only one.
+    `mermaid_version` (`"10.7"`) avoids syntax older Mermaid hosts lack. Raises
+    `ViewError` for an unknown view or id, or a diagram Mermaid would refuse.
+    """
+    from .mermaid_safe import MermaidInputError, MermaidLimitError
+
+    info = VIEWS.get(view)
+    if info is None:
+        raise ViewError(f"no view `{view}`; the views are {', '.join(VIEWS)}")
+    target = _subject(crm_map, info, id)
+    if isinstance(target, Journey | Process):
+        id = target.id  # noqa: A001
+    title = _title(crm_map, view, target, id)
+    spec = _spec(crm_map, view, target, id)
+    try:
+        text, nodes, edges = emit(spec, title, mermaid_version)
+    except MermaidLimitError as error:
+        raise ViewError(_too_big(crm_map, info, id, str(error))) from None
+    except MermaidInputError as error:
+        raise ViewError(f"the {view} view cannot be drawn: {error}") from None
+    labels = tuple(dict.fromkeys(spec.labels))
+    return Diagram(view, id, title, text, nodes, edges, labels)
+
+
+def _too_big(crm_map: CrmMap, info: ViewInfo, subject: str | None, reason: str) -> str:
+    what = f"the {info.name} view" + (f" of `{subject}`" if subject else "")
+    message = f"{what} is too big for Mermaid: {reason}."
+    if info.id_kind in ("system", "none") and subject is None:
+        systems = _ids(crm_map, "system")
+        if info.name == "overview":
+            return (
+                f"{message}\nDraw a part instead: `--view integrations --id SYSTEM`, "
+                "`--view process --id PROCESS` or `--view journey --id JOURNEY`."
+            )
+        return f"{message}\nNarrow it to one system with --id SYSTEM ({choices(systems)})."
+    return f"{message}\nSplit it into smaller parts in the map."
+
+
+def subjects(crm_map: CrmMap, view: str) -> list[str | None]:
+    """What `--all` draws for a view: every journey, process or pii field; else the map."""
+    info = VIEWS[view]
+    if info.id_kind in ("journey", "process", "field"):
+        return list(_ids(crm_map, info.id_kind))
+    return [None]
+
+
+def everything(
+    crm_map: CrmMap, mermaid_version: str | None = None
+) -> tuple[list[Diagram], list[str]]:
+    """Every view of every journey and process, and the map-wide views.
+
+    Returns the diagrams and, for views Mermaid would refuse, the reasons (a big map's
+    overview may be over Mermaid's limits while its journeys are fine).
+    """
+    diagrams: list[Diagram] = []
+    refused: list[str] = []
+    for view in VIEWS:
+        for subject in subjects(crm_map, view):
+            try:
+                diagrams.append(render(crm_map, view, subject, mermaid_version))
+            except ViewError as error:
+                refused.append(str(error))
+    return diagrams, refused
