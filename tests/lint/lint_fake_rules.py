@@ -109,7 +109,7 @@ def _d305(ctx: RuleContext) -> Iterator[Diagnostic]:
             if d.value in seen:
                 yield Diagnostic(
                     "x",
-                    f"`{s.id}` and `{seen[d.text]}` both hold {d.value}",
+                    f"`{s.id}` and `{seen[d.value]}` both hold {d.value}",
                     _line(s.span),
                     code="D305",
                 )
