@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import lint_fake_rules
+import pytest
 
 
 @pytest.fixture
