@@ -1,0 +1,740 @@
+"""The one layer between user text and Mermaid: escaping, safe ids, deterministic builders.
+
+In: user text (labels, titles, ids, journey scores) and the structure a view wants
+(nodes, edges, subgraphs, entities, journey sections). Out: Mermaid text that parses,
+shows every label exactly as the user wrote it, cannot inject markup, and is the same
+bytes for the same input (no set or hash order reaches the output).
+
+- Labels: every character outside ASCII letters, digits and space becomes a Mermaid
+  decimal entity code (``#35;`` for ``#``), see `encode_label`. Line breaks become
+  ``<br>`` in flowchart and erDiagram labels; journeys cannot break lines and show a
+  space. A space after the word ``direction`` is encoded too: Mermaid's flowchart and
+  erDiagram lexers take any line containing ``direction LR`` (TB, BT, RL, TD) for a
+  direction statement and drop the rest of it.
+- Ids: `SafeIds` maps user ids to ``<prefix>_<body>`` with a reversible, lower-case
+  body, so case-only differences stay distinct, no id is a Mermaid keyword, and the id
+  depends on nothing but the user id.
+- Builders (`Flowchart`, `EntityDiagram`, `Journey`) drive mermaid-py 0.9.0 for the
+  lines it writes correctly (nodes, edges, class definitions, ER relationships, journey
+  sections and tasks) and write the rest themselves (see the comments there for why).
+  mermaid-py is imported lazily, once, with its stdout chatter swallowed.
+- `check_limits` enforces Mermaid's default limits (500 edges, 50,000 characters).
+
+Hosts running an older Mermaid get compatible text through ``mermaid_version``
+(``"10.4"``): before 10.5 erDiagram entities have no aliases, so an entity is named by
+its quoted label instead (labels must then be unique). Versions before 10.0 are refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Literal
+
+__all__ = [
+    "EDGE_HEADS",
+    "EDGE_SHAPES",
+    "EXTENDED_SHAPES",
+    "ER_CARDINALITIES",
+    "JOURNEY_KEYWORDS",
+    "MAX_EDGES",
+    "MAX_TEXT_SIZE",
+    "MERMAID_KEYWORDS",
+    "NODE_SHAPES",
+    "EntityDiagram",
+    "Flowchart",
+    "Journey",
+    "MermaidInputError",
+    "MermaidLimitError",
+    "SafeIds",
+    "check_limits",
+    "decode_label",
+    "encode_journey_text",
+    "encode_label",
+    "encode_multiline_label",
+    "is_invisible",
+    "er_token",
+    "journey_score",
+    "sanitize_text",
+]
+
+MAX_EDGES = 500
+MAX_TEXT_SIZE = 50_000
+
+#: Words with a meaning somewhere in flowchart, erDiagram or journey syntax. No id
+#: produced here can equal one: every id contains ``_`` after its prefix.
+MERMAID_KEYWORDS: frozenset[str] = frozenset(
+    """graph flowchart flowchart-elk subgraph end style linkStyle classDef class click
+    call href default direction interpolate accTitle accDescr erDiagram journey section
+    title to optionally one only many zero more PK FK UK TB BT RL LR TD BR v o x
+    _self _blank _parent _top""".split()
+)
+
+#: A journey task or section starting with one of these (any case) is read as it.
+JOURNEY_KEYWORDS = ("journey", "title", "section", "acctitle", "accdescr")
+
+#: Flowchart node shapes, by mermaid-py's names.
+NODE_SHAPES = (
+    "normal",
+    "round-edge",
+    "stadium-shape",
+    "subroutine-shape",
+    "cylindrical",
+    "circle",
+    "label-shape",
+    "rhombus",
+    "hexagon",
+    "parallelogram",
+    "parallelogram-alt",
+    "trapezoid",
+    "trapezoid-alt",
+    "double-circle",
+)
+#: Shapes written in Mermaid 11.3's ``id@{ shape: ... }`` syntax, with the classic
+#: shape used for older hosts.
+EXTENDED_SHAPES: dict[str, tuple[str, str]] = {
+    "document": ("doc", "normal"),
+    "documents": ("docs", "subroutine-shape"),
+}
+EDGE_SHAPES = ("normal", "dotted", "thick", "hidden")
+#: Allowed (left, right) arrow heads; Mermaid has no left-only heads.
+EDGE_HEADS = (
+    ("none", "none"),
+    ("none", "arrow"),
+    ("none", "bullet"),
+    ("none", "cross"),
+    ("left-arrow", "arrow"),
+    ("bullet", "bullet"),
+    ("cross", "cross"),
+)
+ER_CARDINALITIES = ("zero-or-one", "exactly-one", "zero-or-more", "one-or-more")
+EdgeShape = Literal["normal", "dotted", "thick", "hidden"]
+
+_OLDEST_SUPPORTED = (10, 0)
+_ER_ALIASES_SINCE = (10, 5)
+_EXTENDED_SHAPES_SINCE = (11, 3)
+
+
+class MermaidLimitError(Exception):
+    """A diagram is bigger than Mermaid draws by default."""
+
+
+class MermaidInputError(ValueError):
+    """A view asked for something Mermaid cannot show (bad score, unknown id, ...)."""
+
+
+# --- text ---------------------------------------------------------------------------
+
+# Characters no SVG can hold (XML 1.0 forbids C0 controls but tab, LF and CR, and
+# U+FFFE/U+FFFF; lone surrogates cannot be encoded) or that HTML re-maps when written
+# as a character reference (U+0080..U+009F become Windows-1252 letters: #128; is €).
+_UNREPRESENTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ud800-\udfff\ufffe\uffff]")
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 ")
+_DIRECTION_SPACE = re.compile("(?<=direction) ", re.IGNORECASE)
+_ENTITY = re.compile(r"#(\d+);")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def sanitize_text(text: str) -> str:
+    """Replace characters that no SVG can show with U+FFFD (the replacement character)."""
+    return _UNREPRESENTABLE.sub("\ufffd", text)
+
+
+def encode_label(text: str) -> str:
+    """Encode text for any Mermaid label: only ``[A-Za-z0-9 #;]`` remains.
+
+    Every other character becomes ``#<code point>;`` (``#`` → ``#35;``, ``😀`` →
+    ``#128512;``, a line feed → ``#10;``), and so does a space right after
+    ``direction``. Characters no SVG can hold are replaced first (`sanitize_text`).
+    `decode_label` gives the text back.
+    """
+    clean = sanitize_text(text)
+    direction_spaces = {match.start() for match in _DIRECTION_SPACE.finditer(clean)}
+    return "".join(
+        char if char in _PLAIN and index not in direction_spaces else f"#{ord(char)};"
+        for index, char in enumerate(clean)
+    )
+
+
+def encode_multiline_label(text: str) -> str:
+    """Encode a flowchart or erDiagram label; each line break becomes ``<br>``."""
+    return "<br>".join(encode_label(line) for line in _LINE_BREAK.split(text))
+
+
+def decode_label(encoded: str) -> str:
+    """Invert `encode_label` and `encode_multiline_label` (``<br>`` → line feed)."""
+    return _ENTITY.sub(lambda match: chr(int(match.group(1))), encoded.replace("<br>", "\n"))
+
+
+# Separators, controls, format characters (zero-width space, soft hyphen, direction
+# marks) and lone combining marks draw nothing.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"})
+
+
+def is_invisible(text: str) -> bool:
+    """Whether text draws nothing (empty, spaces, zero-width characters only).
+
+    Mermaid cannot lay out such labels: an empty one is a parse error, and a blank
+    edge label puts ``NaN`` into the SVG. The builders drop blank edge labels and
+    comments, and show other blank labels as one space.
+    """
+    return all(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in text)
+
+
+def _visible_label(text: str) -> str:
+    return "#32;" if is_invisible(text) else encode_multiline_label(text)
+
+
+def encode_journey_text(text: str) -> str:
+    """Encode a journey title, section, task or actor name.
+
+    Like `encode_label`, plus: leading and trailing spaces are encoded (Mermaid would
+    trim them, and a name of spaces only would vanish), and the first letter is
+    encoded when the text starts with a journey keyword (``section``, ``title``,
+    ``journey``, ...), which Mermaid would otherwise read as that keyword. A journey
+    cannot break lines: a line feed shows as a space.
+    """
+    if text == "":
+        raise MermaidInputError("a journey title, section, task or actor cannot be empty")
+    encoded = encode_label(text)
+    if text.lower().startswith(JOURNEY_KEYWORDS):
+        encoded = f"#{ord(text[0])};{encoded[1:]}"
+    body = encoded.strip(" ")
+    leading = len(encoded) - len(encoded.lstrip(" "))
+    trailing = len(encoded) - len(encoded.rstrip(" ")) if body else 0
+    return "#32;" * leading + body + "#32;" * trailing
+
+
+def journey_score(score: object) -> int:
+    """Return a journey score as an int from 1 to 5, or raise `MermaidInputError`.
+
+    Mermaid draws any other value silently wrong (a missing face, or ``NaN``
+    coordinates), so nothing else may reach a diagram.
+    """
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise MermaidInputError(
+            f"a journey score must be a whole number from 1 to 5, not {score!r}"
+        )
+    return score
+
+
+_ER_TOKEN_BAD = re.compile(r"[^A-Za-z0-9_]+")
+_ER_KEY_WORDS = frozenset({"pk", "fk", "uk"})
+
+
+def er_token(text: str) -> str:
+    """Make an erDiagram attribute name or type from user text (lossy, readable).
+
+    Runs of characters other than ASCII letters, digits and ``_`` become one ``_``;
+    a leading digit or an empty result gets a leading ``_``; the key words ``PK``,
+    ``FK``, ``UK`` get a trailing ``_``. Put the exact text in the attribute comment
+    when the difference matters.
+    """
+    token = _ER_TOKEN_BAD.sub("_", text)
+    if not token or token[0].isdigit():
+        token = "_" + token
+    if token.lower() in _ER_KEY_WORDS:
+        token += "_"
+    return token
+
+
+# --- ids ----------------------------------------------------------------------------
+
+_PREFIX = re.compile(r"[a-z][a-z0-9]*")
+_SAFE_ID_BODY = re.compile(r"(?:[a-z0-9]|__|_[a-z]|_[0-9]+_)*")
+
+
+@dataclass(frozen=True)
+class SafeIds:
+    """Safe, stable Mermaid ids for user ids: ``SafeIds("n")("Lead") == "n__lead"``.
+
+    The id is ``<prefix>_<body>``; the body keeps ``a-z`` and ``0-9``, writes ``_`` as
+    ``__``, an upper-case letter as ``_`` + the letter in lower case, and any other
+    character as ``_<code point>_`` (``crm-sync`` → ``n_crm_45_sync``). So ids are
+    lower-case (mermaid-py lowercases ids; the output survives that), case-only
+    differences stay distinct, the mapping is reversible (`decode`), depends on nothing
+    but the user id, and ids of different prefixes never meet. No id is a Mermaid
+    keyword (each contains ``_``, no keyword does).
+    """
+
+    prefix: str = "n"
+
+    def __post_init__(self) -> None:
+        """Check that the prefix is lower-case letters and digits."""
+        if not _PREFIX.fullmatch(self.prefix):
+            raise MermaidInputError(
+                f"an id prefix must be lower-case letters and digits, not {self.prefix!r}"
+            )
+
+    def __call__(self, user_id: str) -> str:
+        """Return the Mermaid id for a user id."""
+        if user_id == "":
+            raise MermaidInputError("an id cannot be empty")
+        return f"{self.prefix}_{_encode_id_body(user_id)}"
+
+    def decode(self, safe_id: str) -> str:
+        """Return the user id a Mermaid id was made from."""
+        head, separator, body = safe_id.partition("_")
+        if head != self.prefix or not separator or not body or not _SAFE_ID_BODY.fullmatch(body):
+            raise MermaidInputError(f"{safe_id!r} is not an id made by {self!r}")
+        return _ID_ESCAPE.sub(_decode_id_escape, body)
+
+
+_ID_ESCAPE = re.compile(r"__|_([a-z])|_([0-9]+)_")
+
+
+def _decode_id_escape(match: re.Match[str]) -> str:
+    letter, code = match.groups()
+    if letter:
+        return letter.upper()
+    if code:
+        return chr(int(code))
+    return "_"
+
+
+@functools.lru_cache(maxsize=65536)
+def _encode_id_body(user_id: str) -> str:
+    parts: list[str] = []
+    for char in user_id:
+        if "a" <= char <= "z" or "0" <= char <= "9":
+            parts.append(char)
+        elif "A" <= char <= "Z":
+            parts.append("_" + char.lower())
+        elif char == "_":
+            parts.append("__")
+        else:
+            parts.append(f"_{ord(char)}_")
+    return "".join(parts)
+
+
+# --- limits, versions -----------------------------------------------------------------
+
+
+def check_limits(
+    text: str, edges: int, *, max_edges: int = MAX_EDGES, max_text_size: int = MAX_TEXT_SIZE
+) -> None:
+    """Raise `MermaidLimitError` when Mermaid would refuse the diagram by default."""
+    if edges > max_edges:
+        raise MermaidLimitError(
+            f"the diagram has {edges} edges; Mermaid draws at most {max_edges} by default "
+            "(its maxEdges setting): show a smaller part of the map"
+        )
+    if len(text) > max_text_size:
+        raise MermaidLimitError(
+            f"the diagram is {len(text)} characters long; Mermaid reads at most "
+            f"{max_text_size} by default (its maxTextSize setting): show a smaller part "
+            "of the map, or shorten its labels"
+        )
+
+
+def _parse_version(version: str | None) -> tuple[int, int]:
+    if version is None:
+        return (99, 0)
+    match = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.\d+)?", version.strip())
+    if not match:
+        raise MermaidInputError(f"mermaid_version must look like '10.7', not {version!r}")
+    parsed = (int(match.group(1)), int(match.group(2) or 0))
+    if parsed < _OLDEST_SUPPORTED:
+        raise MermaidInputError(f"crmdsl writes Mermaid 10.0 or later, not {version}")
+    return parsed
+
+
+def _front_matter(title: str | None) -> str:
+    # mermaid-py writes `title: <raw text>` into the YAML front matter: a `#` starts a
+    # YAML comment there, a `: ` or a newline breaks the YAML. Mermaid does not decode
+    # `#35;` codes in front matter either, so the title is written as a JSON string,
+    # which is valid YAML and shows exactly (ASCII only, with \u escapes).
+    if title is None:
+        return ""
+    return f"---\ntitle: {json.dumps(sanitize_text(title), ensure_ascii=True)}\n---\n"
+
+
+@functools.cache
+def _mermaid_py() -> SimpleNamespace:
+    # `import mermaid` prints a warning to stdout when IPython is missing (and imports
+    # requests): import once, on first use, with stdout swallowed.
+    with contextlib.redirect_stdout(io.StringIO()):
+        from mermaid.erdiagram import Link as ERLink
+        from mermaid.flowchart import Link, Node
+        from mermaid.style import Style
+        from mermaid.userjourney import Actor, Section, Task
+    return SimpleNamespace(
+        ERLink=ERLink, Link=Link, Node=Node, Style=Style, Actor=Actor, Section=Section, Task=Task
+    )
+
+
+# --- flowchart ------------------------------------------------------------------------
+
+_CLASS_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_STYLE_VALUE = re.compile(r"[#A-Za-z0-9.%() -]+")
+_STYLE_KEYS = ("fill", "color", "font_weight", "stroke_width", "stroke")
+_DIRECTIONS = ("LR", "RL", "TB", "BT", "TD")
+
+
+@dataclass
+class _ExtendedNode:
+    id_: str  # the attribute name mermaid-py's Link reads
+    shape: str
+    label: str
+    styles: list[object]
+
+    def __str__(self) -> str:
+        lines = [f'{self.id_}@{{ shape: {self.shape}, label: "{self.label}" }}']
+        lines += [f"{self.id_}:::{style.name}" for style in self.styles]  # type: ignore[attr-defined]
+        return "\n".join(lines)
+
+
+@dataclass
+class _Group:
+    safe_id: str
+    title: str
+    direction: str | None
+    members: list[str] = field(default_factory=list)  # safe ids, nodes and groups
+
+
+class Flowchart:
+    """A deterministic, escaped Mermaid flowchart.
+
+    Declare nodes and subgraphs with user ids and labels; both return the Mermaid id
+    that edges and classes refer to. Output follows declaration order. Node ids use
+    ``SafeIds(namespace)`` (default ``n``), subgraph ids ``SafeIds("g")``.
+    """
+
+    def __init__(
+        self, direction: str = "LR", *, title: str | None = None, mermaid_version: str | None = None
+    ) -> None:
+        """Start an empty flowchart drawn in ``direction`` (LR, RL, TB, BT, TD)."""
+        if direction not in _DIRECTIONS:
+            raise MermaidInputError(
+                f"direction must be one of {', '.join(_DIRECTIONS)}, not {direction!r}"
+            )
+        self._version = _parse_version(mermaid_version)
+        self.direction = direction
+        self.title = title
+        self._nodes: dict[str, object] = {}  # safe id -> mermaid-py Node
+        self._groups: dict[str, _Group] = {}
+        self._top: list[str] = []
+        self._edges: list[object] = []
+        self._class_defs: dict[str, object] = {}
+
+    @property
+    def edge_count(self) -> int:
+        """How many edges the flowchart has (Mermaid's maxEdges counts these)."""
+        return len(self._edges)
+
+    def _place(self, safe_id: str, parent: str | None) -> None:
+        if safe_id in self._nodes or safe_id in self._groups:
+            raise MermaidInputError(f"{safe_id} is declared twice")
+        if parent is None:
+            self._top.append(safe_id)
+        elif parent in self._groups:
+            self._groups[parent].members.append(safe_id)
+        else:
+            raise MermaidInputError(
+                f"unknown subgraph {parent!r}: declare it with subgraph() first"
+            )
+
+    def subgraph(
+        self,
+        user_id: str,
+        title: str | None = None,
+        *,
+        parent: str | None = None,
+        direction: str | None = None,
+    ) -> str:
+        """Declare a subgraph (inside ``parent``, a subgraph id) and return its id."""
+        if direction is not None and direction not in _DIRECTIONS:
+            raise MermaidInputError(
+                f"direction must be one of {', '.join(_DIRECTIONS)}, not {direction!r}"
+            )
+        safe_id = SafeIds("g")(user_id)
+        self._place(safe_id, parent)
+        label = user_id if title is None else title
+        self._groups[safe_id] = _Group(safe_id, _visible_label(label), direction)
+        return safe_id
+
+    def node(
+        self,
+        user_id: str,
+        label: str | None = None,
+        *,
+        shape: str = "normal",
+        subgraph: str | None = None,
+        classes: Sequence[str] = (),
+        namespace: str = "n",
+    ) -> str:
+        """Declare a node (its label defaults to the user id) and return its id."""
+        if shape not in NODE_SHAPES and shape not in EXTENDED_SHAPES:
+            known = ", ".join((*NODE_SHAPES, *EXTENDED_SHAPES))
+            raise MermaidInputError(f"unknown node shape {shape!r}; use one of {known}")
+        if namespace == "g":
+            raise MermaidInputError("the id namespace 'g' is reserved for subgraphs")
+        safe_id = SafeIds(namespace)(user_id)
+        styles = [self._class_defs[name] for name in self._known_classes(classes)]
+        self._place(safe_id, subgraph)
+        mp = _mermaid_py()
+        encoded = _visible_label(user_id if label is None else label)
+        if shape in EXTENDED_SHAPES:
+            new_shape, classic_shape = EXTENDED_SHAPES[shape]
+            if self._version >= _EXTENDED_SHAPES_SINCE:
+                # mermaid-py 0.9 predates the `@{ shape: ... }` syntax.
+                self._nodes[safe_id] = _ExtendedNode(safe_id, new_shape, encoded, styles)
+                return safe_id
+            shape = classic_shape
+        node = mp.Node(safe_id, encoded, shape=shape, styles=styles)
+        if node.id_ != safe_id:  # mermaid-py lowercases ids; ours are lower-case already
+            raise AssertionError(f"mermaid-py changed id {safe_id} to {node.id_}")
+        self._nodes[safe_id] = node
+        return safe_id
+
+    def _known_classes(self, classes: Iterable[str]) -> list[str]:
+        names = list(dict.fromkeys(classes))
+        unknown = [name for name in names if name not in self._class_defs]
+        if unknown:
+            raise MermaidInputError(f"class {unknown[0]!r} is not defined: call class_def() first")
+        return names
+
+    def edge(
+        self,
+        source: str,
+        target: str,
+        label: str | None = None,
+        *,
+        shape: EdgeShape = "normal",
+        head_left: str = "none",
+        head_right: str = "arrow",
+    ) -> None:
+        """Connect two declared ids (nodes or subgraphs), with an optional label."""
+        if shape not in EDGE_SHAPES:
+            raise MermaidInputError(
+                f"unknown edge shape {shape!r}; use one of {', '.join(EDGE_SHAPES)}"
+            )
+        if (head_left, head_right) not in EDGE_HEADS:
+            raise MermaidInputError(f"Mermaid cannot draw arrow heads {head_left!r}/{head_right!r}")
+        if shape == "hidden" and (label or (head_left, head_right) != ("none", "none")):
+            raise MermaidInputError("a hidden edge can have neither a label nor arrow heads")
+        mp = _mermaid_py()
+        ends = [self._endpoint(safe_id, mp) for safe_id in (source, target)]
+        message = "" if label is None or is_invisible(label) else encode_multiline_label(label)
+        self._edges.append(mp.Link(ends[0], ends[1], shape, head_left, head_right, message))
+
+    def _endpoint(self, safe_id: str, mp: SimpleNamespace) -> object:
+        if safe_id in self._nodes:
+            return self._nodes[safe_id]
+        if safe_id in self._groups:
+            return mp.Node(safe_id)
+        raise MermaidInputError(f"{safe_id!r} is not a declared node or subgraph id")
+
+    def class_def(self, name: str, **style: str) -> None:
+        """Define a class (``fill``, ``color``, ``font_weight``, ``stroke_width``, ``stroke``)."""
+        if not _CLASS_NAME.fullmatch(name) or name in MERMAID_KEYWORDS:
+            raise MermaidInputError(f"a class name must match [a-z][a-z0-9_]*, not {name!r}")
+        for key, value in style.items():
+            if key not in _STYLE_KEYS or not _STYLE_VALUE.fullmatch(value):
+                raise MermaidInputError(f"bad style {key}={value!r}")
+        if name in self._class_defs:
+            raise MermaidInputError(f"class {name!r} is defined twice")
+        self._class_defs[name] = _mermaid_py().Style(name, **style)
+
+    def to_mermaid(self, *, check: bool = True) -> str:
+        """Return the Mermaid text (checking Mermaid's limits unless ``check=False``)."""
+        # mermaid-py's FlowChart keeps class definitions in a set (order varies with the
+        # hash seed), turns an empty subgraph into a node, forces `direction LR` on every
+        # subgraph, and writes the title unescaped into YAML; so the document and the
+        # subgraph blocks are assembled here, and mermaid-py writes the node, edge and
+        # classDef lines.
+        lines = [f"flowchart {self.direction}"]
+        lines += [f"\t{style}" for style in self._class_defs.values()]
+        for safe_id in self._top:
+            self._emit(safe_id, 1, lines)
+        lines += [f"\t{edge}" for edge in self._edges]
+        text = _front_matter(self.title) + "\n".join(lines) + "\n"
+        if check:
+            check_limits(text, self.edge_count)
+        return text
+
+    def _emit(self, safe_id: str, depth: int, lines: list[str]) -> None:
+        indent = "\t" * depth
+        group = self._groups.get(safe_id)
+        if group is None:
+            lines += [indent + line for line in str(self._nodes[safe_id]).split("\n")]
+            return
+        lines.append(f'{indent}subgraph {group.safe_id} ["{group.title}"]')
+        if group.direction:
+            lines.append(f"{indent}\tdirection {group.direction}")
+        for member in group.members:
+            self._emit(member, depth + 1, lines)
+        lines.append(f"{indent}end")
+
+
+# --- erDiagram --------------------------------------------------------------------------
+
+
+@dataclass
+class _Entity:
+    name: str  # what relationships refer to: the safe id, or the quoted label
+    label: str
+    attributes: list[str] = field(default_factory=list)
+
+
+class EntityDiagram:
+    """A deterministic, escaped Mermaid erDiagram (entities, attributes, relationships)."""
+
+    def __init__(self, *, title: str | None = None, mermaid_version: str | None = None) -> None:
+        """Start an empty erDiagram."""
+        self.title = title
+        self._aliases = _parse_version(mermaid_version) >= _ER_ALIASES_SINCE
+        self._ids = SafeIds("e")
+        self._entities: dict[str, _Entity] = {}
+        self._relationships: list[object] = []
+
+    @property
+    def edge_count(self) -> int:
+        """How many relationships the diagram has."""
+        return len(self._relationships)
+
+    def entity(self, user_id: str, label: str | None = None) -> str:
+        """Declare an entity shown as ``label`` (default: the user id); return its id."""
+        safe_id = self._ids(user_id)
+        if safe_id in self._entities:
+            raise MermaidInputError(f"entity {user_id!r} is declared twice")
+        encoded = _visible_label(user_id if label is None else label)
+        name = safe_id
+        if not self._aliases:
+            # Before Mermaid 10.5 an entity cannot have an alias: name it by its quoted
+            # label, which then has to be unique (and cannot break lines).
+            shown = user_id if label is None else label
+            name = '"#32;"' if is_invisible(shown) else f'"{encode_label(shown)}"'
+            if any(entity.name == name for entity in self._entities.values()):
+                raise MermaidInputError(
+                    f"two entities are labelled {label!r}; "
+                    "Mermaid before 10.5 cannot tell them apart"
+                )
+        self._entities[safe_id] = _Entity(name, encoded)
+        return safe_id
+
+    def attribute(
+        self,
+        entity_id: str,
+        name: str,
+        type_: str = "string",
+        *,
+        keys: Sequence[str] = (),
+        comment: str | None = None,
+    ) -> None:
+        """Add an attribute; ``name`` and ``type_`` go through `er_token`."""
+        entity = self._entity(entity_id)
+        bad_keys = [key for key in keys if key not in ("PK", "FK", "UK")]
+        if bad_keys:
+            raise MermaidInputError(f"an attribute key must be PK, FK or UK, not {bad_keys[0]!r}")
+        parts = [er_token(type_), er_token(name)]
+        if keys:
+            parts.append(", ".join(dict.fromkeys(keys)))
+        if comment is not None and not is_invisible(comment):
+            parts.append(f'"{encode_multiline_label(comment)}"')
+        entity.attributes.append(" ".join(parts))
+
+    def relationship(
+        self,
+        left_id: str,
+        right_id: str,
+        label: str = "",
+        *,
+        left: str = "exactly-one",
+        right: str = "zero-or-more",
+        dotted: bool = False,
+    ) -> None:
+        """Relate two declared entities (cardinalities from `ER_CARDINALITIES`)."""
+        for cardinality in (left, right):
+            if cardinality not in ER_CARDINALITIES:
+                raise MermaidInputError(
+                    f"unknown cardinality {cardinality!r}; use one of {', '.join(ER_CARDINALITIES)}"
+                )
+        mp = _mermaid_py()
+        # mermaid-py's ER entities have no alias, so its Link gets stand-ins that carry
+        # only the name to print.
+        ends = [SimpleNamespace(name=self._entity(safe_id).name) for safe_id in (left_id, right_id)]
+        self._relationships.append(
+            mp.ERLink(
+                ends[0],
+                ends[1],
+                left,
+                right,
+                "" if is_invisible(label) else encode_multiline_label(label),
+                dotted,
+            )
+        )
+
+    def _entity(self, safe_id: str) -> _Entity:
+        if safe_id not in self._entities:
+            raise MermaidInputError(f"{safe_id!r} is not a declared entity id")
+        return self._entities[safe_id]
+
+    def to_mermaid(self, *, check: bool = True) -> str:
+        """Return the Mermaid text (checking Mermaid's limits unless ``check=False``)."""
+        lines = ["erDiagram"]
+        for entity in self._entities.values():
+            head = f'{entity.name}["{entity.label}"]' if self._aliases else entity.name
+            if entity.attributes:
+                lines.append(f"\t{head} {{")
+                lines += [f"\t\t{attribute}" for attribute in entity.attributes]
+                lines.append("\t}")
+            else:
+                lines.append(f"\t{head}")
+        lines += [f"\t{relationship}" for relationship in self._relationships]
+        text = _front_matter(self.title) + "\n".join(lines) + "\n"
+        if check:
+            check_limits(text, self.edge_count)
+        return text
+
+
+# --- journey ----------------------------------------------------------------------------
+
+
+class Journey:
+    """A deterministic, escaped Mermaid user journey: sections of scored tasks."""
+
+    def __init__(self, title: str | None = None, *, mermaid_version: str | None = None) -> None:
+        """Start an empty journey."""
+        _parse_version(mermaid_version)
+        self.title = title
+        self._items: list[object] = []  # mermaid-py Sections, and Tasks before any section
+        self._tasks = 0
+
+    def section(self, name: str) -> None:
+        """Start a section; the tasks added next belong to it."""
+        self._items.append(_mermaid_py().Section(encode_journey_text(name), []))
+
+    def task(self, name: str, score: int, actors: Sequence[str] = ()) -> None:
+        """Add a task with a score from 1 to 5 and the actors taking part."""
+        mp = _mermaid_py()
+        people = [mp.Actor(encode_journey_text(actor)) for actor in actors]
+        task = mp.Task(encode_journey_text(name), journey_score(score), people)
+        if self._items and isinstance(self._items[-1], mp.Section):
+            self._items[-1].tasks.append(task)
+        else:
+            self._items.append(task)
+        self._tasks += 1
+
+    def to_mermaid(self, *, check: bool = True) -> str:
+        """Return the Mermaid text (checking Mermaid's limits unless ``check=False``)."""
+        # mermaid-py's UserJourney also writes the title, unescaped, into YAML front
+        # matter; the journey's own `title` statement is enough and takes codes.
+        lines = ["journey"]
+        if self.title:
+            lines.append(f"\ttitle {encode_journey_text(self.title)}")
+        text = (
+            "\n".join(lines)
+            + "\n"
+            + "".join(f"{item}\n".replace("\n\n", "\n") for item in self._items)
+        )
+        if check:
+            check_limits(text, 0)
+        return text
