@@ -8,7 +8,7 @@ the whole map (`master` is one of the ends), and works out each process's flows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import model as m
@@ -243,7 +243,7 @@ class _Resolver:
             return None
         if "." in key and key.rsplit(".", 1)[0] in self.lost:
             return None
-        want = " or ".join(_word_of(k) for k in kinds)
+        want = _either(_word_of(k) for k in kinds)
         shown = ref.text
         if found is not None:
             self._error(ref, f"`{shown}` is {_a(_word(found))}, not {_a(want)}", "")
@@ -254,7 +254,7 @@ class _Resolver:
             scopes = tuple(t for t, inner in _MEMBERS.items() if set(inner) & set(kinds))
             if not isinstance(owner, scopes):
                 pool = [k for k, v in self.symbols.items() if isinstance(v, scopes)]
-                words = " or ".join(_word_of(t) for t in scopes)
+                words = _either(_word_of(t) for t in scopes)
                 if owner is not None:
                     self._error(ref, f"`{scope}` is {_a(_word(owner))}, not {_a(words)}", "")
                 else:
@@ -266,7 +266,7 @@ class _Resolver:
                 for k, v in self.symbols.items()
                 if k.startswith(scope + ".") and isinstance(v, fit)
             ]
-            words = " or ".join(_word_of(k) for k in fit)
+            words = _either(_word_of(k) for k in fit)
             self._error(
                 ref, f"no {words} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool)
             )
@@ -418,6 +418,12 @@ _MEMBERS: dict[type, tuple[type, ...]] = {
     m.Journey: (m.Stage, m.Touchpoint),
     m.Process: _NODES,
 }
+
+
+def _either(words: Iterable[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _word_of(kind: type) -> str:
