@@ -192,6 +192,113 @@ def report_command(
     raise typer.Exit(_guard(lambda: run_report(path, output, today, config, stdin_filename)))
 
 
+@app.command("fmt")
+def fmt_command(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of .crm files; - formats stdin to stdout.")],
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 listing the files that would change.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; print unified diffs; exit 1 if any.")
+    ] = False,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", help="The name of the file read from stdin.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
+) -> None:
+    """Rewrite .crm files in the canonical layout (docs/format.md); meaning never changes.
+
+    Example: crmdsl fmt examples --check
+    """
+    from .fmt_cmd import run_fmt
+
+    raise typer.Exit(
+        _guard(lambda: run_fmt(paths, check=check_only, diff=diff, stdin_filename=stdin_filename, quiet=quiet))
+    )
+
+
+@app.command("render")
+def render_command(
+    path: Annotated[str, typer.Argument(help="The map's root file (or - for stdin).")],
+    view: Annotated[
+        str | None,
+        typer.Option(
+            "--view",
+            help="journey, process, integrations, entities, lineage, blueprint or overview.",
+        ),
+    ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="What to draw: a journey, a process, a system (to narrow to) or a field.",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", help="A file (.mmd .md .svg .png) or, with --all, a folder."),
+    ] = None,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Every subject of --view; with no --view, every view."),
+    ] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="mmd, md, svg or png (default: from -o).")
+    ] = None,
+    mermaid_version: Annotated[
+        str | None,
+        typer.Option("--mermaid-version", help="Write for an older Mermaid host, e.g. 10.7."),
+    ] = None,
+    chromium: Annotated[
+        str | None, typer.Option("--chromium", help="The Chromium for SVG and PNG.")
+    ] = None,
+    mermaid_cli: Annotated[
+        str | None,
+        typer.Option("--mermaid-cli", help="A node_modules folder holding mermaid-cli."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
+) -> None:
+    """Draw a view of a map as Mermaid text, Markdown, SVG or PNG.
+
+    Example: crmdsl render examples/acme.crm --view process --id lead_to_cash -o lead_to_cash.svg
+    """
+    from .render_cmd import run_render
+
+    raise typer.Exit(
+        _guard(
+            lambda: run_render(
+                path,
+                view=view,
+                subject=subject,
+                output=output,
+                every=every,
+                fmt=fmt,
+                mermaid_version=mermaid_version,
+                chromium=chromium,
+                mermaid_cli=mermaid_cli,
+                quiet=quiet,
+            )
+        )
+    )
+
+
+@app.command("docs")
+def docs_command(
+    paths: Annotated[list[str], typer.Argument(help="Markdown pages or folders of pages.")],
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Write nothing; show stale blocks; exit 1 if any.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
+) -> None:
+    """Fill the <!-- crmdsl:begin ... --> blocks of Markdown pages with current diagrams.
+
+    Example: crmdsl docs docs/ --check
+    """
+    from .docs_cmd import run_docs
+
+    raise typer.Exit(_guard(lambda: run_docs(paths, check=check_only, quiet=quiet)))
+
+
 @export_app.command("json")
 def export_json(
     path: Annotated[str, typer.Argument(help="The map's root file (or - for stdin).")],
