@@ -75,7 +75,12 @@ def render_rules_markdown() -> str:
         out += ["", f"## {letter}: {title}"]
         for rule in rules:
             parts = rule_doc_parts(rule.doc)
-            out += ["", f"### {rule.code} {rule.name}", "", f"Default severity: **{rule.severity}**."]
+            out += [
+                "",
+                f"### {rule.code} {rule.name}",
+                "",
+                f"Default severity: **{rule.severity}**.",
+            ]
             out += ["", "**What it does:** " + parts["what"]]
             out += ["", "**Why it matters:** " + parts["why"]]
             out += ["", "Example:", "", "```", parts["example"], "```"]

@@ -219,8 +219,7 @@ def type_mismatch(ctx: RuleContext) -> Iterator[Hit]:
                 typed = _typed(d, ctx)
                 if typed is not None and not accepts(typed[1].type, typed[0].type):
                     bad.append(
-                        f"`{d.source_ref.text}` ({typed[0].type}) into "
-                        f"`{d.target_ref.text}` ({typed[1].type})"
+                        f"`{d.source}` ({typed[0].type}) into `{d.target}` ({typed[1].type})"
                     )
             if bad:
                 yield Hit(
@@ -262,8 +261,7 @@ def enum_value_unmapped(ctx: RuleContext) -> Iterator[Hit]:
                     many = len(missing) != 1
                     gaps.append(
                         f"the value{'s' if many else ''} {and_list(quoted(missing))} of "
-                        f"`{d.source_ref.text}` {'have' if many else 'has'} no match in "
-                        f"`{d.target_ref.text}`"
+                        f"`{d.source}` {'have' if many else 'has'} no match in `{d.target}`"
                     )
             if gaps:
                 yield Hit(
