@@ -1,0 +1,204 @@
+"""`crmdsl report`: the Acme snapshot, return on investment as SPEC.md says, escaping, exit codes.
+
+Update the golden report after an intended change with:
+
+    CRMDSL_UPDATE_GOLDEN=1 .venv/bin/pytest tests/lint/test_report.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import crmdsl
+from crmdsl.cli.app import app
+from crmdsl.report import goal_return, render_report
+from crmdsl.report_md import duration, esc, percent
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TODAY = dt.date(2026, 11, 23)
+
+
+def report_of(text: str) -> str:
+    crm_map = crmdsl.loads(textwrap.dedent(text), "m.crm")
+    return render_report(crm_map, [], TODAY, path="m.crm")
+
+
+def test_acme_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["report", "examples/acme.crm", "--today", "2026-11-23"])
+    assert result.exit_code == 0
+    path = GOLDEN / "report-acme.md"
+    if os.environ.get("CRMDSL_UPDATE_GOLDEN"):
+        path.write_text(result.output, encoding="utf-8")
+    assert result.output == path.read_text(encoding="utf-8")
+
+
+def test_acme_key_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    out = CliRunner().invoke(app, ["report", "examples/acme.crm", "--today", "2026-11-23"]).output
+    assert (
+        "**Increase SMB sales by 10%**: +100,000 USD a year against 40,000 USD a year, "
+        "a 150% return." in out
+    )
+    assert "| Support | 1 | 2.0 | Support ticket (2) |" in out
+    assert "- It takes 3d 4h in all." in out
+    assert "`qualify` → `quote` → `approved` → `order` → `won`" in out
+    assert "- Support ticket (`onboarding.ticket`), score 2: Has to repeat the order number" in out
+    assert "| `sales` | `it` | `quote` → `order` |" in out
+
+
+def test_output_file_and_determinism(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "report.md"
+    args = ["report", "examples/shop/shop.crm", "--today", "2026-11-23", "-o", str(target)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    first = target.read_bytes()
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert target.read_bytes() == first
+    assert first.startswith(b"# ")
+
+
+def test_load_error_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.crm"
+    bad.write_text('map "B"\nsystem crm "CRM" owner nobody\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(bad)])
+    assert result.exit_code == 2
+    assert "no team `nobody`" in result.output
+
+
+GOAL = """\
+map "G"
+team sales "Sales"
+goal g "Grow | win" owner sales
+{body}
+"""
+
+
+def goal_of(body: str):
+    crm_map = crmdsl.loads(GOAL.format(body=textwrap.indent(textwrap.dedent(body), "  ")), "g.crm")
+    return crm_map.goals[0]
+
+
+def test_roi_spec_example() -> None:
+    r = goal_return(
+        goal_of(
+            "metric revenue baseline 1_000_000 USD target +10% by 2027-06-30\ncost 40_000 USD per year\n"
+        )
+    )
+    assert r.gain == {"USD": 100_000.0} and r.yearly_cost == {"USD": 40_000.0}
+    assert r.ret == pytest.approx(150.0)
+
+
+def test_roi_monthly_and_once_costs() -> None:
+    r = goal_return(
+        goal_of(
+            "metric revenue baseline 500_000 EUR target 560_000 EUR\n"
+            "cost 1_000 EUR per month\ncost 8_000 EUR per year\ncost 30_000 EUR once\n"
+        )
+    )
+    assert r.gain == {"EUR": 60_000.0}
+    assert r.yearly_cost == {"EUR": 20_000.0}
+    assert r.once_cost == {"EUR": 30_000.0}
+    assert r.ret == pytest.approx(200.0)
+    text = report_of(
+        GOAL.format(
+            body="  metric revenue baseline 500_000 EUR target 560_000 EUR\n"
+            "  cost 1_000 EUR per month\n  cost 8_000 EUR per year\n"
+            "  cost 30_000 EUR once"
+        )
+    )
+    assert (
+        "**Grow \\| win**: +60,000 EUR a year against 20,000 EUR a year, a 200% return. "
+        "One-time cost: 30,000 EUR (shown apart, not in the return)." in text
+    )
+
+
+def test_roi_mixed_currencies_reported_not_summed() -> None:
+    r = goal_return(
+        goal_of("metric revenue baseline 1_000_000 USD target +10%\ncost 40_000 EUR per year\n")
+    )
+    assert r.ret is None
+    assert (
+        r.problem
+        == "its money is in EUR and USD, and currencies are never mixed, so no return is computed"
+    )
+
+
+def test_roi_without_cost_or_money_metric() -> None:
+    assert goal_return(goal_of("metric revenue baseline 100 USD target +10%\n")).problem == (
+        "it has no yearly cost, so no return"
+    )
+    r = goal_return(goal_of("metric nps baseline 20 target 40\ncost 5_000 USD per year\n"))
+    assert r.ret is None and r.problem.startswith("no metric has a money baseline")
+
+
+def test_negative_return() -> None:
+    r = goal_return(
+        goal_of("metric revenue baseline 100_000 USD target +10%\ncost 20_000 USD per year\n")
+    )
+    assert r.ret == pytest.approx(-50.0)
+
+
+def test_table_cells_escape_pipes() -> None:
+    text = report_of(
+        """\
+        map "M"
+        team sales "Sales | Ops"
+        persona p "P"
+        journey j "J" persona p owner sales
+          stage s "Stage | one"
+            touchpoint t "Touch | point" channel web score 2 owner sales
+              pain "A | B"
+        """
+    )
+    assert "| Stage \\| one | 1 | 2.0 | Touch \\| point (2) |" in text
+    assert_tables_are_even(text)
+    assert "Touch \\| point (`j.t`), score 2: A \\| B" in text
+
+
+def assert_tables_are_even(text: str) -> None:
+    """Every row of every table has as many cells as its header."""
+    width = None
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            width = None
+            continue
+        cells = line.replace("\\|", "").count("|")
+        width = cells if width is None else width
+        assert cells == width, line
+
+
+def test_example_reports_have_even_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    for path in ("examples/acme.crm", "examples/b2b_support.crm", "examples/shop/shop.crm"):
+        out = CliRunner().invoke(app, ["report", path, "--today", "2026-11-23"]).output
+        assert_tables_are_even(out)
+
+
+def test_unscored_touchpoint_is_left_out_and_said() -> None:
+    text = report_of(
+        """\
+        map "M"
+        journey j "J"
+          stage s "S"
+            touchpoint a "A" channel web score 4
+            touchpoint b "B" channel web
+        """
+    )
+    assert "| S | 2 | 4.0 | A (4) |" in text
+    assert "Left out of the averages, having no score: `j.b`." in text
+
+
+def test_helpers() -> None:
+    assert duration(3 * 1440 + 4 * 60) == "3d 4h"
+    assert duration(45) == "45m"
+    assert percent(1177.4) == "1,177%"
+    assert percent(2.25) == "2.2%" or percent(2.25) == "2.3%"
+    assert esc("a <b> [c](d) *e* _f_ `g`") == "a \\<b\\> \\[c\\](d) \\*e\\* \\_f\\_ \\`g\\`"
