@@ -265,7 +265,7 @@ _SHAPES: dict[str, str] = {
     "trapezoid": "trapezoid",
     "document": "parallelogram",
 }
-_NAMESPACE = re.compile("[a-fh-z][a-z0-9]*")
+_NAMESPACE = re.compile("[a-z][a-z0-9]*")
 _EDGE_SHAPES = {"solid": "normal", "dotted": "dotted", "thick": "thick"}
 _STYLE_NAMES = {"stroke-width": "stroke_width", "font-weight": "font_weight"}
 
@@ -312,7 +312,7 @@ def _emit_flow(spec: FlowSpec, title: str | None, version: str | None) -> tuple[
         placed.add(key)
         node = spec.nodes[key]
         namespace, _, user_id = key.partition(":")
-        if not (user_id and _NAMESPACE.fullmatch(namespace)):
+        if not (user_id and _NAMESPACE.fullmatch(namespace)) or namespace == "g":
             namespace, user_id = "n", key
         ids[key] = chart.node(
             user_id,
