@@ -1,0 +1,109 @@
+"""Property tests: whatever the text, loading returns or raises `LoadError`, nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import crmdsl
+from crmdsl.errors import LOAD_ERROR_KINDS, LoadError
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+MAPS = [
+    (EXAMPLES / "acme.crm").read_text(encoding="utf-8"),
+    (EXAMPLES / "b2b_support.crm").read_text(encoding="utf-8"),
+    *(p.read_text(encoding="utf-8") for p in sorted((EXAMPLES / "shop").glob("*.crm"))),
+]
+
+# Text that looks like the language: its words, punctuation and indentation.
+PIECES = [
+    "map", "team", "system", "entity", "journey", "stage", "touchpoint", "process", "step",
+    "decision", "end", "flow", "integration", "goal", "metric", "cost", "kpi", "include",
+    "owner", "kind", "score", "sla", "takes", "->", "<->", ",", ":", "(", ")", '"', "\\",
+    "#", "\n", "  ", "\t", " ", "a", "b.c", "x.y.z", "3", "-5%", "+10%", "2d", "6mo",
+    "2026-02-30", "1_000", "USD", "enum(a, b)", "ref(X)", '"text"', "\ufeff", "\r\n", "\x00",
+]  # fmt: skip
+
+language_like = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+
+
+def check_analysis(text: str, path: str | None = "m.crm") -> None:
+    analysis = crmdsl.analyze(text, path)
+    shown = path if path is not None else "<string>"
+    for d in analysis.diagnostics:
+        assert d.kind in LOAD_ERROR_KINDS
+        assert d.message
+        assert d.span is not None, d
+        lines = analysis.sources[d.span.file].lines if d.span.file in analysis.sources else None
+        assert lines is not None, (d, sorted(analysis.sources))
+        assert 1 <= d.span.line <= len(lines), d
+        assert d.span.col >= 1, d
+        crmdsl.render_diagnostic(d, analysis.lines_of())
+    assert shown in analysis.sources
+    try:
+        crm_map = crmdsl.loads(text, path)
+    except LoadError as err:
+        assert err.diagnostics
+        assert analysis.diagnostics
+    else:
+        assert not analysis.diagnostics
+        assert isinstance(crm_map, crmdsl.CrmMap)
+
+
+@given(st.text(max_size=400))
+@example("")
+@example("\x00\x01\x02")
+@example("team a\n" + " " * 50 + "team b\n")
+@example('team a "\\')
+@example("process p\n  flow ->\n")
+def test_any_text(text: str) -> None:
+    check_analysis(text)
+
+
+@given(language_like)
+def test_language_like_text(text: str) -> None:
+    check_analysis(text)
+
+
+@st.composite
+def mutated_map(draw: st.DrawFn) -> str:
+    lines = draw(st.sampled_from(MAPS)).split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        if not lines:
+            break
+        i = draw(st.integers(0, len(lines) - 1))
+        j = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "indent"]))
+        if action == "delete":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[i])
+        elif action == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        elif action == "indent":
+            lines[i] = draw(st.sampled_from([" ", "  ", "\t", ""])) + lines[i].lstrip()
+        else:
+            at = draw(st.integers(0, len(lines[i])))
+            extra = draw(st.text(min_size=1, max_size=3) | st.sampled_from(PIECES))
+            lines[i] = lines[i][:at] + extra + lines[i][at:]
+    return "\n".join(lines)
+
+
+@given(mutated_map())
+def test_mutated_examples(text: str) -> None:
+    check_analysis(text)
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_from_a_file(tmp_path_factory, data: bytes) -> None:
+    path = tmp_path_factory.mktemp("bytes") / "m.crm"
+    path.write_bytes(data)
+    analysis = crmdsl.analyze_path(path)
+    for d in analysis.diagnostics:
+        assert d.kind in LOAD_ERROR_KINDS and d.span is not None
+    try:
+        crmdsl.load(path)
+    except LoadError:
+        assert analysis.diagnostics
