@@ -32,6 +32,7 @@ from .suggest import did_you_mean
 __all__ = ["BuiltFile", "build_file"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n"}
 _DURATION = re.compile(r"(\d[\d_]*)(mo|m|h|d|w|y)\Z")
@@ -123,6 +124,9 @@ class _Builder:
         self.path = parsed.source.path
         self.out = BuiltFile(self.path, diagnostics=list(parsed.diagnostics))
         self.out.comments = [_comment(self.path, c) for c in parsed.comments]
+        self._heads = {
+            spec.header: getattr(self, f"_head_{spec.header}") for spec in STATEMENTS.values()
+        }
 
     # -- driving -------------------------------------------------------------------
 
@@ -193,7 +197,7 @@ class _Builder:
         spans: dict[str, list[Span]] = {}
         set_by: dict[str, tuple[str, Span]] = {}
         toks = line.toks
-        i = getattr(self, f"_head_{spec.header}")(spec, line, toks, attrs)
+        i = self._heads[spec.header](spec, line, toks, attrs)
         self._clauses(spec, line, toks, i, attrs, spans, set_by)
         own_id = attrs.get("id") or ""
         child_scope = scope
@@ -838,12 +842,12 @@ class _Builder:
         return _ESCAPE.sub(unescape, body)
 
     def _ref_tok(self, line: Line, tok: Token, ref_kind: str, words: str) -> m.Ref:
-        parts = tok.value.split(".")
+        parts = tok.value.count(".") + 1
         want = _REF_PARTS.get(ref_kind)
         if (
-            any(not _IDENT.match(p) for p in parts)
-            or (want is not None and len(parts) != want)
-            or (ref_kind == "support" and len(parts) > 2)
+            not _DOTTED.match(tok.value)
+            or (want is not None and parts != want)
+            or (ref_kind == "support" and parts > 2)
         ):
             raise self._bad("syntax", line, tok, f"expected {words}, found `{tok.value}`")
         return _ref(tok.value, self._span(line, tok))

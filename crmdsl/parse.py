@@ -190,7 +190,7 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-_OPENERS = {"WORD", "STRING"}
+_MALFORMED = re.compile(r"[0-9][A-Za-z0-9_.%+-]*")
 _WHAT = {
     "STRING": "a string",
     "NUMBER": "a number",
@@ -242,6 +242,17 @@ def _syntax_message(exc: UnexpectedInput, line_text: str) -> tuple[int, int, str
             )
         if ch == "\\":
             return col, col + 1, "a `\\` is only allowed inside a string", ""
+        word = _MALFORMED.match(line_text, col - 1)
+        if ch.isdigit() and word is not None:
+            text = word.group()
+            if "_" in text:
+                hint = "`_` goes between digits, as in 1_000"
+            elif text[-1].isalpha():
+                hint = "a duration ends in m, h, d, w, mo or y, as in 4h; money is 100 USD"
+            else:
+                hint = "write it as 42, -3, 3.5, 25%, 4h or 2026-09-01"
+            message = f"`{text}` is not a number, percent, duration or date"
+            return col, col + len(text), message, hint
         shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
         return col, col + 1, f"unexpected character `{shown}`", "not part of the crmdsl language"
     if tok.type == "COLON":
@@ -302,6 +313,9 @@ def _parse_block(
                 errors.append((number, col, end, message, hint, "syntax"))
                 indent = len(line_text) - len(line_text.lstrip(" \t"))
                 lines.append((number, None, indent))
+                hash_at = _comment_start(line_text)
+                if hash_at is not None:
+                    comments.append((number, hash_at + 1, line_text[hash_at:]))
                 continue
             comments.extend((number, c, t) for _, c, t in line_comments)
             for toks, ftype in parsed:
@@ -484,8 +498,14 @@ def parse_source(source: SourceText, jobs: int | None = None) -> ParsedFile:
 
 def _content_end(raw: str) -> int:
     """The column just after a line's last character that is not a comment or space."""
+    hash_at = _comment_start(raw)
+    return len((raw if hash_at is None else raw[:hash_at]).rstrip()) + 1
+
+
+def _comment_start(raw: str) -> int | None:
+    """The index of the `#` that starts a line's comment (not one inside a string)."""
     if "#" not in raw:
-        return len(raw.rstrip()) + 1
+        return None
     in_string = escaped = False
     for i, ch in enumerate(raw):
         if in_string:
@@ -498,8 +518,8 @@ def _content_end(raw: str) -> int:
         elif ch == '"':
             in_string = True
         elif ch == "#":
-            return len(raw[:i].rstrip()) + 1
-    return len(raw.rstrip()) + 1
+            return i
+    return None
 
 
 def _nest(flat: list[Line], path: str, diagnostics: list[Diagnostic]) -> list[Line]:

@@ -88,6 +88,13 @@ class ClauseSpec:
 
     def expects(self) -> str:
         """What must follow the keyword, in words."""
+        cached: str | None = self.__dict__.get("_expects")
+        if cached is None:
+            cached = self._expects_words()
+            object.__setattr__(self, "_expects", cached)  # frozen, but a cache is not state
+        return cached
+
+    def _expects_words(self) -> str:
         if self.value is ValueKind.CHOICE:
             return "one of " + ", ".join(self.choices)
         if self.value in (ValueKind.REF, ValueKind.REFS) and self.ref:

@@ -237,12 +237,6 @@ def test_integers_with_underscores() -> None:
     assert (crm_map.systems[0].users, crm_map.entities[0].records) == (1200, 250_000)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse.py: a malformed number (`1__0`, `10_`) is reported as "
-    "'unexpected character `1`'; it should name the number and say that `_` goes "
-    "between digits",
-)
 @pytest.mark.parametrize("written", ["1__0", "10_"])
 def test_malformed_number_is_named(written: str) -> None:
     (d,) = crmdsl.analyze(f"system s users {written}\n", "m.crm").diagnostics
@@ -374,11 +368,6 @@ def test_comments_anywhere_are_kept() -> None:
     assert {c.file for c in crm_map.comments} == {"m.crm"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse.py: the comment of a line that does not parse is dropped (the line-by-line "
-    "re-parse keeps the comments of good lines only)",
-)
 def test_comments_of_a_line_that_does_not_parse_are_kept() -> None:
     analysis = crmdsl.analyze("team a @ # crmdsl: ignore[X1]\nteam b # ok\n", "m.crm")
     assert [c.text for c in analysis.map.comments] == ["# crmdsl: ignore[X1]", "# ok"]
