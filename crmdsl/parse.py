@@ -45,6 +45,23 @@ class Tok(NamedTuple):
     column: int
     end_column: int
 
+    # What Lark's parser reads from a token besides the above (for its end-of-input token
+    # and its error messages).
+    @property
+    def end_line(self) -> int:
+        """Tokens never span lines."""
+        return self.line
+
+    @property
+    def start_pos(self) -> int:
+        """Not tracked (columns are)."""
+        return 0
+
+    @property
+    def end_pos(self) -> int:
+        """Not tracked (columns are)."""
+        return 0
+
 
 @dataclass(slots=True)
 class Comment:
@@ -114,21 +131,17 @@ class _Lines(Transformer[Token, Any]):
     def line(self, items: list[Any]) -> Any:
         return items[0]
 
-    def plain_line(self, items: list[Token]) -> tuple[list[Tok], None]:
-        return [Tok(t.type, t.value, t.line, t.column, t.end_column) for t in items], None
+    def plain_line(self, items: list[Tok]) -> tuple[list[Tok], None]:
+        return items, None
 
     def field_line(self, items: list[Any]) -> tuple[list[Tok], Any]:
         name, ftype, *flags = items
-        return [_tok(name), *map(_tok, flags)], ftype
+        return [name, *flags], ftype
 
     def type_expr(self, items: list[Any]) -> tuple[Tok, list[Tok] | None]:
         if len(items) == 1:
-            return _tok(items[0]), None
-        return _tok(items[0]), [_tok(t) for t in items[1:] if t is not None]
-
-
-def _tok(t: Token) -> Tok:
-    return Tok(t.type, t.value, t.line, t.column, t.end_column)
+            return items[0], None
+        return items[0], [t for t in items[1:] if t is not None]
 
 
 class _FastLexer(Lexer):
@@ -145,7 +158,7 @@ class _FastLexer(Lexer):
         self.skip = frozenset(conf.ignore) - {"COMMENT"}
         self.comments: list[tuple[int, int, str]] = []
 
-    def lex(self, data: Any) -> Iterator[Token]:  # type: ignore[override]
+    def lex(self, data: Any) -> Iterator[Tok]:  # type: ignore[override]
         text = data if isinstance(data, str) else data.text
         line, line_start = 1, 0
         skip, comments = self.skip, self.comments
@@ -155,7 +168,7 @@ class _FastLexer(Lexer):
                 continue
             start = m.start()
             if kind == "_NL":
-                yield Token("_NL", "\n", start, line, start - line_start + 1)
+                yield Tok("_NL", "\n", line, start - line_start + 1, start - line_start + 2)
                 line += 1
                 line_start = start + 1
                 continue
@@ -164,7 +177,7 @@ class _FastLexer(Lexer):
             if kind == "COMMENT":
                 comments.append((line, col, value))
                 continue
-            yield Token(kind, value, start, line, col, line, col + len(value), m.end())
+            yield Tok(kind, value, line, col, col + len(value))
 
 
 @lru_cache(maxsize=1)
