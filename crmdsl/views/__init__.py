@@ -191,7 +191,7 @@ def render(
         raise ViewError(_too_big(crm_map, info, id, str(error))) from None
     except MermaidInputError as error:
         raise ViewError(f"the {view} view cannot be drawn: {error}") from None
-    labels = tuple(dict.fromkeys(spec.labels))
+    labels = tuple(dict.fromkeys([title, *spec.labels]))
     return Diagram(view, id, title, text, nodes, edges, labels)
 
 

@@ -8,6 +8,7 @@ owner (its team's title). Choices a reader would otherwise guess at:
 - a moment of truth is marked `★` before its name;
 - the channel follows the name in brackets; a touchpoint without owner is acted by
   "no owner";
+- an empty title falls back to the id (Mermaid cannot show an empty task or section);
 - a stage without touchpoints shows a task "no touchpoints yet" scored 3 (Mermaid
   cannot draw an empty section).
 """
@@ -25,7 +26,7 @@ NEUTRAL_SCORE = 3
 
 def task_name(crm_map: CrmMap, touchpoint: Touchpoint) -> str:
     """The task's text: `★` for a moment of truth, title, channel, "no score"."""
-    parts = [("★ " if touchpoint.moment_of_truth else "") + touchpoint.title]
+    parts = [("★ " if touchpoint.moment_of_truth else "") + (touchpoint.title or touchpoint.id)]
     channel = crm_map.channel(touchpoint.channel.text) if touchpoint.channel else None
     if channel is not None:
         parts.append(f"({channel.title})")
@@ -47,7 +48,7 @@ def journey_view(crm_map: CrmMap, journey: Journey) -> JourneySpec:
         tasks = []
         spec.labels.append(stage.title)
         for touchpoint in stage.touchpoints:
-            actor = team_title(crm_map, touchpoint.owner) or "no owner"
+            actor = (team_title(crm_map, touchpoint.owner) or "").strip() or "no owner"
             score = touchpoint.score if touchpoint.score is not None else NEUTRAL_SCORE
             tasks.append(JourneyTask(task_name(crm_map, touchpoint), score, [actor]))
             spec.labels.extend([touchpoint.title, actor])
@@ -56,5 +57,5 @@ def journey_view(crm_map: CrmMap, journey: Journey) -> JourneySpec:
                 spec.labels.append(channel.title if channel else touchpoint.channel.text)
         if not tasks:
             tasks.append(JourneyTask("no touchpoints yet", NEUTRAL_SCORE, ["no owner"]))
-        spec.sections.append((stage.title, tasks))
+        spec.sections.append((stage.title or stage.id, tasks))
     return spec
