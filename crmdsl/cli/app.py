@@ -194,9 +194,13 @@ def report_command(
 
 @app.command("fmt")
 def fmt_command(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of .crm files; - formats stdin to stdout.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files or folders of .crm files; - formats stdin to stdout."),
+    ],
     check_only: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 listing the files that would change.")
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 listing the files that would change."),
     ] = False,
     diff: Annotated[
         bool, typer.Option("--diff", help="Write nothing; print unified diffs; exit 1 if any.")
@@ -213,7 +217,11 @@ def fmt_command(
     from .fmt_cmd import run_fmt
 
     raise typer.Exit(
-        _guard(lambda: run_fmt(paths, check=check_only, diff=diff, stdin_filename=stdin_filename, quiet=quiet))
+        _guard(
+            lambda: run_fmt(
+                paths, check=check_only, diff=diff, stdin_filename=stdin_filename, quiet=quiet
+            )
+        )
     )
 
 

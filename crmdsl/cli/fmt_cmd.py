@@ -1,0 +1,139 @@
+"""`crmdsl fmt`: paths (or `-` for stdin) in, files rewritten in the canonical layout out.
+
+Every file is formatted on its own (a fragment as well as a root) by `crmdsl.format`,
+which refuses a file whose text does not load and checks that the output says what the
+input said. Exit codes: 0 done (or nothing to change), 1 `--check`/`--diff` found files
+that would change, 2 a file was refused (load errors, or the safety check failed).
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import UsageError
+from ..fileio import write_atomic
+from ..format import FormatterBug, NotFormattable, encode_like, format_source
+from ..source import decode
+from ..workspace import collect_files
+from .output import console, print_diagnostic
+
+__all__ = ["run_fmt"]
+
+
+def run_fmt(
+    paths: Sequence[str],
+    *,
+    check: bool = False,
+    diff: bool = False,
+    stdin_filename: str | None = None,
+    quiet: bool = False,
+) -> int:
+    """Format the files; print what changed; return the exit code."""
+    if not paths:
+        raise UsageError("name the .crm files or folders to format, or - for stdin")
+    if "-" in paths:
+        if len(paths) > 1:
+            raise UsageError("`-` (stdin) cannot be mixed with file paths")
+        return _stdin(stdin_filename or "<stdin>", check=check, diff=diff)
+    files = collect_files(paths)
+    changed: list[str] = []
+    refused = 0
+    out = console()
+    for name in files:
+        result = _one(name)
+        if result is None:
+            refused += 1
+            continue
+        before, after = result
+        if before == after:
+            continue
+        changed.append(name)
+        if diff:
+            sys.stdout.write(_diff(name, before, after))
+        elif check:
+            out.print(f"would reformat {name}")
+        else:
+            write_atomic(name, after.encode("utf-8"))
+    if not quiet:
+        _summary(len(files), changed, refused, check or diff)
+    if refused:
+        return 2
+    return 1 if changed and (check or diff) else 0
+
+
+def _one(name: str) -> tuple[str, str] | None:
+    """(text before, text after) for one file, or None when it was refused (reported)."""
+    try:
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        console(stderr=True).print(f"error: cannot read {name}: {exc.strerror or exc}")
+        return None
+    source, problem = decode(data, name)
+    if source is None:
+        assert problem is not None
+        _refuse(NotFormattable(name, [problem], []))
+        return None
+    try:
+        after = encode_like(source, format_source(source))
+    except (NotFormattable, FormatterBug) as exc:
+        _refuse(exc)
+        return None
+    return data.decode("utf-8"), after
+
+
+def _refuse(exc: NotFormattable | FormatterBug) -> None:
+    err = console(stderr=True)
+    if isinstance(exc, NotFormattable):
+        for diag in exc.diagnostics:
+            print_diagnostic(err, diag, {exc.path: exc.lines})
+    err.print(f"error: {exc}")
+
+
+def _stdin(name: str, *, check: bool, diff: bool) -> int:
+    data = sys.stdin.buffer.read()
+    source, problem = decode(data, name)
+    try:
+        if source is None:
+            assert problem is not None
+            raise NotFormattable(name, [problem], [])
+        after = encode_like(source, format_source(source))
+    except (NotFormattable, FormatterBug) as exc:
+        _refuse(exc)
+        return 2
+    before = data.decode("utf-8")
+    if diff:
+        sys.stdout.write(_diff(name, before, after))
+        return 1 if before != after else 0
+    if check:
+        if before != after:
+            console().print(f"would reformat {name}")
+            return 1
+        return 0
+    sys.stdout.buffer.write(after.encode("utf-8"))
+    return 0
+
+
+def _diff(name: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"{name} (before)",
+        tofile=f"{name} (formatted)",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def _summary(total: int, changed: list[str], refused: int, dry: bool) -> None:
+    verb = "would reformat" if dry else "reformatted"
+    n = len(changed)
+    parts = [f"{verb} {n} file{'s' if n != 1 else ''}"]
+    same = total - n - refused
+    parts.append(f"{same} file{'s' if same != 1 else ''} already formatted")
+    if refused:
+        parts.append(f"{refused} refused")
+    console(stderr=True).print(", ".join(parts) + ".")
