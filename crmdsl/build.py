@@ -36,6 +36,7 @@ _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n"}
 _DURATION = re.compile(r"(\d[\d_]*)(mo|m|h|d|w|y)\Z")
+_MAX_DIGITS = 18  # more digits than any count or duration means; `int()` refuses 4,300+
 _DECLARES = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]*)\s+([A-Za-z_][A-Za-z0-9_.]*)")
 _REF_PARTS = {
     "team": 1,
@@ -704,7 +705,7 @@ class _Builder:
             text = tok.value.replace("_", "")
             if not text.lstrip("+-").isdigit() or text.startswith(("-", "+")):
                 raise self._bad("bad-value", line, tok, f"{expects}, found `{tok.value}`")
-            number = int(text)
+            number = self._whole(line, tok, text)
             if kind is ValueKind.SCORE and not 1 <= number <= 5:
                 raise self._bad(
                     "bad-value",
@@ -722,7 +723,7 @@ class _Builder:
                     else noun_hint
                 )
                 raise self._expected(line, toks, i, expects, hint=hint)
-            return self._duration(tok), i + 1
+            return self._duration(line, tok), i + 1
         if kind is ValueKind.DATE:
             if tok is None or tok.type != "DATE":
                 raise self._expected(line, toks, i, expects, hint=noun_hint)
@@ -762,7 +763,7 @@ class _Builder:
                 text=text,
             ), i + 1
         if tok.type == "DURATION":
-            d = self._duration(tok)
+            d = self._duration(line, tok)
             return m.Quantity(
                 kind="duration",
                 value=float(d.amount),
@@ -801,12 +802,19 @@ class _Builder:
             kind="number", value=number, signed=text[0] in "+-", currency=None, unit=None, text=text
         ), i + 1
 
-    def _duration(self, tok: Token) -> m.Duration:
+    def _duration(self, line: Line, tok: Token) -> m.Duration:
         match = _DURATION.match(tok.value)
         assert match is not None
-        return m.Duration(
-            amount=int(match.group(1).replace("_", "")), unit=match.group(2), text=tok.value
-        )
+        amount = self._whole(line, tok, match.group(1).replace("_", ""))
+        return m.Duration(amount=amount, unit=match.group(2), text=tok.value)
+
+    def _whole(self, line: Line, tok: Token, digits: str) -> int:
+        """A whole number from its digits; one too long to mean anything is a bad value."""
+        if len(digits) > _MAX_DIGITS:
+            raise self._bad(
+                "bad-value", line, tok, f"`{_shorten(tok.value)}` is too large a number"
+            )
+        return int(digits)
 
     def _date(self, line: Line, tok: Token) -> dt.date:
         try:
@@ -1080,3 +1088,8 @@ def _what_short(tok: Token) -> str:
     if tok.type == "WORD":
         return "a name" if "." not in tok.value else "a reference"
     return _SHORT.get(tok.type, "this")
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """A long token cut for a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
