@@ -15,52 +15,16 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from lark import Lark, Token, Transformer
-from lark.common import LexerConf
 from lark.exceptions import UnexpectedInput
-from lark.lexer import Lexer
 
 from .errors import Diagnostic, Span
+from .grammar import Tok, grammar_parser, grammar_path, parse_text, syntax_message
 from .source import SourceText
 
 __all__ = ["Comment", "Line", "ParsedFile", "Tok", "clear_cache", "grammar_path", "parse_source"]
-
-
-class Tok(NamedTuple):
-    """A token of a statement line: its terminal name, text and columns (end exclusive).
-
-    `line` counts from the top of its block; `Line.lineno` is the line in the file.
-    """
-
-    type: str
-    value: str
-    line: int
-    column: int
-    end_column: int
-
-    # What Lark's parser reads from a token besides the above (for its end-of-input token
-    # and its error messages).
-    @property
-    def end_line(self) -> int:
-        """Tokens never span lines."""
-        return self.line
-
-    @property
-    def start_pos(self) -> int:
-        """Not tracked (columns are)."""
-        return 0
-
-    @property
-    def end_pos(self) -> int:
-        """Not tracked (columns are)."""
-        return 0
 
 
 @dataclass(slots=True)
@@ -113,85 +77,6 @@ class ParsedFile:
     diagnostics: list[Diagnostic]
 
 
-def grammar_path() -> Path:
-    """The grammar file: inside the installed package, or in the checkout's `grammar/`."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "grammar" / "crmdsl.lark", here.parent / "grammar" / "crmdsl.lark"):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("crmdsl.lark not found next to the crmdsl package")
-
-
-class _Lines(Transformer[Token, Any]):
-    """Inline transformer: turns each line straight into a small tuple, no tree kept."""
-
-    def start(self, items: list[Any]) -> list[Any]:
-        return items
-
-    def line(self, items: list[Any]) -> Any:
-        return items[0]
-
-    def plain_line(self, items: list[Tok]) -> tuple[list[Tok], None]:
-        return items, None
-
-    def field_line(self, items: list[Any]) -> tuple[list[Tok], Any]:
-        name, ftype, *flags = items
-        return [name, *flags], ftype
-
-    def type_expr(self, items: list[Any]) -> tuple[Tok, list[Tok] | None]:
-        if len(items) == 1:
-            return items[0], None
-        return items[0], [t for t in items[1:] if t is not None]
-
-
-class _FastLexer(Lexer):
-    """One regular expression built from the grammar's own terminals.
-
-    Lark's basic lexer tries terminals in priority order; so does this alternation. It
-    records comments (the parser ignores them) for the formatter and the linter.
-    """
-
-    def __init__(self, conf: LexerConf) -> None:
-        terms = sorted(conf.terminals, key=lambda t: (-t.priority, t.name))
-        parts = [f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terms]
-        self.regex = re.compile("|".join([*parts, r"(?P<BAD>.)"]))
-        self.skip = frozenset(conf.ignore) - {"COMMENT"}
-        self.comments: list[tuple[int, int, str]] = []
-
-    def lex(self, data: Any) -> Iterator[Tok]:  # type: ignore[override]
-        text = data if isinstance(data, str) else data.text
-        line, line_start = 1, 0
-        skip, comments = self.skip, self.comments
-        for m in self.regex.finditer(text):
-            kind = m.lastgroup or "BAD"
-            if kind in skip:
-                continue
-            start = m.start()
-            if kind == "_NL":
-                yield Tok("_NL", "\n", line, start - line_start + 1, start - line_start + 2)
-                line += 1
-                line_start = start + 1
-                continue
-            value = m.group()
-            col = start - line_start + 1
-            if kind == "COMMENT":
-                comments.append((line, col, value))
-                continue
-            yield Tok(kind, value, line, col, col + len(value))
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
-    return Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer=_FastLexer,
-        transformer=_Lines(),
-        start="start",
-        cache=True,  # Lark keeps the analysed grammar in a temp file: 5 ms to load, not 30
-    )
-
-
 _CACHE: dict[
     str, tuple[list[Any], list[tuple[int, int, str]], list[tuple[int, int, int, str, str, str]]]
 ] = {}
@@ -203,105 +88,6 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-_MALFORMED = re.compile(r"[0-9][A-Za-z0-9_.%+-]*")
-_WHAT = {
-    "STRING": "a string",
-    "NUMBER": "a number",
-    "PERCENT": "a percent",
-    "DURATION": "a duration",
-    "DATE": "a date",
-    "ARROW": "`->`",
-    "BIARROW": "`<->`",
-    "COMMA": "`,`",
-    "COLON": "`:`",
-    "LPAR": "`(`",
-    "RPAR": "`)`",
-    "_NL": "the end of the line",
-    "$END": "the end of the line",
-}
-
-
-def _describe(tok: Token) -> str:
-    if tok.type == "WORD":
-        return f"`{tok.value}`"
-    return _WHAT.get(tok.type, f"`{tok.value}`")
-
-
-def _syntax_message(exc: UnexpectedInput, line_text: str) -> tuple[int, int, str, str]:
-    """Turn a Lark error into (column, end column, message, hint) in a user's words."""
-    tok: Token | None = getattr(exc, "token", None)
-    expected = set(getattr(exc, "expected", ()) or ())
-    if tok is None or tok.type == "$END":
-        col = len(line_text.rstrip()) + 1
-        if "RPAR" in expected:
-            return col, col + 1, "expected `)` to close the type's list of values", "add `)`"
-        if expected <= {"WORD", "COLON", "LPAR"} and "WORD" in expected:
-            return (
-                col,
-                col + 1,
-                "expected a type after `:`, such as string, email or enum(a, b)",
-                "",
-            )
-        return col, col + 1, "this line ends too early", ""
-    col, end = tok.column, tok.end_column or tok.column + 1
-    if tok.type == "BAD":
-        ch = tok.value
-        if ch == '"':
-            return (
-                col,
-                len(line_text) + 1,
-                "this string is not closed",
-                'add `"` before the end of the line',
-            )
-        if ch == "\\":
-            return col, col + 1, "a `\\` is only allowed inside a string", ""
-        word = _MALFORMED.match(line_text, col - 1)
-        if ch.isdigit() and word is not None:
-            text = word.group()
-            if "_" in text:
-                hint = "`_` goes between digits, as in 1_000"
-            elif text[-1].isalpha():
-                hint = "a duration ends in m, h, d, w, mo or y, as in 4h; money is 100 USD"
-            else:
-                hint = "write it as 42, -3, 3.5, 25%, 4h or 2026-09-01"
-            message = f"`{text}` is not a number, percent, duration or date"
-            return col, col + len(text), message, hint
-        shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
-        return col, col + 1, f"unexpected character `{shown}`", "not part of the crmdsl language"
-    if tok.type == "COLON":
-        return col, end, "`:` is only used in an entity's field lines, as in `email: email pii`", ""
-    if tok.type in {"LPAR", "RPAR"}:
-        return col, end, f"{_describe(tok)} is only used in a field type, as in `enum(a, b)`", ""
-    if "RPAR" in expected or "COMMA" in expected and tok.type != "COMMA":
-        return (
-            col,
-            end,
-            f"expected `,` or `)` in the type's list of values, found {_describe(tok)}",
-            "",
-        )
-    if (
-        expected & {"WORD"}
-        and "LPAR" not in expected
-        and "RPAR" not in expected
-        and "COLON" not in expected
-    ):
-        return (
-            col,
-            end,
-            f"expected a type after `:`, such as string, email or enum(a, b), found {_describe(tok)}",
-            "",
-        )
-    return col, end, f"unexpected {_describe(tok)}", ""
-
-
-def _parse_text(text: str) -> tuple[list[Any], list[tuple[int, int, str]]]:
-    parser = _parser()
-    lexer: _FastLexer = parser.parser.lexer.lexer  # type: ignore[attr-defined]
-    lexer.comments = []
-    result: list[Any] = parser.parse(text)
-    return result, lexer.comments
-
-
 def _parse_block(
     text: str,
 ) -> tuple[list[Any], list[tuple[int, int, str]], list[tuple[int, int, int, str, str, str]]]:
@@ -311,7 +97,7 @@ def _parse_block(
         return hit
     errors: list[tuple[int, int, int, str, str, str]] = []
     try:
-        parsed, comments = _parse_text(text)
+        parsed, comments = parse_text(text)
         lines = [(toks[0].line, toks, ftype) for toks, ftype in parsed]
     except UnexpectedInput:
         lines, comments = [], []
@@ -320,9 +106,9 @@ def _parse_block(
             if not stripped:
                 continue
             try:
-                parsed, line_comments = _parse_text(line_text + "\n")
+                parsed, line_comments = parse_text(line_text + "\n")
             except UnexpectedInput as exc:
-                col, end, message, hint = _syntax_message(exc, line_text)
+                col, end, message, hint = syntax_message(exc, line_text)
                 errors.append((number, col, end, message, hint, "syntax"))
                 indent = len(line_text) - len(line_text.lstrip(" \t"))
                 lines.append((number, None, indent))
@@ -388,7 +174,7 @@ def _parse_blocks_in_parallel(texts: list[str], jobs: int) -> None:
     size = sum(t.count("\n") for t in todo)
     if jobs < 2 or size < PARALLEL_MIN_LINES or not hasattr(os, "fork"):
         return
-    _parser()  # build the parser once, before forking
+    grammar_parser()  # build the parser once, before forking
     shares: list[list[str]] = [[] for _ in range(jobs)]
     share_size = size / jobs
     done = 0
