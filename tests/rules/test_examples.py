@@ -23,13 +23,17 @@ def findings(path: str) -> list[tuple[str, int, int, str]]:
     out = []
     for d in found:
         assert d.span is not None
-        out.append((Path(d.span.file).relative_to(ROOT).as_posix(), d.span.line, d.span.col, d.code))
+        out.append(
+            (Path(d.span.file).relative_to(ROOT).as_posix(), d.span.line, d.span.col, d.code)
+        )
     return out
 
 
 def messages(path: str) -> dict[tuple[int, str], str]:
     crm_map = crmdsl.load(ROOT / path)
-    return {(d.span.line, d.code): d.message for d in run_rules(RuleContext(crm_map, TODAY)) if d.span}
+    return {
+        (d.span.line, d.code): d.message for d in run_rules(RuleContext(crm_map, TODAY)) if d.span
+    }
 
 
 def test_acme_findings() -> None:

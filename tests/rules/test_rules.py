@@ -142,5 +142,7 @@ def test_docs_rules_md_is_current() -> None:
 
 def test_docs_rules_md_table_matches_registry() -> None:
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| \[`([A-Z]\d{3})`\]\(#[a-z0-9-]+\) \| `([a-z-]+)` \| (\w+) \|", text, re.M)
+    rows = re.findall(
+        r"^\| \[`([A-Z]\d{3})`\]\(#[a-z0-9-]+\) \| `([a-z-]+)` \| (\w+) \|", text, re.M
+    )
     assert rows == EXPECTED_RULES

@@ -1,0 +1,131 @@
+"""Lint speed against load speed: generated maps of 10k and 100k lines.
+
+For each size: the best of a few whole loads (`crmdsl.loads`, parse cache cleared, one
+core: CRMDSL_JOBS=1, so the comparison is against the slowest honest load) and the best
+of a few runs of every rule (`run_rules`, a fresh `RuleContext` each time, so the shared
+indexes are rebuilt). Prints lint time as a share of load time (target: at most 30%),
+the slowest rules, and the 10k -> 100k ratio of lint time (about 10x: no rule is
+quadratic). Also lints a map built to make the rules work hard: every field written by
+two integrations, every step backstage of a touchpoint, long processes full of hand-offs.
+
+    python benchmarks/bench_lint.py            # 10k and 100k lines
+    python benchmarks/bench_lint.py --quick    # 10k only
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("CRMDSL_JOBS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_map import generate  # noqa: E402
+
+import crmdsl  # noqa: E402
+from crmdsl.parse import clear_cache  # noqa: E402
+from crmdsl.rules import RULES, RuleContext, run_rules  # noqa: E402
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def best(func, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def hard_map(lines: int) -> str:
+    """A map where the cross-area rules have the most to do per line."""
+    out = ['map "Hard"\n  owner t0\n  reviewed 2026-09-01\n']
+    teams = 8
+    out += [f'team t{i} "T{i}"\n' for i in range(teams)]
+    out.append(
+        'persona p "P"\nsystem a "A" kind marketing owner t0\nsystem b "B" kind crm owner t0\n'
+    )
+    k = 0
+    while sum(s.count("\n") for s in out) < lines:
+        out.append(f'entity a.E{k} "E{k}"\n  id: id key\n  email: email pii\n  v: enum(x, y, z)\n')
+        out.append(
+            f'entity b.E{k} "E{k}"\n  id: id key\n  email: email pii required\n  v: enum(x)\n'
+        )
+        for n in range(2):
+            out.append(f'integration i{k}_{n} "I" a <-> b daily via api owner t0\n')
+            out.append(f"  map E{k}.id -> E{k}.id key\n  map E{k}.v -> E{k}.v\n")
+        out.append(f'process pr{k} "P" owner t0\n')
+        steps = 20
+        for s in range(steps):
+            out.append(f'  step s{s} "S" owner t{s % teams} takes 2d sla 1d\n')
+            if s % 5 == 4:
+                out.append(f'  decision d{s} "D"\n    yes -> s{s - 3}\n    no -> s{s - 4}\n')
+        out.append('  end done "Done"\n')
+        out.append(f'journey j{k} "J" persona p owner t0\n  stage st "S"\n')
+        refs = ", ".join(f"pr{k}.s{s}" for s in range(steps))
+        out.append(
+            f'    touchpoint tp "T" channel email score 2 system a\n      backstage {refs}\n'
+        )
+        out.append(f"      captures a.E{k}.email, a.E{k}.v\n")
+        k += 1
+    return "".join(out)
+
+
+def measure(label: str, text: str, runs: int) -> float:
+    lines = text.count("\n")
+
+    def load() -> crmdsl.CrmMap:
+        clear_cache()
+        return crmdsl.loads(text, "bench.crm")
+
+    load_time = best(load, runs)
+    crm_map = load()
+    ctx_runs = []
+    count = 0
+
+    def lint() -> None:
+        nonlocal count
+        count = len(run_rules(RuleContext(crm_map, TODAY)))
+
+    lint_time = best(lint, runs + 2)
+    per_rule = []
+    for code, rule in RULES.items():
+        if rule.check is None:
+            continue
+        ctx = RuleContext(crm_map, TODAY)
+        ctx.index  # noqa: B018 - built outside the per-rule timing
+        per_rule.append((best(lambda c=ctx, r=rule: list(r.check(c)), 1), code))
+    ctx_runs.sort()
+    top = ", ".join(f"{code} {t * 1000:.1f} ms" for t, code in sorted(per_rule, reverse=True)[:4])
+    index_time = best(lambda: RuleContext(crm_map, TODAY).index, runs)
+    print(
+        f"{label:>14}: {lines:>7} lines  load {load_time * 1000:8.1f} ms  "
+        f"lint {lint_time * 1000:7.1f} ms ({lint_time / load_time:5.1%} of load)  "
+        f"{count} findings"
+    )
+    print(f"{'':>16}indexes {index_time * 1000:.1f} ms; slowest rules: {top}")
+    return lint_time
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    sizes = [10_000] if quick else [10_000, 100_000]
+    print(f"crmdsl lint benchmark (CRMDSL_JOBS={os.environ['CRMDSL_JOBS']}, best of 3)")
+    times = {}
+    for size in sizes:
+        times[("generated", size)] = measure(f"generated {size // 1000}k", generate(size), 3)
+    for size in sizes:
+        times[("hard", size)] = measure(f"hard {size // 1000}k", hard_map(size), 3)
+    if not quick:
+        for kind in ("generated", "hard"):
+            ratio = times[(kind, 100_000)] / times[(kind, 10_000)]
+            print(f"{kind} map, lint time 10k -> 100k lines: {ratio:.1f}x (linear would be 10x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
