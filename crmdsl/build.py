@@ -580,7 +580,10 @@ class _Builder:
                 )
             if attrs.get(tok.value):
                 raise self._bad(
-                    "clause-not-allowed", line, tok, f"the flag `{tok.value}` is given twice"
+                    "clause-not-allowed",
+                    line,
+                    tok,
+                    f"the flag `{_shorten(tok.value)}` is given twice",
                 )
             attrs[tok.value] = True
         return len(toks)
@@ -664,7 +667,9 @@ class _Builder:
                 raise self._expected(line, toks, i, expects, hint=noun_hint)
             if kind is ValueKind.IDENT:
                 if not _IDENT.match(tok.value):
-                    raise self._bad("syntax", line, tok, f"{expects}; `{tok.value}` is not a name")
+                    raise self._bad(
+                        "syntax", line, tok, f"{expects}; `{_shorten(tok.value)}` is not a name"
+                    )
                 return tok.value, i + 1
             return self._ref_tok(line, tok, clause.ref, clause.expects() + f" after `{kw}`"), i + 1
         if kind in {ValueKind.REFS, ValueKind.NAMES}:
@@ -683,7 +688,7 @@ class _Builder:
                 if kind is ValueKind.NAMES:
                     if not _IDENT.match(tok.value):
                         raise self._bad(
-                            "syntax", line, tok, f"{expects}; `{tok.value}` is not a name"
+                            "syntax", line, tok, f"{expects}; `{_shorten(tok.value)}` is not a name"
                         )
                     values.append(m.Name(value=tok.value, span=self._span(line, tok)))
                 else:
@@ -704,7 +709,7 @@ class _Builder:
                 raise self._expected(line, toks, i, expects, hint=noun_hint)
             text = tok.value.replace("_", "")
             if not text.lstrip("+-").isdigit() or text.startswith(("-", "+")):
-                raise self._bad("bad-value", line, tok, f"{expects}, found `{tok.value}`")
+                raise self._bad("bad-value", line, tok, f"{expects}, found `{_shorten(tok.value)}`")
             number = self._whole(line, tok, text)
             if kind is ValueKind.SCORE and not 1 <= number <= 5:
                 raise self._bad(
@@ -743,7 +748,7 @@ class _Builder:
                     "bad-value",
                     line,
                     tok,
-                    f"`{tok.value}` is not a {kw} of {_a(spec.keyword)}",
+                    f"`{_shorten(tok.value)}` is not a {kw} of {_a(spec.keyword)}",
                     hint=hint,
                 )
             return tok.value, i + 1
@@ -824,7 +829,7 @@ class _Builder:
                 "bad-value",
                 line,
                 tok,
-                f"`{tok.value}` is not a real date",
+                f"`{_shorten(tok.value)}` is not a real date",
                 hint="a date is YYYY-MM-DD, a day that exists",
             ) from None
 
@@ -857,14 +862,17 @@ class _Builder:
             or (want is not None and parts != want)
             or (ref_kind == "support" and parts > 2)
         ):
-            raise self._bad("syntax", line, tok, f"expected {words}, found `{tok.value}`")
+            raise self._bad("syntax", line, tok, f"expected {words}, found `{_shorten(tok.value)}`")
         return _ref(tok.value, self._span(line, tok))
 
     def _map_end(self, line: Line, tok: Token) -> m.Ref:
         parts = tok.value.split(".")
         if len(parts) not in {2, 3} or any(not _IDENT.match(p) for p in parts):
             raise self._bad(
-                "syntax", line, tok, f"expected Entity.field in a `map` line, found `{tok.value}`"
+                "syntax",
+                line,
+                tok,
+                f"expected Entity.field in a `map` line, found `{_shorten(tok.value)}`",
             )
         return _ref(tok.value, self._span(line, tok))
 
@@ -877,7 +885,7 @@ class _Builder:
                 "syntax",
                 line,
                 tok,
-                f"`{tok.value}` is not an id: use letters, digits and `_`",
+                f"`{_shorten(tok.value)}` is not an id: use letters, digits and `_`",
                 hint="ids may not contain `-` or `.`",
             )
         return tok
@@ -936,7 +944,9 @@ class _Builder:
     def _unknown_statement(self, line: Line, tok: Token, where: str) -> _Bad:
         tops = [k for k, s in STATEMENTS.items() if "top" in s.parents]
         hint = did_you_mean(tok.value, tops) or "statements: " + ", ".join(tops)
-        return self._bad("syntax", line, tok, f"unknown statement `{tok.value}`", hint=hint)
+        return self._bad(
+            "syntax", line, tok, f"unknown statement `{_shorten(tok.value)}`", hint=hint
+        )
 
     def _not_here(self, spec: StatementSpec, line: Line, tok: Token) -> _Bad:
         word = tok.value if tok.type == "WORD" else ("->" if tok.type == "ARROW" else "")
@@ -959,7 +969,7 @@ class _Builder:
                 "bad-value",
                 line,
                 tok,
-                f"`{word}` is not a currency code",
+                f"`{_shorten(word)}` is not a currency code",
                 hint=f"currency codes are written in capitals: {word.upper()}",
             )
         if word and word in KNOWN_WORDS:
@@ -974,7 +984,7 @@ class _Builder:
             elif child is not None and "top" in child.parents and child.keyword != "map":
                 message = f"{_a(word)} is a top-level statement; it cannot stand in {what}"
             else:
-                message = f"`{word}` is not allowed in {what}"
+                message = f"`{_shorten(word)}` is not allowed in {what}"
             hint = (
                 ("it takes " + ", ".join(f"`{w}`" for w in allowed))
                 if allowed
@@ -986,7 +996,7 @@ class _Builder:
                 "syntax",
                 line,
                 tok,
-                f"unexpected {_what(tok)} in {what}",
+                f"unexpected {_what(tok).removeprefix('the ')} in {what}",
                 hint=("it takes " + ", ".join(f"`{w}`" for w in allowed)) if allowed else "",
             )
         hint = did_you_mean(word, allowed) or (
@@ -994,7 +1004,9 @@ class _Builder:
             if allowed
             else "it takes no clauses"
         )
-        return self._bad("syntax", line, tok, f"unknown clause `{word}` in {what}", hint=hint)
+        return self._bad(
+            "syntax", line, tok, f"unknown clause `{_shorten(word)}` in {what}", hint=hint
+        )
 
     def _lose(self, line: Line, scope: str) -> None:
         """Remember the ids a dropped line declared, so references to them stay quiet.
@@ -1074,14 +1086,10 @@ _SHORT = {
 
 
 def _what(tok: Token) -> str:
-    if tok.type == "WORD":
-        return f"`{tok.value}`"
-    if tok.type in {"STRING"}:
+    if tok.type == "STRING":
         shown = tok.value if len(tok.value) <= 40 else tok.value[:37] + '…"'
         return f"the string {shown}"
-    if tok.type in {"ARROW", "BIARROW", "COMMA"}:
-        return f"`{tok.value}`"
-    return f"`{tok.value}`"
+    return f"`{_shorten(tok.value)}`"
 
 
 def _what_short(tok: Token) -> str:
