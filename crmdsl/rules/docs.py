@@ -85,4 +85,35 @@ def render_rules_markdown() -> str:
             out += ["", "**Why it matters:** " + parts["why"]]
             out += ["", "Example:", "", "```", parts["example"], "```"]
             out += ["", "Fix:", "", "```", parts["fix"], "```"]
+    out += _PYTHON
     return "\n".join(out) + "\n"
+
+
+_PYTHON = [
+    "",
+    "## Where findings go",
+    "",
+    "One finding per statement per rule, on the keyword of the statement it is about: a",
+    "field rule on the field's name, a touchpoint rule on `touchpoint`, a step rule on",
+    "`step`, P204 on `decision`, integration-wide rules on `integration`, mapping rules",
+    "on the `map` keyword of the mapping line, G502/G503 on `metric`, other goal rules on",
+    "`goal`, M002 on the map header and M001 on line 1. Where one statement breaks a rule",
+    "several times, the one finding names them all. A two-way integration (`A <-> B`) is",
+    "checked in both directions. Durations compare in minutes (1mo = 30d, 1y = 365d).",
+    "Path measures (P206) are taken on a process's flows with the loops removed.",
+    "",
+    "## From Python",
+    "",
+    "```python",
+    "import datetime",
+    "import crmdsl",
+    "from crmdsl.rules import RuleContext, run_rules",
+    "",
+    'crm_map = crmdsl.load("examples/acme.crm")',
+    "for finding in run_rules(RuleContext(crm_map, datetime.date.today())):",
+    "    print(finding.span, finding.code, finding.message)",
+    "```",
+    "",
+    "`run_rules` gives every rule's findings at its default severity. Config, suppression",
+    "comments and M005 are applied on top of it by `crmdsl check`.",
+]
