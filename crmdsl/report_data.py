@@ -78,8 +78,8 @@ def data_section(crm_map: CrmMap) -> list[str]:
         out.append("")
     captured: dict[str, list[str]] = {}
     for j in crm_map.journeys:
-        for s in j.stages:
-            for t in s.touchpoints:
+        for stage in j.stages:
+            for t in stage.touchpoints:
                 for ref in t.captures:
                     if ref.target is not None:
                         captured.setdefault(ref.target, []).append(

@@ -55,7 +55,7 @@ def maps_from_args(paths: Sequence[str], stdin_filename: str | None) -> list[Map
     if "-" in paths:
         text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
         name = stdin_filename or "<stdin>"
-        runs.append(MapRun(name, analyze(text, name if stdin_filename else None)))
+        runs.append(MapRun(name, analyze(text, name)))
     if files:
         runs.extend(find_maps(files))
     return runs

@@ -11,7 +11,6 @@ key and the file.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -144,6 +143,8 @@ def _has_tool_table(path: Path) -> bool:
         return False
     if "crmdsl" not in text:  # cheap look before parsing TOML
         return False
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -156,6 +157,8 @@ def load_config(
     path: str | Path, known_codes: Sequence[str], shown: str | None = None
 ) -> LintConfig:
     """Read and validate a config file; raise `ConfigError` naming the key and the file."""
+    import tomllib
+
     path = Path(path)
     name = shown or _shown(path)
     try:

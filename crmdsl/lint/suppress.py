@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import LOAD_ERROR_KINDS, Diagnostic, Span
@@ -59,7 +59,7 @@ def statement_extents(crm_map: CrmMap) -> dict[str, dict[int, int]]:
             if span is not None and span.file:
                 starts = out.setdefault(span.file, {})
                 starts[span.line] = max(starts.get(span.line, span.line), span.end_line)
-            for f in dataclasses.fields(obj):
+            for f in dataclasses.fields(obj):  # type: ignore[arg-type]
                 value = getattr(obj, f.name)
                 if isinstance(value, list) and value and isinstance(value[0], Node):
                     for item in value:
@@ -85,7 +85,7 @@ def statement_extents(crm_map: CrmMap) -> dict[str, dict[int, int]]:
 
 
 def find_suppressions(
-    crm_map: CrmMap, lines_of: dict[str, Sequence[str]] | None = None
+    crm_map: CrmMap, lines_of: Mapping[str, Sequence[str]] | None = None
 ) -> list[Suppression]:
     """Every suppression comment of the map, with the lines each one covers."""
     extents = statement_extents(crm_map)
