@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model import CrmMap, Entity, EntityField, Journey, Process, System
-from .common import Diagram, Spec, ViewError, choices, emit
+from .common import Diagram, Spec, ViewError, choices, emit, size_floor
 
 __all__ = ["VIEWS", "Diagram", "ViewError", "ViewInfo", "everything", "render", "subjects"]
 
@@ -175,7 +175,7 @@ def render(
     `mermaid_version` (`"10.7"`) avoids syntax older Mermaid hosts lack. Raises
     `ViewError` for an unknown view or id, or a diagram Mermaid would refuse.
     """
-    from .mermaid_safe import MermaidInputError, MermaidLimitError
+    from .mermaid_safe import MAX_EDGES, MAX_TEXT_SIZE, MermaidInputError, MermaidLimitError
 
     info = VIEWS.get(view)
     if info is None:
@@ -185,6 +185,16 @@ def render(
         id = target.id  # noqa: A001
     title = _title(crm_map, view, target, id)
     spec = _spec(crm_map, view, target, id)
+    floor, edge_count = size_floor(spec)
+    if edge_count > MAX_EDGES or floor > MAX_TEXT_SIZE:
+        reason = (
+            f"the diagram has {edge_count} edges; Mermaid draws at most {MAX_EDGES} by default "
+            "(its maxEdges setting)"
+            if edge_count > MAX_EDGES
+            else f"the diagram would be more than {floor} characters long; Mermaid reads at "
+            f"most {MAX_TEXT_SIZE} by default (its maxTextSize setting)"
+        )
+        raise ViewError(_too_big(crm_map, info, id, reason))
     try:
         text, nodes, edges = emit(spec, title, mermaid_version)
     except MermaidLimitError as error:

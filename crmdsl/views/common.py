@@ -37,6 +37,7 @@ __all__ = [
     "choices",
     "duration_text",
     "emit",
+    "size_floor",
     "entity_of_field",
     "system_title",
     "team_title",
@@ -373,3 +374,26 @@ def _emit_journey(spec: JourneySpec, version: str | None) -> tuple[str, int, int
             chart.task(task.name, task.score, task.actors)
             tasks += 1
     return chart.to_mermaid(), tasks, 0
+
+
+def size_floor(spec: Spec) -> tuple[int, int]:
+    """At least how many characters the spec's Mermaid text has, and how many edges.
+
+    Cheap (no encoding): every label is written at least as long as it is. Lets a view
+    far over Mermaid's limits refuse before it is written out.
+    """
+    if isinstance(spec, FlowSpec):
+        chars = sum(len(line) + 8 for node in spec.nodes.values() for line in node.lines)
+        chars += sum(len(edge.label or "") + 8 for edge in spec.edges)
+        return chars, len(spec.edges)
+    if isinstance(spec, ErSpec):
+        chars = sum(len(e.label) + 8 for e in spec.entities.values())
+        chars += sum(
+            len(a.type) + len(a.name) + len(a.comment or "") + 3
+            for e in spec.entities.values()
+            for a in e.attributes
+        )
+        chars += sum(len(r.label) + 12 for r in spec.relations)
+        return chars, len(spec.relations)
+    chars = sum(len(name) + sum(len(t.name) + 6 for t in tasks) for name, tasks in spec.sections)
+    return chars, 0
