@@ -174,38 +174,51 @@ def max_handoffs(graph: FlowGraph) -> tuple[int, list[str]]:
 
     Returns the count and the teams of that path in order. Decisions, ends and steps
     without an owner do not count as a team. For each node the best count is kept per
-    last team, so the work is linear in the flows times the number of teams.
+    last team, with a pointer to where it came from, so the work is linear in the flows
+    times the number of teams.
     """
-    # best[node][last team] = (changes, teams of the path)
-    best: dict[str, dict[str | None, tuple[int, tuple[str, ...]]]] = {}
+    State = tuple[str, str | None]  # (node id, last team on the path so far)
+    # best[(node, last team)] = (changes, the state it came from)
+    best: dict[State, tuple[int, State | None]] = {}
+    by_node: dict[str, list[str | None]] = {}
     if graph.start is None:
         return 0, []
 
-    def enter(node_id: str, state: tuple[str | None, int, tuple[str, ...]]) -> None:
-        last, changes, teams = state
+    def owner_of(node_id: str) -> str | None:
         node = graph.nodes[node_id]
-        owner = node.owner.target if isinstance(node, Step) and node.owner is not None else None
-        if owner is not None:
-            if last is not None and owner != last:
-                changes += 1
-            if owner != last:
-                teams = (*teams, owner)
-            last = owner
-        states = best.setdefault(node_id, {})
-        if last not in states or changes > states[last][0]:
-            states[last] = (changes, teams)
+        return node.owner.target if isinstance(node, Step) and node.owner is not None else None
 
-    enter(graph.start, (None, 0, ()))
+    def enter(node_id: str, last: str | None, changes: int, came: State | None) -> None:
+        owner = owner_of(node_id)
+        if owner is not None:
+            changes += last is not None and owner != last
+            last = owner
+        key = (node_id, last)
+        if key not in best:
+            by_node.setdefault(node_id, []).append(last)
+        elif changes <= best[key][0]:
+            return
+        best[key] = (changes, came)
+
+    enter(graph.start, None, 0, None)
     for node_id in graph.order:
-        for last, (changes, teams) in list(best.get(node_id, {}).items()):
+        for last in by_node.get(node_id, []):
+            changes = best[(node_id, last)][0]
             for nxt in graph.forward[node_id]:
-                enter(nxt, (last, changes, teams))
-    top, path = 0, []
+                enter(nxt, last, changes, (node_id, last))
+    top, finish = 0, None
     for end in graph.ends:
-        for changes, teams in best.get(end, {}).values():
-            if changes > top:
-                top, path = changes, list(teams)
-    return top, path
+        for last in by_node.get(end, []):
+            if best[(end, last)][0] > top:
+                top, finish = best[(end, last)][0], (end, last)
+    teams: list[str] = []
+    state = finish
+    while state is not None:
+        owner = owner_of(state[0])
+        if owner is not None and (not teams or teams[-1] != owner):
+            teams.append(owner)
+        state = best[state][1]
+    return top, teams[::-1]
 
 
 @rule("P206", "handoff-heavy", "info")
