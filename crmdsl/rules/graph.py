@@ -25,10 +25,12 @@ class FlowGraph:
         self.nodes: dict[str, Node] = {n.id: n for n in process.nodes}
         self.successors: dict[str, list[str]] = {node_id: [] for node_id in self.nodes}
         self.predecessors: dict[str, list[str]] = {node_id: [] for node_id in self.nodes}
+        seen: set[tuple[str, str]] = set()
         for edge in process.edges:
             if edge.source not in self.nodes or edge.target not in self.nodes:
                 continue
-            if edge.target not in self.successors[edge.source]:
+            if (edge.source, edge.target) not in seen:
+                seen.add((edge.source, edge.target))
                 self.successors[edge.source].append(edge.target)
                 self.predecessors[edge.target].append(edge.source)
         start = process.start
