@@ -16,7 +16,7 @@ from .errors import Diagnostic, LoadError, Note, Span, sorted_diagnostics
 from .model import CrmMap
 from .parse import ParsedFile, parse_source
 from .resolve import resolve
-from .source import SourceText, read_source
+from .source import SourceText, read_lossy, read_source
 
 __all__ = ["Analysis", "analyze", "analyze_path", "load", "loads"]
 
@@ -75,7 +75,7 @@ def analyze_path(path: str | os.PathLike[str]) -> Analysis:
         analysis = loader.run(empty)
         analysis.diagnostics = [problem]
         if problem.kind != "io":
-            analysis.sources[shown] = empty
+            analysis.sources[shown] = read_lossy(Path(shown), shown)
         return analysis
     return loader.run(source)
 
@@ -189,6 +189,8 @@ class _Loader:
                 )
             )
             self.done.add(target)
+            if not missing:
+                self.sources[shown] = read_lossy(target, shown)
             return
         self._file(source, target, chain, span)
 

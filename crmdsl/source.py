@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, Span
 
-__all__ = ["SourceText", "decode", "read_source"]
+__all__ = ["SourceText", "decode", "read_lossy", "read_source"]
 
 
 @dataclass(slots=True)
@@ -71,3 +71,12 @@ def read_source(
     except OSError as exc:
         return None, Diagnostic("io", f"cannot read {name}: {exc.strerror or exc}", None)
     return decode(data, name)
+
+
+def read_lossy(path: Path, shown: str) -> SourceText:
+    """A file decoded with U+FFFD for bytes that are not UTF-8 (to show the lines of an error)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    return SourceText.from_text(data.decode("utf-8", errors="replace"), shown)
