@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, LoadError, Span
 from ..model import CrmMap
-from .config import SEVERITY_RANK, ConfigError, LintConfig
+from .config import ConfigError, LintConfig
 from .suppress import Suppression, apply_suppressions, find_suppressions
 
 if TYPE_CHECKING:
@@ -128,10 +128,3 @@ def lint(
                 kept.append(diag)
     kept.sort(key=finding_sort_key)
     return LintResult(kept, dropped, config, today)
-
-
-def worst(findings: list[Diagnostic]) -> str | None:
-    """The highest severity among findings, or None."""
-    if not findings:
-        return None
-    return max((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, -1))

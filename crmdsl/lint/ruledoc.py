@@ -49,13 +49,8 @@ def parse_doc(doc: str | None) -> RuleDoc:
     return RuleDoc(
         what=" ".join(joined["what"].split()),
         why=" ".join(joined["why"].split()),
-        example=_dedent(joined["example"]),
+        example=joined["example"].rstrip(),
     )
-
-
-def _dedent(text: str) -> str:
-    lines = text.splitlines()
-    return "\n".join(lines).rstrip()
 
 
 def explain_text(code: str, name: str, severity: str, doc: str | None, width: int = 88) -> str:
@@ -70,6 +65,5 @@ def explain_text(code: str, name: str, severity: str, doc: str | None, width: in
         out += textwrap.wrap("Why it matters: " + parsed.why, width)
     if parsed.example:
         out.append("Example:")
-        for line in parsed.example.splitlines():
-            out.append(line if not line.strip() or line.startswith((" ", "\t")) else line)
+        out += parsed.example.splitlines()
     return "\n".join(out).rstrip() + "\n"

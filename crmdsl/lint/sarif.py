@@ -101,7 +101,10 @@ def _region(d: Diagnostic) -> dict[str, int]:
 
 
 def _result(d: Diagnostic, rule_id: str, index: int | None, fingerprint: str) -> dict[str, Any]:
-    text = d.message + (f"\n{d.hint[:1].upper() + d.hint[1:]}." if d.hint else "")
+    text = d.message
+    if d.hint:
+        hint = d.hint[:1].upper() + d.hint[1:]
+        text += "\n" + hint + ("" if hint.endswith((".", "?", "!")) else ".")
     out: dict[str, Any] = {"ruleId": rule_id}
     if index is not None:
         out["ruleIndex"] = index
