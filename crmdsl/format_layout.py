@@ -30,6 +30,7 @@ __all__ = [
     "classify",
     "header_eligible",
     "join_tokens",
+    "layout_statement",
     "render_field",
     "split_line",
 ]
@@ -189,3 +190,27 @@ def split_line(
         parts.append(ClausePart(clause, order.index(word), toks[i : i + 1 + n]))
         i += 1 + n
     return header, parts
+
+
+def layout_statement(
+    spec: StatementSpec, head: str, clauses: list[tuple[ClauseSpec, str]], indent: int
+) -> list[str]:
+    """The lines of a new statement, laid out as the formatter lays them out.
+
+    `clauses` are (clause, text) pairs such as (owner, "owner sales"); they are put in table
+    order, short scalar ones on the header line while it stays within `LINE_WIDTH`.
+    """
+    order = spec.clause_words
+    ranked = sorted(clauses, key=lambda c: order.index(c[0].keyword))
+    pad = " " * indent
+    line = pad + head
+    block: list[str] = []
+    stopped = False
+    for clause, text in ranked:
+        if not stopped and header_eligible(spec, clause):
+            if len(line) + 1 + len(text) <= LINE_WIDTH:
+                line += " " + text
+                continue
+            stopped = True
+        block.append(pad + " " * INDENT + text)
+    return [line, *block]

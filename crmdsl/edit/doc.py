@@ -1,0 +1,192 @@
+"""Where things are in the text: an `Analysis` in, offsets, lines and block ranges out.
+
+`Doc` wraps an analysis for the edit operations: it turns line:column into offsets,
+finds the parsed line of a model node, the range of lines a statement owns (the comments
+right above it, its block, comments indented into the end of its block), and checks a
+changed top-level block by parsing and building it on its own.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from .. import model as m
+from ..api import Analysis
+from ..build import build_file
+from ..errors import Span
+from ..format_layout import INDENT
+from ..parse import Line, parse_source
+from ..schema import STATEMENTS, StatementSpec
+from ..source import SourceText
+from .patch import EditError
+
+__all__ = ["Doc"]
+
+
+class Doc:
+    """An analysis seen as text to edit."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.map = analysis.map
+        self.texts = {path: src.text for path, src in analysis.sources.items()}
+        self._starts: dict[str, list[int]] = {}
+        self._lines: dict[str, dict[int, tuple[Line, Line | None]]] = {}
+
+    # -- offsets -------------------------------------------------------------------
+
+    def starts(self, file: str) -> list[int]:
+        """Offsets where each line starts."""
+        found = self._starts.get(file)
+        if found is None:
+            text = self.texts[file]
+            found = [0]
+            pos = text.find("\n")
+            while pos >= 0:
+                found.append(pos + 1)
+                pos = text.find("\n", pos + 1)
+            self._starts[file] = found
+        return found
+
+    def offset(self, file: str, line: int, col: int) -> int:
+        """The offset of `line:col` (1-based)."""
+        return self.starts(file)[line - 1] + col - 1
+
+    def line_start(self, file: str, line: int) -> int:
+        """The offset where a line starts."""
+        return self.starts(file)[line - 1]
+
+    def line_end(self, file: str, line: int) -> int:
+        """The offset of a line's newline (or the end of the text)."""
+        starts = self.starts(file)
+        return starts[line] - 1 if line < len(starts) else len(self.texts[file])
+
+    def line_text(self, file: str, line: int) -> str:
+        """A line without its newline."""
+        return self.texts[file][self.line_start(file, line) : self.line_end(file, line)]
+
+    def line_count(self, file: str) -> int:
+        """How many lines the file has (a final newline opens an empty last line)."""
+        return len(self.starts(file))
+
+    def line_at(self, file: str, offset: int) -> int:
+        """The line an offset is on."""
+        return bisect_right(self.starts(file), offset)
+
+    # -- parsed lines --------------------------------------------------------------
+
+    def _index(self, file: str) -> dict[int, tuple[Line, Line | None]]:
+        found = self._lines.get(file)
+        if found is None:
+            found = {}
+            stack: list[tuple[Line, Line | None]] = [
+                (r, None) for r in self.analysis.parsed[file].roots
+            ]
+            while stack:
+                line, parent = stack.pop()
+                found[line.lineno] = (line, parent)
+                stack.extend((c, line) for c in line.children)
+            self._lines[file] = found
+        return found
+
+    def line(self, file: str, lineno: int) -> Line:
+        """The parsed line at `lineno`."""
+        try:
+            return self._index(file)[lineno][0]
+        except KeyError:
+            raise EditError(f"{file}:{lineno} holds no statement") from None
+
+    def parent(self, file: str, line: Line) -> Line | None:
+        """The line whose block holds `line`."""
+        return self._index(file)[line.lineno][1]
+
+    def root(self, file: str, line: Line) -> Line:
+        """The top-level line whose block holds `line`."""
+        while True:
+            parent = self.parent(file, line)
+            if parent is None:
+                return line
+            line = parent
+
+    def node_line(self, node: m.Node) -> Line:
+        """The parsed line where a model node's statement is written."""
+        return self.line(node.span.file, node.span.line)
+
+    def child_indent(self, line: Line) -> int:
+        """The indentation of the block under `line` (its own, or the house style)."""
+        return line.child_indent if line.child_indent > 0 else line.indent + INDENT
+
+    # -- ranges --------------------------------------------------------------------
+
+    def last_line(self, line: Line) -> int:
+        """The last line of a statement's block (not counting comments)."""
+        while line.children:
+            line = line.children[-1]
+        return line.lineno
+
+    def own_range(self, file: str, line: Line) -> tuple[int, int]:
+        """The first and last line a statement owns.
+
+        That is the comments right above it, its block, and comments indented into the end
+        of its block.
+        """
+        first = line.lineno
+        while first > 1 and self.line_text(file, first - 1).lstrip().startswith("#"):
+            first -= 1
+        last = self.last_line(line)
+        total = self.line_count(file)
+        while last < total:
+            raw = self.line_text(file, last + 1)
+            stripped = raw.lstrip()
+            if stripped.startswith("#") and len(raw) - len(stripped) > line.indent:
+                last += 1
+            else:
+                break
+        return first, last
+
+    def removal(self, file: str, first: int, last: int) -> tuple[int, int]:
+        """Offsets that remove whole lines `first..last`.
+
+        One blank line that would be left doubled goes too.
+        """
+        start = self.line_start(file, first)
+        total = self.line_count(file)
+        end = self.line_start(file, last + 1) if last < total else len(self.texts[file])
+        before_blank = first == 1 or not self.line_text(file, first - 1).strip()
+        at_end = last + 1 >= total and not self.line_text(file, total).strip()
+        if at_end:
+            if first > 1 and before_blank:
+                start = self.line_start(file, first - 1)
+        elif before_blank and not self.line_text(file, last + 1).strip():
+            end = self.line_start(file, last + 2)
+        return start, end
+
+    # -- meaning -------------------------------------------------------------------
+
+    def spec_of(self, node: Any) -> StatementSpec:
+        """The table entry of a model node's statement."""
+        return STATEMENTS[node.statement]
+
+    def check_block(self, file: str, root: Line, new_text: str) -> None:
+        """Build the new text of a top-level block on its own; raise on a load error."""
+        del root
+        check_text(new_text, file)
+
+
+def check_text(text: str, file: str = "<edit>") -> None:
+    """Parse and build a piece of text on its own; an error becomes an `EditError`."""
+    built = build_file(parse_source(SourceText.from_text(text, file)))
+    if built.diagnostics:
+        diag = built.diagnostics[0]
+        hint = f" ({diag.hint})" if diag.hint else ""
+        raise EditError(f"the edit would not load: {diag.message}{hint}")
+
+
+def span_contains(outer: Span, inner: Span) -> bool:
+    """True when `inner` lies within `outer` (same file)."""
+    return (
+        outer.file == inner.file
+        and (outer.line, outer.col) <= (inner.line, inner.col)
+        and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
+    )
