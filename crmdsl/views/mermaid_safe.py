@@ -142,9 +142,20 @@ _ENTITY = re.compile(r"#(\d+);")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+# Mermaid swaps entity codes for these placeholders before parsing and swaps them back
+# in the finished SVG, where it cannot tell them from the same characters typed by a
+# user: an invisible WORD JOINER (U+2060) keeps the user's from being decoded.
+_PLACEHOLDERS = re.compile("(?<=\ufb02)(?=\u00b0)|(?<=\u00b6)(?=\u00df)")
+
+
 def sanitize_text(text: str) -> str:
-    """Replace characters that no SVG can show with U+FFFD (the replacement character)."""
-    return _UNREPRESENTABLE.sub("\ufffd", text)
+    """Make text showable in an SVG through Mermaid.
+
+    Characters no SVG can hold become U+FFFD (the replacement character), and a WORD
+    JOINER (U+2060, invisible) splits ``ﬂ°`` and ``¶ß``, the placeholders Mermaid
+    would otherwise decode as entity codes.
+    """
+    return _PLACEHOLDERS.sub("\u2060", _UNREPRESENTABLE.sub("\ufffd", text))
 
 
 def encode_label(text: str) -> str:
@@ -523,7 +534,11 @@ class Flowchart:
         mp = _mermaid_py()
         ends = [self._endpoint(safe_id, mp) for safe_id in (source, target)]
         message = "" if label is None or is_invisible(label) else encode_multiline_label(label)
-        self._edges.append(mp.Link(ends[0], ends[1], shape, head_left, head_right, message))
+        link = mp.Link(ends[0], ends[1], shape, head_left, head_right, message)
+        if (head_left, head_right) == ("none", "none") and shape in ("normal", "thick"):
+            # mermaid-py writes `--` and `==` for head-less lines; Mermaid needs three.
+            link.shape += link.shape[0]
+        self._edges.append(link)
 
     def _endpoint(self, safe_id: str, mp: SimpleNamespace) -> object:
         if safe_id in self._nodes:
@@ -698,15 +713,38 @@ class EntityDiagram:
 # --- journey ----------------------------------------------------------------------------
 
 
+# Mermaid wraps a journey actor's name in the legend at 360 px, breaking words too long
+# for a line character by character: inside the placeholders it has put in place of
+# entity codes (`#35;` is `ﬂ°°35¶ß` while it measures), which then decode to other
+# characters or to invalid XML, and with `-` added. A journey whose actors have such a
+# word gets a legend wide enough for it (front matter config, Mermaid 10.5 and later).
+_FRONT_MATTER_CONFIG_SINCE = (10, 5)
+_WIDE_LEGEND = 100_000
+_LEGEND_SAFE_PX = 300
+
+
+def _breaks_legend(encoded: str) -> bool:
+    """Whether a space-free run of an encoded actor name may be wider than the legend."""
+    for word in encoded.split(" "):
+        # a letter or digit is at most ~12 px wide at 16 px; a placeholder ~40 px + digits
+        entities = _ENTITY.findall(word)
+        plain = len(_ENTITY.sub("", word))
+        width = 12 * plain + sum(40 + 10 * len(code) for code in entities)
+        if width > _LEGEND_SAFE_PX:
+            return True
+    return False
+
+
 class Journey:
     """A deterministic, escaped Mermaid user journey: sections of scored tasks."""
 
     def __init__(self, title: str | None = None, *, mermaid_version: str | None = None) -> None:
         """Start an empty journey."""
-        _parse_version(mermaid_version)
+        self._version = _parse_version(mermaid_version)
         self.title = title
         self._items: list[object] = []  # mermaid-py Sections, and Tasks before any section
         self._tasks = 0
+        self._wide_legend = False
 
     def section(self, name: str) -> None:
         """Start a section; the tasks added next belong to it."""
@@ -716,6 +754,7 @@ class Journey:
         """Add a task with a score from 1 to 5 and the actors taking part."""
         mp = _mermaid_py()
         people = [mp.Actor(encode_journey_text(actor)) for actor in actors]
+        self._wide_legend |= any(_breaks_legend(person.name) for person in people)
         task = mp.Task(encode_journey_text(name), journey_score(score), people)
         if self._items and isinstance(self._items[-1], mp.Section):
             self._items[-1].tasks.append(task)
@@ -728,6 +767,14 @@ class Journey:
         # mermaid-py's UserJourney also writes the title, unescaped, into YAML front
         # matter; the journey's own `title` statement is enough and takes codes.
         lines = ["journey"]
+        if self._wide_legend and self._version >= _FRONT_MATTER_CONFIG_SINCE:
+            lines[:0] = [
+                "---",
+                "config:",
+                "  journey:",
+                f"    maxLabelWidth: {_WIDE_LEGEND}",
+                "---",
+            ]
         if self.title:
             lines.append(f"\ttitle {encode_journey_text(self.title)}")
         text = (

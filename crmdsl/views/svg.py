@@ -29,10 +29,12 @@ install it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -208,6 +210,7 @@ class MermaidRenderer:
         self._events: queue.Queue[dict[str, object] | None] = queue.Queue()
         self._stderr: deque[str] = deque(maxlen=40)
         self._batch = 0
+        self._readers: list[threading.Thread] = []
 
     def __enter__(self) -> MermaidRenderer:
         """Start the browser."""
@@ -242,14 +245,17 @@ class MermaidRenderer:
             text=True,
             encoding="utf-8",
             env=environment,
+            start_new_session=True,
         )
         assert self._process.stdout is not None and self._process.stderr is not None
-        threading.Thread(
-            target=self._read_events, args=(self._process.stdout,), daemon=True
-        ).start()
-        threading.Thread(
-            target=self._read_stderr, args=(self._process.stderr,), daemon=True
-        ).start()
+        self._events = queue.Queue()
+        self._stderr.clear()
+        self._readers = [
+            threading.Thread(target=self._read_events, args=(self._process.stdout,), daemon=True),
+            threading.Thread(target=self._read_stderr, args=(self._process.stderr,), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
         ready = self._next_event(self.timeout)
         if ready.get("event") != "ready":
             self.close()
@@ -268,11 +274,18 @@ class MermaidRenderer:
             return
         assert process.stdin is not None
         try:
-            process.stdin.close()
+            process.stdin.close()  # the script closes the browser at the end of its input
             process.wait(timeout=30)
         except (OSError, subprocess.TimeoutExpired):
-            process.kill()
+            # Node and the Chromium it started share a process group of their own.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        for reader in self._readers:
+            reader.join(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
 
     def render(self, definition: str, fmt: OutputFormat = "svg") -> RenderResult:
         """Render one diagram."""
