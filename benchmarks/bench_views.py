@@ -44,6 +44,7 @@ def text_views(crm_map: crmdsl.CrmMap) -> tuple[list[object], float]:
     drawn: list[object] = []
     total = 0.0
     rows = []
+    cpu_start = time.process_time()
     for view, ids in (
         ("journey", [j.id for j in crm_map.journeys]),
         ("process", [p.id for p in crm_map.processes]),
@@ -66,8 +67,9 @@ def text_views(crm_map: crmdsl.CrmMap) -> tuple[list[object], float]:
         rows.append((f"map-wide {view}", seconds, outcome))
     for label, seconds, outcome in rows:
         print(f"  {label:<26} {seconds * 1000:8.1f} ms   {outcome}")
+    cpu = time.process_time() - cpu_start
     verdict = "ok" if total <= 1.0 else "OVER the 1 s target"
-    print(f"  {'total':<26} {total * 1000:8.1f} ms   ({verdict})")
+    print(f"  {'total':<26} {total * 1000:8.1f} ms   ({verdict}; {cpu * 1000:.0f} ms of CPU time)")
     return drawn, total
 
 

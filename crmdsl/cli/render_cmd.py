@@ -105,7 +105,11 @@ def run_render(
         return 0
     if not many or (output is not None and fmt == "md" and not _is_dir(output)):
         return _single_output(crm_map, diagrams, output, fmt, chromium, mermaid_cli, quiet)
-    if output is None or output == "-":
+    if (
+        output is None
+        or output == "-"
+        or (Path(output).suffix.lower() in (".mmd", ".svg", ".png") and not _is_dir(output))
+    ):
         raise UsageError("--all writes several diagrams: give -o DIR (or -o FILE.md for one page)")
     return _to_folder(diagrams, Path(output), fmt, chromium, mermaid_cli, quiet)
 
@@ -233,7 +237,7 @@ def _with_progress(renderer: object, diagrams: list[Diagram], fmt: str, quiet: b
     step = max(1, renderer.jobs)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(
-        *columns, TimeElapsedColumn(), console=console(stderr=True), transient=True
+        *columns, TimeElapsedColumn(), console=console(stderr=True), transient=False
     ) as bar:
         task = bar.add_task(f"rendering {len(texts)} diagrams", total=len(texts))
         for start in range(0, len(texts), step):

@@ -95,6 +95,10 @@ def process_view(crm_map: CrmMap, process: Process) -> FlowSpec:
         spec.link(FlowEdge(begin, node_key(process, start.id)))
     spec.groups.extend(groups.values())
     for edge in process.edges:
+        if node_key(process, edge.source) not in spec.nodes:
+            continue
+        if node_key(process, edge.target) not in spec.nodes:
+            continue
         handoff = lane_of.get(edge.source) != lane_of.get(edge.target)
         words = [w for w in (edge.label, "hand-off" if handoff else None) if w]
         spec.shows(edge.label)
