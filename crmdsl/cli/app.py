@@ -110,6 +110,9 @@ def check(
     today: Annotated[
         str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
     ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply safe fixes (D302, M005) to the files, then check.")
+    ] = False,
 ) -> None:
     """Check maps: load errors (exit 2) and lint findings (exit 1).
 
@@ -128,6 +131,7 @@ def check(
         severity=list(severity or []),
         today=today,
         show_info=show_info,
+        fix=fix,
     )
     raise typer.Exit(
         _guard(

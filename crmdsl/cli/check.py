@@ -46,6 +46,7 @@ class CheckOptions:
     severity: list[str] = field(default_factory=list)
     today: str | None = None
     show_info: bool = False
+    fix: bool = False
 
 
 def maps_from_args(paths: Sequence[str], stdin_filename: str | None) -> list[MapRun]:
@@ -149,6 +150,14 @@ def run_check(
     today = parse_today(options.today)
     rules = registry()
     configs = _Configs(options, list(rules))
+    if options.fix:
+        from .fix_cmd import apply_fixes
+
+        def lint_one(run: MapRun) -> object:
+            standalone = run.fragment_alone or run.analysis.map.header is None
+            return lint(run.analysis, configs.for_path(run.path), today, standalone=standalone)
+
+        apply_fixes(paths, lint_one, quiet=quiet)
     runs = maps_from_args(paths, stdin_filename)
     checked: list[CheckedMap] = []
     for run in runs:

@@ -1,0 +1,59 @@
+"""`crmdsl check --fix`: the maps named in, safe fixes written to their files, a report out.
+
+Each round loads and lints every map, applies the safe fixes of `crmdsl.fixes` (one patch
+per map, written atomically, keeping BOM and line endings), and goes again until nothing
+is left to fix, at most 10 rounds. Then `crmdsl check` reports what remains as usual.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from ..edit.patch import write_patch
+from ..errors import UsageError
+from ..fixes import fix_all
+from ..workspace import find_maps
+from .output import console
+
+__all__ = ["MAX_ROUNDS", "apply_fixes"]
+
+MAX_ROUNDS = 10
+
+
+def apply_fixes(
+    paths: Sequence[str], lint_run: Callable[[object], object], *, quiet: bool = False
+) -> int:
+    """Fix what can be fixed safely; print "fixed N findings in FILE: CODE ×n"; return the count.
+
+    `lint_run(map_run)` returns the lint result of one map (with `.findings`).
+    """
+    if "-" in paths:
+        raise UsageError("--fix rewrites files; it cannot be used with - (stdin)")
+    fixed: dict[str, Counter[str]] = {}
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for run in find_maps([p for p in paths]):
+            if run.analysis.diagnostics:
+                continue
+            result = lint_run(run)
+            findings = getattr(result, "findings", [])
+            patch, done = fix_all(findings, run.analysis)
+            if not patch:
+                continue
+            write_patch(patch)
+            changed = True
+            for diag in done:
+                if diag.span is not None:
+                    fixed.setdefault(diag.span.file, Counter())[diag.code] += 1
+        if not changed:
+            break
+    total = sum(sum(c.values()) for c in fixed.values())
+    if not quiet:
+        err = console(stderr=True)
+        for file in sorted(fixed):
+            counts = fixed[file]
+            n = sum(counts.values())
+            listed = ", ".join(f"{code} ×{k}" for code, k in sorted(counts.items()))
+            err.print(f"fixed {n} finding{'s' if n != 1 else ''} in {file}: {listed}")
+    return total
