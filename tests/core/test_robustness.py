@@ -1,0 +1,159 @@
+"""Never a traceback through the API, whatever the input."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+import crmdsl
+from crmdsl.errors import LoadError, render_diagnostic
+
+TEN_MB = 10 * 1024 * 1024
+
+
+def analyse_both(text: str, tmp_path: Path) -> crmdsl.Analysis:
+    """Analyse as text and as a file; both must return, and agree on the errors."""
+    analysis = crmdsl.analyze(text, "m.crm")
+    path = tmp_path / "m.crm"
+    path.write_text(text, encoding="utf-8", newline="")
+    from_file = crmdsl.analyze_path(path)
+    assert [(d.kind, d.message) for d in from_file.diagnostics] == [
+        (d.kind, d.message) for d in analysis.diagnostics
+    ]
+    for d in analysis.diagnostics:
+        render_diagnostic(d, analysis.lines_of())
+    return analysis
+
+
+def test_random_bytes_with_nul(tmp_path: Path) -> None:
+    rng = random.Random(1234)
+    for n in range(20):
+        data = bytes(rng.randrange(256) for _ in range(2000)) + b"\x00"
+        path = tmp_path / f"junk{n}.crm"
+        path.write_bytes(data)
+        analysis = crmdsl.analyze_path(path)
+        assert analysis.diagnostics
+        assert analysis.diagnostics[0].message.startswith("the file is not UTF-8 text")
+        with pytest.raises(LoadError):
+            crmdsl.load(path)
+
+
+def test_decodable_junk_with_control_characters(tmp_path: Path) -> None:
+    rng = random.Random(99)
+    text = "".join(chr(rng.randrange(0, 0x3000)) for _ in range(5000))
+    analysis = analyse_both(text, tmp_path)
+    rendered = "\n".join(render_diagnostic(d, analysis.lines_of()) for d in analysis.diagnostics)
+    # no raw control characters reach a terminal
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in rendered)
+
+
+def test_nul_in_a_line() -> None:
+    (d,) = crmdsl.analyze("team a\x00b\n", "m.crm").diagnostics
+    assert (d.kind, d.span.col, d.message) == ("syntax", 7, "unexpected character `U+0000`")
+
+
+TEN_MB_LINES = {
+    "long id": ("team " + "x" * TEN_MB + "\n", 0),
+    "long comment": ("team a # " + "x" * TEN_MB + "\n", 0),
+    "trailing spaces": ("team a" + " " * TEN_MB + "\n", 0),
+    "junk characters": ("team a " + "@" * TEN_MB + "\n", 1),
+    "nul bytes": ("\x00" * TEN_MB, 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEN_MB_LINES))
+def test_a_ten_megabyte_line(name: str) -> None:
+    text, errors = TEN_MB_LINES[name]
+    analysis = crmdsl.analyze(text, "m.crm")
+    assert len(analysis.diagnostics) == errors
+    for d in analysis.diagnostics:
+        out = render_diagnostic(d, analysis.lines_of())
+        assert len(out) < 1000  # the excerpt is cut around the caret
+
+
+def test_a_long_unknown_word_gives_a_short_message() -> None:
+    (d,) = crmdsl.analyze("x" * 100_000 + "\n", "m.crm").diagnostics
+    assert d.message == "unknown statement `" + "x" * 39 + "…`"
+
+
+def test_a_huge_number_is_a_bad_value() -> None:
+    (d,) = crmdsl.analyze("system s users " + "9" * 100_000 + "\n", "m.crm").diagnostics
+    assert (d.kind, d.message) == ("bad-value", "`" + "9" * 39 + "…` is too large a number")
+    (d,) = crmdsl.analyze("process p\n  step a takes " + "9" * 5000 + "d\n", "m.crm").diagnostics
+    assert d.kind == "bad-value"
+
+
+def test_deep_nesting_of_statements() -> None:
+    text = "".join(" " * i + f"journey j{i}\n" for i in range(1000))
+    analysis = crmdsl.analyze(text, "m.crm")
+    assert [(d.kind, d.span.line, d.message) for d in analysis.diagnostics] == [
+        (
+            "clause-not-allowed",
+            2,
+            "a journey is a top-level statement; it cannot stand in a journey",
+        )
+    ]
+    assert [j.id for j in analysis.map.journeys] == ["j0"]
+
+
+def test_deep_nesting_under_a_bad_line() -> None:
+    # the whole block below a bad line is dropped, and nothing in it is reported twice
+    text = "team t @\n" + "".join(" " * (i + 1) + f"team u{i} owner nobody\n" for i in range(1000))
+    analysis = crmdsl.analyze(text, "m.crm")
+    assert [(d.kind, d.span.line) for d in analysis.diagnostics] == [("syntax", 1)]
+
+
+def test_deep_nesting_of_a_valid_shape() -> None:
+    text = "journey j\n  stage s\n" + "".join(
+        " " * (4 + i) + f"touchpoint t{i}\n" for i in range(1000)
+    )
+    analysis = crmdsl.analyze(text, "m.crm")
+    assert [d.message for d in analysis.diagnostics] == [
+        "a touchpoint belongs inside a stage, not in a touchpoint"
+    ]
+
+
+def test_many_lines(tmp_path: Path) -> None:
+    text = "".join(f"team t{i}\n" for i in range(5_000))
+    analysis = analyse_both(text, tmp_path)
+    assert analysis.diagnostics == [] and len(analysis.map.teams) == 5_000
+
+
+@pytest.mark.parametrize("text", ["", "\n", "\r\n", "\ufeff", "   ", "#", "\t", "\x0c"])
+def test_nearly_empty(text: str, tmp_path: Path) -> None:
+    analyse_both(text, tmp_path)
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    for path in (tmp_path / "missing.crm", tmp_path):
+        analysis = crmdsl.analyze_path(path)
+        (d,) = analysis.diagnostics
+        assert d.kind == "io" and d.span is None
+        assert render_diagnostic(d, analysis.lines_of()).startswith("error[io]: ")
+        with pytest.raises(LoadError):
+            crmdsl.load(path)
+
+
+def test_invalid_utf8_shows_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.crm"
+    path.write_bytes(b"team a\nteam b \xff\n")
+    analysis = crmdsl.analyze_path(path)
+    assert render_diagnostic(analysis.diagnostics[0], analysis.lines_of()).splitlines()[3:5] == [
+        "2 | team b \ufffd",
+        "  |        ^ save the file as UTF-8",
+    ]
+
+
+def test_invalid_utf8_in_an_included_file(tmp_path: Path) -> None:
+    (tmp_path / "root.crm").write_text('map "M"\ninclude "bad.crm"\n', encoding="utf-8")
+    (tmp_path / "bad.crm").write_bytes(b"team \xc3\x28\n")
+    analysis = crmdsl.analyze_path(tmp_path / "root.crm")
+    (d,) = analysis.diagnostics
+    assert (d.kind, d.span.file, d.span.line, d.span.col) == (
+        "syntax",
+        str(tmp_path / "bad.crm"),
+        1,
+        6,
+    )
