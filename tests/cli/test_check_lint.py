@@ -120,3 +120,61 @@ def test_explain_unknown_code() -> None:
     assert code == 2
     assert out.startswith("error: no rule `P270`; did you mean")
     assert "`P207`" in out
+
+
+SUPPRESSED = """\
+map "S"
+  owner sales
+  reviewed 2026-10-01
+team sales "Sales"
+system crm "CRM" kind crm   # crmdsl: ignore[M003] the owner is being hired
+system erp "ERP" kind erp owner sales   # crmdsl: ignore[M003]
+# crmdsl: ignore-file[X123]
+"""
+
+
+def test_suppression_with_the_real_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.crm").write_text(SUPPRESSED, encoding="utf-8")
+    code, out = run(
+        "check",
+        "s.crm",
+        "--today",
+        TODAY,
+        "--format",
+        "concise",
+        "--show-info",
+        "--select",
+        "M003,M005",
+    )
+    assert code == 0
+    assert out == (
+        "s.crm:6:41: M005 unused suppression `ignore[M003]`: no M003 finding on this statement\n"
+        "s.crm:7:1: M005 unused suppression `ignore-file[X123]`: `X123` is not a rule code\n"
+    )
+    data = json.loads(run("check", "s.crm", "--today", TODAY, "--format", "json")[1])
+    assert data["maps"][0]["suppressed"] == 1
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (ROOT / "examples" / "acme.crm").read_text(encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["check", "-", "--today", TODAY, "--format", "concise"], input=text
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("<stdin>:23:1: D301 ")
+    named = CliRunner().invoke(
+        app,
+        [
+            "check",
+            "-",
+            "--stdin-filename",
+            "maps/acme.crm",
+            "--today",
+            TODAY,
+            "--format",
+            "concise",
+        ],
+        input=text,
+    )
+    assert named.output.startswith("maps/acme.crm:23:1: D301 ")
