@@ -53,11 +53,12 @@ def attribute(field: EntityField) -> ErAttribute:
 
 def _related(crm_map: CrmMap, system_id: str) -> set[str]:
     """The entity keys shown around one system: its own, and those it maps or refers to."""
-    keys = {e.key for e in crm_map.entities if e.system.target == system_id}
+    own = {e.key for e in crm_map.entities if e.system.target == system_id}
+    keys = set(own)
     for integration in crm_map.integrations:
         for mapping in integration.maps:
             ends = [_entity_key(r) for r in (mapping.source.target, mapping.target.target)]
-            if any(k in keys for k in ends if k):
+            if any(k in own for k in ends if k):
                 keys.update(k for k in ends if k)
     for entity in crm_map.entities:
         if entity.system.target == system_id:

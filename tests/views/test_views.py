@@ -239,6 +239,9 @@ def test_entities_narrowed_and_for_old_mermaid() -> None:
         "e_crm_46__lead",
         "e_wh_46__row",
     ]
+    around_mk = render(load(DATA), "entities", "mk").text  # one step away, not two
+    assert "e_mk_46__contact[" in around_mk and "e_crm_46__lead[" in around_mk
+    assert "e_wh_46__row" not in around_mk
     old = render(load(DATA), "entities", "wh", mermaid_version="10.4").text
     assert '\t"Lead" {' in old and "[" not in old
 
