@@ -84,7 +84,6 @@ def measure(label: str, text: str, runs: int) -> float:
 
     load_time = best(load, runs)
     crm_map = load()
-    ctx_runs = []
     count = 0
 
     def lint() -> None:
@@ -98,8 +97,7 @@ def measure(label: str, text: str, runs: int) -> float:
             continue
         ctx = RuleContext(crm_map, TODAY)
         ctx.index  # noqa: B018 - built outside the per-rule timing
-        per_rule.append((best(lambda c=ctx, r=rule: list(r.check(c)), 1), code))
-    ctx_runs.sort()
+        per_rule.append((best(lambda c=ctx, r=rule: list(r.check(c)), 3), code))
     top = ", ".join(f"{code} {t * 1000:.1f} ms" for t, code in sorted(per_rule, reverse=True)[:4])
     index_time = best(lambda: RuleContext(crm_map, TODAY).index, runs)
     print(
