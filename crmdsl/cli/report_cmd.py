@@ -30,8 +30,9 @@ def run_report(
     crm_map = load_or_report(path, stdin_filename)
     if crm_map is None:
         return 2
-    shown = stdin_filename or path
-    config = config_for(shown if path != "-" else "<stdin>", CheckOptions(config_file=config_file))
+    # the root file: a fragment named on the command line is reported through its root
+    shown = crm_map.root or stdin_filename or ("<stdin>" if path == "-" else path)
+    config = config_for(shown, CheckOptions(config_file=config_file))
     assert isinstance(config, LintConfig)
     result = lint(crm_map, config, day, standalone=crm_map.header is None)
     text = render_report(crm_map, result.findings, day, path=shown, suppressed=result.suppressed)
