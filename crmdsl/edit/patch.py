@@ -112,6 +112,10 @@ class Patch:
         """The files the patch changes, in order."""
         return sorted({r.file for r in self.replacements})
 
+    def only(self, file: str) -> Patch:
+        """The part of the patch that changes one file."""
+        return Patch(tuple(r for r in self.replacements if r.file == file), self.description)
+
     def apply(self, texts: Mapping[str, str]) -> dict[str, str]:
         """The texts after the patch (every file of `texts`, changed or not)."""
         out = dict(texts)
@@ -186,7 +190,7 @@ def write_patch(patch: Patch, root: str | os.PathLike[str] = ".") -> list[str]:
         source, problem = decode(path.read_bytes(), file)
         if source is None:
             raise StalePatchError(problem.message if problem else f"cannot read {file}")
-        new = patch.apply({file: source.text})[file]
+        new = patch.only(file).apply({file: source.text})[file]
         staged.append((path, _encode(source, new)))
     for path, data in staged:
         write_atomic(path, data)
