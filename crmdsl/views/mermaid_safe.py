@@ -21,8 +21,10 @@ bytes for the same input (no set or hash order reaches the output).
 - `check_limits` enforces Mermaid's default limits (500 edges, 50,000 characters).
 
 Hosts running an older Mermaid get compatible text through ``mermaid_version``
-(``"10.4"``): before 10.5 erDiagram entities have no aliases, so an entity is named by
-its quoted label instead (labels must then be unique). Versions before 10.0 are refused.
+(``"10.4"``): before 11.3 the ``document`` shape is a plain box; before 11.0 line
+breaks in erDiagram text are spaces; before 10.5 erDiagram entities have no aliases, so
+an entity is named by its quoted label instead (labels must then be unique), and
+journeys cannot widen their actor legend. Versions before 10.0 are refused.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ EdgeShape = Literal["normal", "dotted", "thick", "hidden"]
 
 _OLDEST_SUPPORTED = (10, 0)
 _ER_ALIASES_SINCE = (10, 5)
+_ER_LINE_BREAKS_SINCE = (11, 0)
 _EXTENDED_SHAPES_SINCE = (11, 3)
 
 
@@ -199,8 +202,10 @@ def is_invisible(text: str) -> bool:
     return all(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in text)
 
 
-def _visible_label(text: str) -> str:
-    return "#32;" if is_invisible(text) else encode_multiline_label(text)
+def _visible_label(text: str, *, line_breaks: bool = True) -> str:
+    if is_invisible(text):
+        return "#32;"
+    return encode_multiline_label(text) if line_breaks else encode_label(text)
 
 
 def encode_journey_text(text: str) -> str:
@@ -605,7 +610,11 @@ class EntityDiagram:
     def __init__(self, *, title: str | None = None, mermaid_version: str | None = None) -> None:
         """Start an empty erDiagram."""
         self.title = title
-        self._aliases = _parse_version(mermaid_version) >= _ER_ALIASES_SINCE
+        version = _parse_version(mermaid_version)
+        self._aliases = version >= _ER_ALIASES_SINCE
+        # Mermaid 10 shows `<br>` in erDiagram text as written; a line feed code shows
+        # as a space there.
+        self._encode = encode_multiline_label if version >= _ER_LINE_BREAKS_SINCE else encode_label
         self._ids = SafeIds("e")
         self._entities: dict[str, _Entity] = {}
         self._relationships: list[object] = []
@@ -620,7 +629,9 @@ class EntityDiagram:
         safe_id = self._ids(user_id)
         if safe_id in self._entities:
             raise MermaidInputError(f"entity {user_id!r} is declared twice")
-        encoded = _visible_label(user_id if label is None else label)
+        encoded = _visible_label(
+            user_id if label is None else label, line_breaks=self._encode is encode_multiline_label
+        )
         name = safe_id
         if not self._aliases:
             # Before Mermaid 10.5 an entity cannot have an alias: name it by its quoted
@@ -653,7 +664,7 @@ class EntityDiagram:
         if keys:
             parts.append(", ".join(dict.fromkeys(keys)))
         if comment is not None and not is_invisible(comment):
-            parts.append(f'"{encode_multiline_label(comment)}"')
+            parts.append(f'"{self._encode(comment)}"')
         entity.attributes.append(" ".join(parts))
 
     def relationship(
@@ -682,7 +693,7 @@ class EntityDiagram:
                 ends[1],
                 left,
                 right,
-                "" if is_invisible(label) else encode_multiline_label(label),
+                "" if is_invisible(label) else self._encode(label),
                 dotted,
             )
         )

@@ -78,6 +78,8 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     "--disable-default-apps",
     "--disable-extensions",
     "--mute-audio",
+    # No name resolves: nothing can reach the network, even if a diagram asked to.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
 )
 
 INSTALL_HELP = """\

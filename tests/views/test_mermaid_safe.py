@@ -429,6 +429,20 @@ def test_entity_diagram_for_mermaid_before_10_5_uses_quoted_names() -> None:
         diagram.entity("other", "Customer #1")
 
 
+def test_entity_diagram_for_mermaid_10_has_no_line_breaks() -> None:
+    diagram = EntityDiagram(mermaid_version="10.9")
+    entity = diagram.entity("a", "two\nlines")
+    diagram.attribute(entity, "id", comment="x\ny")
+    diagram.relationship(entity, entity, "p\nq")
+    assert diagram.to_mermaid() == (
+        "erDiagram\n"
+        '\te_a["two#10;lines"] {\n'
+        '\t\tstring id "x#10;y"\n'
+        "\t}\n"
+        '\te_a||--o{e_a : "p#10;q"\n'
+    )
+
+
 @pytest.mark.parametrize("version", ["9.4", "x", "10.x"])
 def test_unsupported_mermaid_versions(version: str) -> None:
     with pytest.raises(MermaidInputError, match="mermaid_version|10.0 or later"):

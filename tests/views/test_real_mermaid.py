@@ -15,6 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +31,7 @@ from crmdsl.views.mermaid_safe import (
     sanitize_text,
 )
 from crmdsl.views.svg import (
+    CHROMIUM_ARGS,
     INSTALL_HELP,
     MermaidRenderer,
     RendererNotFoundError,
@@ -457,3 +459,11 @@ def test_missing_mermaid_cli_says_where_it_looked(
     fake_node.write_text("")
     with pytest.raises(RendererNotFoundError, match="no @mermaid-js/mermaid-cli in"):
         find_renderer(chromium=sys.executable, node=fake_node, cli_dir=empty / "b")
+
+
+def test_node_script_starts_chromium_with_the_same_flags() -> None:
+    script = (Path(__file__).resolve().parents[2] / "crmdsl/views/mermaid_render.mjs").read_text(
+        encoding="utf-8"
+    )
+    for flag in CHROMIUM_ARGS:
+        assert f'"{flag}"' in script
