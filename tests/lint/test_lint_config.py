@@ -281,3 +281,24 @@ def test_no_pydantic_without_config(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_each_map_gets_its_nearest_config(tree: Path) -> None:
+    write(tree / "maps" / "other" / "b.crm", MAP)
+    write(tree / "maps" / "other" / "crmdsl.toml", 'select = ["P"]\nfail-on = "error"\n')
+    code, out = run("check", "maps", "--format", "concise")
+    assert out.splitlines() == [
+        "maps/other/b.crm:10:3: P205 step `a` has no owner",
+        "maps/team/a.crm:4:1: M003 system `crm` has no owner",
+        "maps/team/a.crm:5:1: D305 `erp` and `crm` both hold customer",
+        "maps/team/a.crm:10:3: P205 step `a` has no owner",
+    ]
+    assert code == 1  # a.crm fails on warnings (the defaults); b.crm alone would pass
+    import json
+
+    data = json.loads(run("check", "maps", "--format", "json")[1])
+    assert [(m["path"], m["config"], m["fail_on"]) for m in data["maps"]] == [
+        ("maps/other/b.crm", "maps/other/crmdsl.toml", "error"),
+        ("maps/team/a.crm", None, "warning"),
+    ]
+    assert run("check", "maps/other", "-q")[0] == 0
