@@ -12,15 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..api import analyze
 from ..errors import UsageError
 from ..model import CrmMap
 from ..workspace import MapRun, find_maps
 from .output import console, print_diagnostic
+
+if TYPE_CHECKING:
+    from ..lint import LintConfig
+    from ..lint.formats import CheckedMap
 
 __all__ = [
     "CheckOptions",
@@ -111,7 +116,7 @@ class _Configs:
         }
         self._default = LintConfig
 
-    def for_path(self, path: str) -> object:
+    def for_path(self, path: str) -> LintConfig:
         from ..lint.config import find_config, load_config
 
         if self.fixed is not None:
@@ -127,7 +132,7 @@ class _Configs:
         return base.with_overrides(**self.overrides)
 
 
-def config_for(path: str, options: CheckOptions | None = None) -> object:
+def config_for(path: str, options: CheckOptions | None = None) -> LintConfig:
     """The lint config that `crmdsl check` would use for the map at `path`."""
     from ..lint import registry
 
@@ -143,7 +148,7 @@ def run_check(
     options: CheckOptions | None = None,
 ) -> int:
     """Check the maps; print in the chosen format; return the exit code."""
-    from ..lint import LintConfig, lint, registry
+    from ..lint import lint, registry
     from ..lint.formats import CheckedMap, exit_code
 
     options = options or CheckOptions()
@@ -171,7 +176,6 @@ def run_check(
         )
         if not analysis.diagnostics:
             config = configs.for_path(run.path)
-            assert isinstance(config, LintConfig)
             standalone = run.fragment_alone or analysis.map.header is None
             item.result = lint(analysis, config, today, standalone=standalone)
         checked.append(item)
@@ -183,7 +187,11 @@ def run_check(
 
 
 def _emit(
-    checked: list, output_format: str, options: CheckOptions, today: dt.date, rules: object
+    checked: list[CheckedMap],
+    output_format: str,
+    options: CheckOptions,
+    today: dt.date,
+    rules: Mapping[str, Any],
 ) -> None:
     from ..lint import formats
 
@@ -193,7 +201,7 @@ def _emit(
     elif output_format == "sarif":
         from ..lint.sarif import sarif_log
 
-        log = sarif_log(checked, rules)  # type: ignore[arg-type]
+        log = sarif_log(checked, rules)
         sys.stdout.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
     elif output_format == "concise":
         _lines(formats.concise_lines(checked, options.show_info))
@@ -208,7 +216,7 @@ def _lines(lines: list[str]) -> None:
         sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _text(checked: list, show_info: bool) -> None:
+def _text(checked: list[CheckedMap], show_info: bool) -> None:
     from ..lint.formats import shown_findings, summary_line
 
     out = console()

@@ -23,7 +23,7 @@ def run_report(
     stdin_filename: str | None,
 ) -> int:
     """Write the report; return the exit code."""
-    from ..lint import LintConfig, lint
+    from ..lint import lint
     from ..report import render_report
 
     day = parse_today(today)
@@ -33,7 +33,6 @@ def run_report(
     # the root file: a fragment named on the command line is reported through its root
     shown = crm_map.root or stdin_filename or ("<stdin>" if path == "-" else path)
     config = config_for(shown, CheckOptions(config_file=config_file))
-    assert isinstance(config, LintConfig)
     result = lint(crm_map, config, day, standalone=crm_map.header is None)
     text = render_report(crm_map, result.findings, day, path=shown, suppressed=result.suppressed)
     if output is None or str(output) == "-":

@@ -12,15 +12,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..suggest import did_you_mean
 from .output import console
 
+if TYPE_CHECKING:
+    from ..lint import LintConfig
+
 __all__ = ["find_rule", "run_explain", "run_rules_list"]
 
 
-def _config(config_file: str | None) -> object:
+def _config(config_file: str | None) -> LintConfig:
     from ..lint import LintConfig, registry
     from ..lint.config import find_config, load_config
 
@@ -35,12 +39,11 @@ def _config(config_file: str | None) -> object:
 
 def run_rules_list(config_file: str | None, output_format: str = "table") -> int:
     """Print the rule table; return the exit code."""
-    from ..lint import LintConfig, registry
+    from ..lint import registry
 
     if output_format not in ("table", "json"):
         raise UsageError(f"--format: `{output_format}` is not a format; use table or json")
     config = _config(config_file)
-    assert isinstance(config, LintConfig)
     rows = []
     for code, rule in registry().items():
         level = config.severity_of(code, rule.severity)
@@ -78,7 +81,7 @@ def run_rules_list(config_file: str | None, output_format: str = "table") -> int
     return 0
 
 
-def find_rule(code: str) -> tuple[str, object]:
+def find_rule(code: str) -> tuple[str, Any]:
     """The rule with this code (any case) or kebab-case name; `UsageError` with did-you-mean."""
     from ..lint import registry
 
@@ -103,7 +106,7 @@ def run_explain(code: str) -> int:
     from ..lint.ruledoc import explain_text
 
     found, rule = find_rule(code)
-    text = explain_text(found, rule.name, rule.severity, rule.doc)  # type: ignore[attr-defined]
+    text = explain_text(found, rule.name, rule.severity, rule.doc)
     out = console()
     lines = text.rstrip("\n").split("\n")
     from rich.text import Text
