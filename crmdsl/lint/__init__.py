@@ -106,7 +106,7 @@ def lint(
     found = [weigh(d) for d in run_rules(ctx, codes) if d.code in rules and enabled(d.code)]
     suppressions = find_suppressions(crm_map, lines_of)
 
-    def unused(s: Suppression, message: str, span: Span) -> Diagnostic:
+    def unused(s: Suppression, message: str, span: Span, codes: list[str]) -> Diagnostic:
         rule = rules.get(UNUSED_SUPPRESSION)
         name = rule.name if rule is not None else "unused-suppression"
         default = rule.severity if rule is not None else "info"
@@ -117,6 +117,7 @@ def lint(
             hint="remove it, or name the code of a finding on this statement",
             severity=config.severity_of(UNUSED_SUPPRESSION, default),
             code=UNUSED_SUPPRESSION,
+            extra={"codes": codes, "whole_file": s.whole_file},
         )
 
     kept, dropped, idle = apply_suppressions(found, suppressions, rules.keys(), enabled, unused)

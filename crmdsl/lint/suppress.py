@@ -136,13 +136,14 @@ def apply_suppressions(
     suppressions: Sequence[Suppression],
     known_codes: Collection[str],
     enabled: Callable[[str], bool],
-    make_unused: Callable[[Suppression, str, Span], Diagnostic],
+    make_unused: Callable[[Suppression, str, Span, list[str]], Diagnostic],
 ) -> tuple[list[Diagnostic], int, list[Diagnostic]]:
     """Drop suppressed findings; return (kept, how many dropped, M005 findings).
 
     `enabled(code)` says whether a rule ran: a code of a rule that did not run is not
     reported as unused, since nobody can tell whether it would have silenced something.
-    `make_unused(suppression, message, span)` builds one M005 finding.
+    `make_unused(suppression, message, span, codes)` builds one M005 finding; `codes` are
+    the codes of the comment that silence nothing (unused, unknown, or load error kinds).
     """
     kept: list[Diagnostic] = []
     dropped = 0
@@ -156,20 +157,25 @@ def apply_suppressions(
             kept.append(diag)
     unused: list[Diagnostic] = []
     for s in suppressions:
-        message = _unused_message(s, known_codes, enabled)
+        message, codes = _unused_message(s, known_codes, enabled)
         if message:
-            unused.append(make_unused(s, message, s.span))
+            unused.append(make_unused(s, message, s.span, codes))
     return kept, dropped, unused
 
 
-def _unused_message(s: Suppression, known: Collection[str], enabled: Callable[[str], bool]) -> str:
-    """Why a suppression is (partly) useless, in words; empty when it is fine."""
+def _unused_message(
+    s: Suppression, known: Collection[str], enabled: Callable[[str], bool]
+) -> tuple[str, list[str]]:
+    """Why a suppression is (partly) useless, in words, and the useless codes; "" when fine."""
     what = "ignore-file" if s.whole_file else "ignore"
     if not s.codes:
-        return f"`{what}[]` names no rule code, so it silences nothing"
+        return f"`{what}[]` names no rule code, so it silences nothing", []
     problems: list[str] = []
     idle = []
+    useless = []
     for code in s.codes:
+        if code in LOAD_ERROR_KINDS or code not in known or (code not in s.used and enabled(code)):
+            useless.append(code)
         if code in LOAD_ERROR_KINDS:
             problems.append(f"`{code}` is a load error, and load errors cannot be suppressed")
         elif code not in known:
@@ -182,5 +188,6 @@ def _unused_message(s: Suppression, known: Collection[str], enabled: Callable[[s
         where = "in this file" if s.whole_file else "on this statement"
         problems.insert(0, f"no {listed} finding {where}")
     if not problems:
-        return ""
-    return f"unused suppression `{what}[{', '.join(s.codes)}]`: " + "; ".join(problems)
+        return "", []
+    text = f"unused suppression `{what}[{', '.join(s.codes)}]`: " + "; ".join(problems)
+    return text, useless

@@ -141,3 +141,13 @@ def test_suppression_in_an_included_file(tmp_path, fake_rules) -> None:
     assert [(f.span.file.endswith("part.crm"), f.span.line, f.code) for f in result.findings] == [
         (True, 3, "M003")
     ]
+
+
+def test_m005_names_its_useless_codes(fake_rules) -> None:
+    text = HEAD + 'system crm "CRM"  # crmdsl: ignore[M003, D305, X1, syntax]\n# crmdsl: ignore[]\n'
+    analysis = crmdsl.analyze(text, "m.crm")
+    found = lint(analysis, LintConfig(), TODAY).findings
+    assert [f.extra for f in found] == [
+        {"codes": ["D305", "X1", "syntax"], "whole_file": False},
+        {"codes": [], "whole_file": False},
+    ]
