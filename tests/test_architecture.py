@@ -1,0 +1,154 @@
+"""The architecture, checked: the import contracts and what `crmdsl check` imports.
+
+The contracts live in pyproject.toml (`[tool.importlinter]`) and are run with import-linter
+(`lint-imports`). The core contract names every module of crmdsl outside `cli/`, `tui/`,
+`assistant/` and `views/`; a test below fails when a new module is missing from it. The
+views have a contract of their own because they may import mermaid-py (lazily); the core
+contract ignores that one edge (`crmdsl.views.** -> mermaid`) so that core modules may use
+the views. Forbidden packages that are not installed here (`httpx`, `httpx2`, `openai`)
+are listed all the same: import-linter records an import by its name whether or not the
+package is installed, which `test_the_contracts_catch_forbidden_imports` proves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "crmdsl"
+NOT_CORE = {"cli", "tui", "assistant", "views"}
+HEAVY = ("textual", "mermaid", "requests", "httpx", "httpx2", "openai")
+
+
+def lint_imports() -> str:
+    found = Path(sys.executable).parent / "lint-imports"
+    return str(found) if found.exists() else shutil.which("lint-imports") or "lint-imports"
+
+
+def contracts() -> list[dict[str, object]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return config["tool"]["importlinter"]["contracts"]
+
+
+def test_import_contracts_are_kept() -> None:
+    done = subprocess.run(
+        [lint_imports(), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Contracts: {len(contracts())} kept, 0 broken." in done.stdout
+
+
+def test_every_core_module_is_in_the_core_contract() -> None:
+    core, views = contracts()[0], contracts()[1]
+    listed = set(core["source_modules"])  # type: ignore[arg-type]
+    present = {
+        f"crmdsl.{p.stem}" if p.is_file() else f"crmdsl.{p.name}"
+        for p in PACKAGE.iterdir()
+        if (p.suffix == ".py" and p.stem not in {"__init__", "__main__"})
+        or (p.is_dir() and (p / "__init__.py").exists() and p.name not in NOT_CORE)
+    }
+    missing, extra = sorted(present - listed), sorted(listed - present)
+    assert not missing, f"add {missing} to the core contract in pyproject.toml"
+    assert not extra, f"remove {extra} from the core contract in pyproject.toml"
+    # every area that sits on top of the core and exists is forbidden to it and to the views
+    areas = {f"crmdsl.{n}" for n in ("cli", "tui", "assistant") if (PACKAGE / n).is_dir()}
+    assert areas <= set(core["forbidden_modules"])  # type: ignore[arg-type]
+    assert areas <= set(views["forbidden_modules"])  # type: ignore[arg-type]
+    assert views["source_modules"] == ["crmdsl.views"]
+
+
+@pytest.mark.slow
+def test_the_contracts_catch_forbidden_imports(tmp_path: Path) -> None:
+    copy = tmp_path / "crmdsl"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    with (copy / "build.py").open("a", encoding="utf-8") as f:
+        f.write("\n\ndef _sneaky() -> None:\n    import openai  # noqa\n")
+    with (copy / "views" / "__init__.py").open("a", encoding="utf-8") as f:
+        f.write("\nimport rich  # noqa\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run(
+        [lint_imports(), "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Contracts: 0 kept, 2 broken." in done.stdout
+    assert "crmdsl.build is not allowed to import openai" in done.stdout
+    assert "crmdsl.views is not allowed to import rich" in done.stdout
+
+
+PROBE = """
+import json, sys
+from crmdsl.cli import main
+sys.argv = ["crmdsl", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(%r))
+print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "examples/acme.crm"],
+        ["check", "examples", "--format", "json"],
+        ["check", "examples/shop/teams.crm", "--format", "concise"],
+    ],
+    ids=["text", "json", "fragment"],
+)
+def test_check_imports_nothing_heavy(args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE % (HEAVY,), *args, "--today", "2026-10-01"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    result = json.loads(done.stderr.strip().splitlines()[-1])
+    assert result["code"] in (0, 1), done.stderr
+    assert result["heavy"] == []
+
+
+def test_importtime_agrees() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "crmdsl", "check", "examples/acme.crm", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "crmdsl" in imported and "lark" in imported  # the probe sees imports at all
+    assert imported.isdisjoint(HEAVY)
+
+
+def test_the_views_import_mermaid_only_when_drawing() -> None:
+    code = (
+        "import importlib, pkgutil, sys, crmdsl.views as v\n"
+        "for m in pkgutil.walk_packages(v.__path__, 'crmdsl.views.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mermaid', 'requests'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip() == "[]", done.stderr
