@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from lark import Token
 
@@ -47,8 +48,8 @@ __all__ = [
     "format_text",
 ]
 
-#: A pending own-line comment (its indentation and text) or a blank line (None).
-_Trivia = tuple[int, str] | None
+#: A pending own-line comment (its indentation, text and line) or a blank line (None).
+_Trivia = tuple[int, str, int] | None
 
 
 class NotFormattable(CrmdslError):
@@ -91,6 +92,7 @@ class _Item:
     leading: list[_Trivia] = field(default_factory=list)
     eol: str | None = None
     trailing: list[_Trivia] = field(default_factory=list)
+    last: int = 0
 
     @property
     def commented(self) -> bool:
@@ -123,19 +125,47 @@ def format_parsed(parsed: ParsedFile, built: BuiltFile) -> str:
     if built.diagnostics:
         raise NotFormattable(source.path, built.diagnostics, source.lines)
     try:
-        out = _Formatter(parsed).run()
+        formatter = _Formatter(parsed)
+        out = formatter.run()
     except FormatBug as exc:
         raise FormatterBug(source.path, str(exc)) from None
     if out != source.text:
-        again = file_meaning(SourceText.from_text(out, source.path))
-        if again.diagnostics:
-            raise FormatterBug(
-                source.path, "the output does not load: " + again.diagnostics[0].message
-            )
-        difference = same_meaning(built, again)
+        difference = _check_meaning(formatter, built, out)
         if difference is not None:
             raise FormatterBug(source.path, difference)
     return out
+
+
+def _check_meaning(formatter: _Formatter, built: BuiltFile, out: str) -> str | None:
+    """None when the output says what the input said; else where it differs.
+
+    The changed top-level chunks of the output are built on their own and compared with
+    the same statements of the input; unchanged chunks are the input's own text.
+    """
+    path = formatter.parsed.source.path
+    written = [line for line in out.split("\n") if line.strip()]
+    if written != [line for _, _, chunk in formatter.chunks for line in chunk if line.strip()]:
+        return "the output is not the text that was checked"
+    changed = formatter.changed_chunks()
+    if not changed:
+        return None
+    text = "\n".join(line for _, _, chunk in changed for line in chunk) + "\n"
+    again = file_meaning(SourceText.from_text(text, path))
+    if again.diagnostics:
+        return "the output does not load: " + again.diagnostics[0].message
+    inside = [(first, last) for first, last, _ in changed]
+
+    def within(line: int) -> bool:
+        return any(first <= line <= last for first, last in inside)
+
+    def nodes(b: BuiltFile, keep: Any) -> list[Any]:
+        found = [*([b.header] if b.header is not None else []), *b.includes, *b.declarations]
+        return sorted((n for n in found if keep(n.span.line)), key=lambda n: n.span.line)
+
+    before = BuiltFile(path, declarations=nodes(built, within))
+    before.comments = [c for c in built.comments if within(c.line)]
+    after = BuiltFile(path, declarations=nodes(again, lambda _: True), comments=again.comments)
+    return same_meaning(before, after)
 
 
 class _Formatter:
@@ -157,12 +187,14 @@ class _Formatter:
             header, parts = [], []
         else:
             header, parts = split_line(spec, line)
-        item = _Item(line, spec, is_statement, depth, header, parts, parent)
+        item = _Item(line, spec, is_statement, depth, header, parts, parent, last=line.lineno)
         self.by_line[line.lineno] = item
         for child in line.children:
             if not is_statement:
                 raise FormatBug(f"line {child.lineno}: a clause line has no block")
             item.children.append(self._item(child, spec, item, depth + 1))
+        if item.children:
+            item.last = item.children[-1].last
         return item
 
     def _attach_comments(self) -> None:
@@ -170,7 +202,7 @@ class _Formatter:
         own = {}
         for c in self.parsed.comments:
             if c.own_line:
-                own[c.line] = (c.col - 1, c.text.rstrip())
+                own[c.line] = (c.col - 1, c.text.rstrip(), c.line)
             else:
                 self.by_line[c.line].eol = c.text.rstrip()
         pending: list[_Trivia] = []
@@ -214,6 +246,10 @@ class _Formatter:
                 if owner is None or found.depth < owner.depth:
                     owner = found
                 owner.trailing.append(trivia)
+                top = owner
+                while top.parent is not None:
+                    top = top.parent
+                top.last = max(top.last, trivia[2])
         return pending[cut:]
 
     # -- writing -------------------------------------------------------------------
@@ -221,27 +257,49 @@ class _Formatter:
     def run(self) -> str:
         self._attach_comments()
         out: list[str] = []
+        self.chunks: list[tuple[int, int, list[str]]] = []
         prev_multi = False
+        region = 1
         for top in self.tops:
             blank_before = bool(top.leading) and top.leading[0] is None
-            leading = _collapse(top.leading, drop_first=True)
+            chunk: list[str] = []
+            self._emit_trivia(_collapse(top.leading, drop_first=True), 0, chunk)
             body: list[str] = []
             self._emit_body(top, body)
+            chunk.extend(body)
             multi = len(body) > 1
             if out and (blank_before or multi or prev_multi):
                 out.append("")
-            self._emit_trivia(leading, 0, out)
-            out.extend(body)
+            out.extend(chunk)
+            self.chunks.append((region, top.last, chunk))
+            region = top.last + 1
             prev_multi = multi
         if any(self.trailer):
             blank_before = self.trailer[0] is None
+            chunk = []
+            self._emit_trivia(_collapse(self.trailer, drop_first=True), 0, chunk)
             if out and blank_before:
                 out.append("")
-            self._emit_trivia(_collapse(self.trailer, drop_first=True), 0, out)
+            out.extend(chunk)
+            self.chunks.append((region, len(self.parsed.source.lines), chunk))
         if not out:
             return ""
         text = "\n".join(out)
         return text + "\n" if self.parsed.source.final_newline else text
+
+    def changed_chunks(self) -> list[tuple[int, int, list[str]]]:
+        """The top-level chunks whose text the formatter changed (blank lines around aside)."""
+        lines = self.parsed.source.lines
+        changed = []
+        for first, last, chunk in self.chunks:
+            before = lines[first - 1 : last]
+            while before and not before[0].strip():
+                before = before[1:]
+            while before and not before[-1].strip():
+                before = before[:-1]
+            if before != chunk:
+                changed.append((first, last, chunk))
+        return changed
 
     def _emit_trivia(self, trivia: list[_Trivia], depth: int, out: list[str]) -> None:
         pad = " " * (INDENT * depth)

@@ -11,6 +11,7 @@ fragment alike.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from .build import BuiltFile, build_file
@@ -29,41 +30,64 @@ def model_equal_ignoring_spans(a: Any, b: Any) -> bool:
     return first_difference(a, b) is None
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, float, bool, type(None), dt.date)
+
+
+def _fields_of(kind: type) -> tuple[str, ...]:
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = tuple(f.name for f in dataclasses.fields(kind) if f.name not in _PLACE_FIELDS)
+        _FIELDS[kind] = found
+    return found
+
+
 def first_difference(a: Any, b: Any, path: str = "") -> str | None:
-    """Where two models first differ (a dotted path), or None when they are equal."""
-    if type(a) is not type(b):
-        return f"{path or '.'}: {type(a).__name__} != {type(b).__name__}"
-    if isinstance(a, Comment):
-        if (a.text.rstrip(), a.own_line, a.file) != (b.text.rstrip(), b.own_line, b.file):
-            return f"{path}: comment {a.text!r} != {b.text!r}"
+    """Where two models first differ (a dotted path and the two values), or None."""
+    found = _diff(a, b)
+    if found is None:
         return None
-    if dataclasses.is_dataclass(a) and not isinstance(a, type):
-        for f in dataclasses.fields(a):
-            if f.name in _PLACE_FIELDS:
-                continue
-            found = first_difference(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+    *steps, what = reversed(found)
+    return f"{path}{''.join(steps) or '.'}: {what}"
+
+
+def _diff(a: Any, b: Any) -> list[str] | None:
+    """None when equal; else the way to the difference, innermost first, its words first."""
+    kind = type(a)
+    if kind is not type(b):
+        return [f"{kind.__name__} != {type(b).__name__}"]
+    if kind in _PLAIN:
+        return None if a == b else [f"{a!r} != {b!r}"]
+    if kind is list or kind is tuple:
+        if len(a) != len(b):
+            return [f"{len(a)} items != {len(b)} items"]
+        for i in range(len(a)):
+            found = _diff(a[i], b[i])
             if found is not None:
+                found.append(f"[{i}]")
                 return found
         return None
-    if isinstance(a, list | tuple):
-        if len(a) != len(b):
-            return f"{path}: {len(a)} items != {len(b)} items"
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            found = first_difference(x, y, f"{path}[{i}]")
+    if kind is Comment:
+        if (a.text.rstrip(), a.own_line, a.file) != (b.text.rstrip(), b.own_line, b.file):
+            return [f"comment {a.text!r} != {b.text!r}"]
+        return None
+    if dataclasses.is_dataclass(a):
+        for name in _fields_of(kind):
+            found = _diff(getattr(a, name), getattr(b, name))
             if found is not None:
+                found.append(f".{name}")
                 return found
         return None
     if isinstance(a, dict):
         if a.keys() != b.keys():
-            return f"{path}: keys differ"
+            return ["keys differ"]
         for key in a:
-            found = first_difference(a[key], b[key], f"{path}[{key!r}]")
+            found = _diff(a[key], b[key])
             if found is not None:
+                found.append(f"[{key!r}]")
                 return found
         return None
-    if isinstance(a, set | frozenset):
-        return None if a == b else f"{path}: sets differ"
-    return None if a == b else f"{path}: {a!r} != {b!r}"
+    return None if a == b else [f"{a!r} != {b!r}"]
 
 
 def file_meaning(source: SourceText) -> BuiltFile:

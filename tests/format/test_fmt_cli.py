@@ -125,6 +125,20 @@ def test_the_safety_check_refuses_and_reports_a_bug(
     assert f.read_text() == UGLY
 
 
+def test_the_safety_check_catches_a_changed_statement(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crmdsl.format as fmt
+
+    original = fmt.join_tokens
+    monkeypatch.setattr(fmt, "join_tokens", lambda toks: original(toks).replace('"S"', '"X"'))
+    f = _write(tmp_path / "m.crm", UGLY)
+    result = runner.invoke(app, ["fmt", str(f)])
+    assert result.exit_code == 2
+    assert "would change what it says (declarations[1].label: 'S' != 'X')" in result.output
+    assert f.read_text() == UGLY
+
+
 def test_no_such_path_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["fmt", str(tmp_path / "nope.crm")])
     assert result.exit_code == 2
