@@ -64,7 +64,7 @@ REF_WORDS: dict[str, str] = {
     "field": "a field such as hubspot.Contact.email",
     "backstage": "a process step such as lead_to_cash.quote",
     "node": "a step, decision or end of this process",
-    "support": "a journey, touchpoint, process, step or integration",
+    "support": "a journey, process, integration or system, or journey.x or process.x",
 }
 
 
