@@ -42,7 +42,7 @@ EXAMPLES = {
     "b2b_support": REPO / "examples" / "b2b_support.crm",
     "shop": REPO / "examples" / "shop" / "shop.crm",
 }
-LABELS_PER_MAP = 32
+LABELS_PER_MAP = 64
 
 
 def corpus() -> list[str]:
