@@ -213,36 +213,27 @@ def _parse_blocks_in_parallel(texts: list[str], jobs: int) -> None:
 
 def _plain(result: Any) -> Any:
     """A block's parse as nothing but tuples, strings and numbers (for `marshal`)."""
-    lines, comments, errors = result
-    out = []
-    for rel, toks, extra in lines:
-        if toks is None:
-            out.append((rel, None, extra))
-            continue
-        ftype = (
-            None
-            if extra is None
-            else (tuple(extra[0]), None if extra[1] is None else [tuple(t) for t in extra[1]])
-        )
-        out.append((rel, [tuple(t) for t in toks], ftype))
-    return out, comments, errors
+    return _map_tokens(result, tuple)
 
 
 def _unplain(result: Any) -> Any:
     """Undo `_plain`."""
+    return _map_tokens(result, Tok._make)
+
+
+def _map_tokens(result: Any, convert: Any) -> Any:
+    """A block's parse with `convert` applied to every token (lines, field types)."""
     lines, comments, errors = result
-    make = Tok._make
     out = []
     for rel, toks, extra in lines:
         if toks is None:
             out.append((rel, None, extra))
             continue
-        ftype = (
-            None
-            if extra is None
-            else (make(extra[0]), None if extra[1] is None else [make(t) for t in extra[1]])
-        )
-        out.append((rel, [make(t) for t in toks], ftype))
+        ftype = None
+        if extra is not None:
+            args = None if extra[1] is None else [convert(t) for t in extra[1]]
+            ftype = (convert(extra[0]), args)
+        out.append((rel, [convert(t) for t in toks], ftype))
     return out, comments, errors
 
 
