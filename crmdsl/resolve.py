@@ -89,6 +89,8 @@ class _Resolver:
                 clause_spans={},
                 id_span=None,
             )
+            key = f"channel:{channel_id}"
+            self.lower["channel:" + key.lower()] = (key, "channel:")
         for built in self.files:
             for node in built.declarations:
                 self._declare(node)
@@ -168,7 +170,11 @@ class _Resolver:
                     f"`{shown}` differs from `{other_shown}` only in case",
                     span,
                     hint="ids must differ by more than case (diagrams and wiki anchors are not case-safe)",
-                    notes=(Note(f"`{other_shown}` is here", first),),
+                    notes=(
+                        Note(f"`{other_shown}` is a built-in channel")
+                        if isinstance(other, m.Channel) and other.builtin
+                        else Note(f"`{other_shown}` is here", first),
+                    ),
                 )
             )
             return
