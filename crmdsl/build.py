@@ -1044,6 +1044,8 @@ class _Builder:
                 name = found.group(2)
                 nested = found.group(1) in {"stage", "touchpoint", "step", "decision", "end"}
                 self.out.lost.add(f"{scope}.{name}" if scope and nested else name)
+                if found.group(1) in {"journey", "process", "entity"}:
+                    scope = name  # what its block declares is `name.x`, not a bare id
         return scope
 
 
