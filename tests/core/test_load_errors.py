@@ -473,3 +473,32 @@ def test_empty_map_loads(tmp_path: Path) -> None:
     assert crmdsl.load(empty).teams == []
     assert diags("") == []
     assert diags("\n\n   \n# only a comment\n") == []
+
+
+def test_a_channel_that_differs_from_a_built_in_only_in_case() -> None:
+    (d,) = crmdsl.analyze("channel Web\n", "m.crm").diagnostics
+    assert (d.kind, d.message) == ("case-collision", "`Web` differs from `web` only in case")
+    assert [(n.message, n.span) for n in d.notes] == [("`web` is a built-in channel", None)]
+    assert diags('channel web "Website"\n') == []  # relabelling a built-in is fine
+
+
+def test_case_collisions_are_per_namespace() -> None:
+    assert brief("system s\nentity s.E\n  email: email\n  Email: string\n") == [
+        ("case-collision", 4, 3, "`s.E.Email` differs from `s.E.email` only in case")
+    ]
+    # the same member id in two journeys, or a channel and a team with one id, is fine
+    text = (
+        "team email\njourney a\n  stage s\n    touchpoint t\n"
+        "journey b\n  stage s\n    touchpoint t channel email owner email\n"
+    )
+    assert diags(text) == []
+
+
+def test_what_an_unparsable_journey_declared_stays_in_its_scope() -> None:
+    # `stage sales` under a lost journey is `j.sales`; it does not hide a missing team
+    text = "journey j @\n  stage sales\n    touchpoint t\nsystem x owner sales\n"
+    text += "goal g supported-by j.t, j.sales\n"
+    assert [(k, line) for k, line, _, _ in brief(text)] == [
+        ("syntax", 1),
+        ("unknown-reference", 4),
+    ]
