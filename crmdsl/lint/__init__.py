@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Diagnostic, LoadError, Span
 from ..model import CrmMap
 from .config import ConfigError, LintConfig
-from .suppress import Suppression, apply_suppressions, find_suppressions
+from .suppress import Suppression, apply_suppressions, find_suppressions, silence
 
 if TYPE_CHECKING:
     from ..api import Analysis
@@ -122,8 +122,8 @@ def lint(
 
     kept, dropped, idle = apply_suppressions(found, suppressions, rules.keys(), enabled, unused)
     if enabled(UNUSED_SUPPRESSION):
-        for diag in idle:
-            if any(s.covers(diag) for s in suppressions):
+        for diag, hit in zip(idle, silence(idle, suppressions), strict=True):
+            if hit:
                 dropped += 1
             else:
                 kept.append(diag)

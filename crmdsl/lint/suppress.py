@@ -11,6 +11,7 @@ no rule, is reported as M005 on the comment.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,13 @@ from ..errors import LOAD_ERROR_KINDS, Diagnostic, Span
 from ..model import Comment, CrmMap, Node
 from ..suggest import did_you_mean
 
-__all__ = ["Suppression", "apply_suppressions", "find_suppressions", "statement_extents"]
+__all__ = [
+    "Suppression",
+    "apply_suppressions",
+    "find_suppressions",
+    "silence",
+    "statement_extents",
+]
 
 _PATTERN = re.compile(r"#\s*crmdsl:\s*(ignore|ignore-file)\s*\[([^\]]*)\]")
 
@@ -93,6 +100,7 @@ def find_suppressions(
     for c in crm_map.comments:
         if c.own_line:
             comment_lines.setdefault(c.file, set()).add(c.line)
+    last_start = {file: max(starts) for file, starts in extents.items() if starts}
     out: list[Suppression] = []
     for c in crm_map.comments:
         found = _PATTERN.search(c.text)
@@ -108,18 +116,26 @@ def find_suppressions(
             first = c.line
         else:
             first = _next_statement(
-                c, starts, comment_lines.get(c.file, set()), (lines_of or {}).get(c.file)
+                c,
+                starts,
+                comment_lines.get(c.file, set()),
+                (lines_of or {}).get(c.file),
+                last_start.get(c.file, c.line),
             )
         out.append(Suppression(c, codes, first, starts.get(first, first)))
     return out
 
 
 def _next_statement(
-    c: Comment, starts: dict[int, int], comments: set[int], lines: Sequence[str] | None
+    c: Comment,
+    starts: dict[int, int],
+    comments: set[int],
+    lines: Sequence[str] | None,
+    last_start: int,
 ) -> int:
     """The line of the statement below an own-line comment (over comments and blank lines)."""
     line = c.line + 1
-    limit = max([*starts, c.line]) + 1
+    limit = max(last_start, c.line) + 1
     while line <= limit:
         if line in starts:
             return line
@@ -129,6 +145,53 @@ def _next_statement(
             return line  # a clause line: the comment covers that line alone
         line += 1
     return c.line + 1
+
+
+def silence(findings: Sequence[Diagnostic], suppressions: Sequence[Suppression]) -> list[bool]:
+    """For each finding, whether a suppression covers it; mark the codes each one used.
+
+    A sweep over each (file, code): suppressions enter when their first line is reached
+    and leave after their last, so the cost grows with the findings and suppressions, not
+    with their product (blocks nest, so few suppressions are open at any line).
+    """
+    whole: dict[tuple[str, str], list[Suppression]] = {}
+    ranged: dict[tuple[str, str], list[Suppression]] = {}
+    for s in suppressions:
+        for code in s.codes:
+            (whole if s.whole_file else ranged).setdefault((s.comment.file, code), []).append(s)
+    for group in ranged.values():
+        group.sort(key=lambda s: s.first)
+    wanted: dict[tuple[str, str], list[int]] = {}
+    for i, d in enumerate(findings):
+        if d.span is not None:
+            wanted.setdefault((d.span.file, d.code), []).append(i)
+    out = [False] * len(findings)
+    for key, indexes in wanted.items():
+        everywhere = whole.get(key, [])
+        group = ranged.get(key, [])
+        if not everywhere and not group:
+            continue
+        indexes.sort(key=lambda i: _line(findings[i]))
+        open_: list[tuple[int, int]] = []  # (last line, index in group)
+        nxt = 0
+        for i in indexes:
+            span = findings[i].span
+            assert span is not None
+            while nxt < len(group) and group[nxt].first <= span.line:
+                heapq.heappush(open_, (group[nxt].last, nxt))
+                nxt += 1
+            while open_ and open_[0][0] < span.line:
+                heapq.heappop(open_)
+            hits = [group[j] for _, j in open_] + everywhere
+            if hits:
+                out[i] = True
+                for s in hits:
+                    s.used.add(key[1])
+    return out
+
+
+def _line(d: Diagnostic) -> int:
+    return d.span.line if d.span is not None else 0
 
 
 def apply_suppressions(
@@ -145,16 +208,10 @@ def apply_suppressions(
     `make_unused(suppression, message, span, codes)` builds one M005 finding; `codes` are
     the codes of the comment that silence nothing (unused, unknown, or load error kinds).
     """
-    kept: list[Diagnostic] = []
-    dropped = 0
-    for diag in findings:
-        hit = [s for s in suppressions if s.covers(diag)]
-        if hit:
-            dropped += 1
-            for s in hit:
-                s.used.add(diag.code)
-        else:
-            kept.append(diag)
+    findings = list(findings)
+    silenced = silence(findings, suppressions)
+    kept = [d for d, hit in zip(findings, silenced, strict=True) if not hit]
+    dropped = len(findings) - len(kept)
     unused: list[Diagnostic] = []
     for s in suppressions:
         message, codes = _unused_message(s, known_codes, enabled)
