@@ -631,7 +631,8 @@ class _Builder:
         if clause.attr in set_by:
             before, where = set_by[clause.attr]
             if before == clause.keyword:
-                message = f"`{clause.keyword}` is given twice for this {spec.keyword}"
+                this = "`map` line" if spec.keyword == "map-line" else spec.keyword
+                message = f"`{clause.keyword}` is given twice for this {this}"
             else:
                 message = (
                     f"{_a(spec.keyword)} takes one of `{before}` and `{clause.keyword}`, not both"
@@ -928,7 +929,7 @@ class _Builder:
                     "syntax",
                     message + found,
                     self._span(line, tok),
-                    hint=hint or f"not {_what_short(tok)}",
+                    hint=hint,
                 )
             )
         col = toks[-1].end_column if toks else line.indent + 1
@@ -1075,16 +1076,6 @@ _NOUNS = {
     ValueKind.REFS: "an id",
     ValueKind.CHOICE: "one of the choices",
 }
-_SHORT = {
-    "STRING": "a string",
-    "NUMBER": "a number",
-    "PERCENT": "a percent",
-    "DURATION": "a duration",
-    "DATE": "a date",
-    "ARROW": "an arrow",
-    "BIARROW": "an arrow",
-    "COMMA": "a comma",
-}
 
 
 def _what(tok: Token) -> str:
@@ -1092,12 +1083,6 @@ def _what(tok: Token) -> str:
         shown = tok.value if len(tok.value) <= 40 else tok.value[:37] + '…"'
         return f"the string {shown}"
     return f"`{_shorten(tok.value)}`"
-
-
-def _what_short(tok: Token) -> str:
-    if tok.type == "WORD":
-        return "a name" if "." not in tok.value else "a reference"
-    return _SHORT.get(tok.type, "this")
 
 
 def _shorten(text: str, limit: int = 40) -> str:

@@ -227,9 +227,10 @@ def test_single_clause_given_twice_is_an_error(spec: StatementSpec, clause: Clau
     from .helpers import brief
 
     written = clause_text(clause)
+    shown = "`map` line" if spec.keyword == "map-line" else spec.keyword
     found = brief(sample(spec.keyword, header_extra=written, block=written))
     assert [(kind, message) for kind, _, _, message in found] == [
-        ("clause-not-allowed", f"`{clause.keyword}` is given twice for this {spec.keyword}")
+        ("clause-not-allowed", f"`{clause.keyword}` is given twice for this {shown}")
     ]
 
 
