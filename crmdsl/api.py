@@ -7,6 +7,7 @@ load together with the diagnostics (what an editor stands on).
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,17 @@ class _Loader:
         self.broken_include = False
 
     def run(self, root: SourceText) -> Analysis:
+        # A load makes many small objects and no garbage cycles; the cyclic collector's
+        # full passes over them cost a third of the time and grow faster than the map.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(root)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _run(self, root: SourceText) -> Analysis:
         real = (self.root_dir / Path(root.path).name).resolve() if root.path != "<string>" else None
         self._file(root, real, [], included_from=None)
         mp, resolve_diags = resolve(self.built, root.path)
