@@ -19,7 +19,7 @@ os.environ.setdefault("PYTHONHASHSEED", "0")
 
 settings.register_profile(
     "crmdsl",
-    max_examples=int(os.environ.get("CRMDSL_HYPOTHESIS_EXAMPLES", "150")),
+    max_examples=int(os.environ.get("CRMDSL_HYPOTHESIS_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=bool(os.environ.get("CI")),
