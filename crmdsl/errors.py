@@ -8,7 +8,7 @@ a caret under the spot, the hint). Every user-facing error goes through that one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -125,7 +125,10 @@ class LoadError(CrmdslError):
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
         first = self.diagnostics[0] if self.diagnostics else None
-        summary = f"{first.span}: {first.message}" if first and first.span else "load failed"
+        if first is None:
+            summary = "load failed"
+        else:
+            summary = f"{first.span}: {first.message}" if first.span else first.message
         more = len(self.diagnostics) - 1
         super().__init__(summary + (f" (and {more} more)" if more > 0 else ""))
 
@@ -155,7 +158,7 @@ def _printable(text: str) -> str:
 
 def render_diagnostic(
     diag: Diagnostic,
-    lines_of: dict[str, Sequence[str]] | None = None,
+    lines_of: Mapping[str, Sequence[str]] | None = None,
     *,
     label: str | None = None,
 ) -> str:
@@ -167,6 +170,7 @@ def render_diagnostic(
     head = label or f"{diag.severity}[{diag.kind}]"
     out = [f"{head}: {diag.message}"]
     span = diag.span
+    pad = "  "  # notes line up with the excerpt's `|` when there is one
     if span is not None:
         out.append(f"  --> {span.file}:{span.line}:{span.col}")
         lines = (lines_of or {}).get(span.file)
@@ -179,6 +183,7 @@ def render_diagnostic(
             gutter = " " * len(str(span.line))
             caret = " " * (col - 1) + "^" * max(1, end - col)
             hint = f" {diag.hint}" if diag.hint else ""
+            pad = gutter + " "
             out.append(f"{gutter} |")
             out.append(f"{span.line} | {text}".rstrip())
             out.append(f"{gutter} | {caret}{hint}")
@@ -189,7 +194,7 @@ def render_diagnostic(
         out.append(f"  = help: {diag.hint}")
     for note in diag.notes:
         where = f" ({note.span.file}:{note.span.line}:{note.span.col})" if note.span else ""
-        out.append(f"  = note: {note.message}{where}")
+        out.append(f"{pad}= note: {note.message}{where}")
     return "\n".join(out)
 
 
