@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from rich.console import Console
@@ -39,7 +39,7 @@ def console(stderr: bool = False, file: TextIO | None = None) -> Console:
 def print_diagnostic(
     out: Console,
     diag: Diagnostic,
-    lines_of: dict[str, Sequence[str]],
+    lines_of: Mapping[str, Sequence[str]],
     label: str | None = None,
 ) -> None:
     """Print one diagnostic with its source excerpt and caret."""
