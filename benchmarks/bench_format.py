@@ -26,7 +26,7 @@ from crmdsl.parse import clear_cache  # noqa: E402
 from crmdsl.source import SourceText  # noqa: E402
 
 _IDS = (
-    "revops|sales|service|it|smb|hubspot|salesforce|netsuite|zendesk|onboarding|lead_to_cash|"
+    "revops|sales|marketing|service|it|smb|hubspot|salesforce|netsuite|zendesk|onboarding|lead_to_cash|"
     "lead_sync|order_sync|grow"
 )
 
@@ -34,11 +34,12 @@ _IDS = (
 def big_map(lines: int) -> str:
     """The Acme example repeated with fresh ids until it has `lines` lines."""
     body = (ROOT / "examples" / "acme.crm").read_text(encoding="utf-8").split("\n", 6)[6]
-    pattern = re.compile(rf'(?<!["\w.])({_IDS})\b(?! (?:owner|record-of|users))')
+    pattern = re.compile(rf'(?<!["\w.])({_IDS})\b')
     parts, count, i = [], 0, 0
     while count < lines:
-        part = pattern.sub(lambda m: f"{m.group(1)}{i}", body).replace("kind marketing0", "kind marketing")
-        part = part.replace(f"kind marketing{i}", "kind marketing")
+        part = pattern.sub(lambda m: f"{m.group(1)}{i}", body)
+        for kind in ("service", "marketing"):
+            part = part.replace(f"kind {kind}{i}", f"kind {kind}")
         parts.append(part)
         count += part.count("\n") + 1
         i += 1

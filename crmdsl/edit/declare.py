@@ -48,11 +48,8 @@ def _check_id(doc: Doc, keyword: str, ident: str) -> None:
         shape = "SYSTEM.Name" if keyword == "entity" else "an id (letters, digits and `_`)"
         raise EditError(f"`{ident}` is not {shape}")
     key = f"channel:{ident}" if keyword == "channel" else ident
-    for existing, obj in doc.map.symbols().items():
-        if isinstance(obj, m.Channel) and obj.builtin:
-            continue
-        if existing.lower() == key.lower():
-            raise EditError(f"`{ident}` is already declared")
+    if doc.taken(key) is not None:
+        raise EditError(f"`{ident}` is already declared")
 
 
 def add_declaration(
@@ -265,9 +262,8 @@ def connect_systems(
         systems.append(found)
     joiner = "and" if two_way else "to"
     base = ident or f"{source}_{joiner}_{target}"
-    taken = {k.lower() for k in doc.map.symbols()}
     chosen, n = base, 2
-    while ident is None and chosen.lower() in taken:
+    while ident is None and doc.taken(chosen) is not None:
         chosen, n = f"{base}_{n}", n + 1
     text = label if label is not None else f"{systems[0].title} {joiner} {systems[1].title}"
     given = dict(clauses.items()) if isinstance(clauses, dict) else dict(clauses or [])

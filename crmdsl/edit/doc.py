@@ -8,6 +8,7 @@ changed top-level block by parsing and building it on its own.
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_right
 from typing import Any
 
@@ -21,7 +22,38 @@ from ..schema import STATEMENTS, StatementSpec
 from ..source import SourceText
 from .patch import EditError
 
-__all__ = ["Doc"]
+__all__ = ["Doc", "map_index"]
+
+_INDEXES: dict[int, tuple[weakref.ref[m.CrmMap], dict[str, Any]]] = {}
+
+
+def map_index(crm_map: m.CrmMap) -> dict[str, Any]:
+    """A cache of what is worked out once per loaded map.
+
+    Symbols by lower case, keys by node, references by target: edits never change a
+    loaded map, so the cache stays valid as long as the map lives.
+    """
+    hit = _INDEXES.get(id(crm_map))
+    if hit is not None and hit[0]() is crm_map:
+        return hit[1]
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    index: dict[str, Any] = {}
+    _INDEXES[id(crm_map)] = (weakref.ref(crm_map), index)
+    return index
+
+
+class _Linenos:
+    """A list of lines seen as their line numbers, for bisect, without copying."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i: int) -> int:
+        return self.lines[i].lineno
 
 
 class Doc:
@@ -32,20 +64,52 @@ class Doc:
         self.map = analysis.map
         self.texts = {path: src.text for path, src in analysis.sources.items()}
         self._starts: dict[str, list[int]] = {}
-        self._lines: dict[str, dict[int, tuple[Line, Line | None]]] = {}
+
+    # -- symbols -------------------------------------------------------------------
+
+    def _symbols(self) -> dict[str, Any]:
+        index = map_index(self.map)
+        if "symbols" not in index:
+            symbols = self.map.symbols()
+            index["symbols"] = symbols
+            lower: dict[str, list[str]] = {}
+            for key, obj in symbols.items():
+                if not (isinstance(obj, m.Channel) and obj.builtin):
+                    lower.setdefault(key.lower(), []).append(key)
+            index["lower"] = lower
+            index["key_of"] = {id(obj): key for key, obj in symbols.items()}
+        return index
+
+    def taken(self, key: str, but: str = "") -> str | None:
+        """A declared key equal to `key` ignoring case (other than `but`), if any."""
+        for existing in self._symbols()["lower"].get(key.lower(), []):
+            if existing != but:
+                return str(existing)
+        return None
+
+    def key_of(self, node: Any) -> str | None:
+        """The reference key of a declared node (`sales`, `journey.stage`, `sys.E.f`)."""
+        found = self._symbols()["key_of"].get(id(node))
+        return None if found is None else str(found)
 
     # -- offsets -------------------------------------------------------------------
 
     def starts(self, file: str) -> list[int]:
-        """Offsets where each line starts."""
+        """Offsets where each line starts (worked out once per loaded map)."""
         found = self._starts.get(file)
         if found is None:
+            cache = map_index(self.map).setdefault("starts", {})
             text = self.texts[file]
-            found = [0]
-            pos = text.find("\n")
-            while pos >= 0:
-                found.append(pos + 1)
-                pos = text.find("\n", pos + 1)
+            hit = cache.get(file)
+            if hit is not None and hit[0] is text:
+                found = hit[1]
+            else:
+                found = [0]
+                pos = text.find("\n")
+                while pos >= 0:
+                    found.append(pos + 1)
+                    pos = text.find("\n", pos + 1)
+                cache[file] = (text, found)
             self._starts[file] = found
         return found
 
@@ -76,30 +140,36 @@ class Doc:
 
     # -- parsed lines --------------------------------------------------------------
 
-    def _index(self, file: str) -> dict[int, tuple[Line, Line | None]]:
-        found = self._lines.get(file)
-        if found is None:
-            found = {}
-            stack: list[tuple[Line, Line | None]] = [
-                (r, None) for r in self.analysis.parsed[file].roots
-            ]
-            while stack:
-                line, parent = stack.pop()
-                found[line.lineno] = (line, parent)
-                stack.extend((c, line) for c in line.children)
-            self._lines[file] = found
-        return found
+    def _path(self, file: str, lineno: int) -> list[Line]:
+        """The lines from the top-level one down to the line at `lineno` (empty: none)."""
+        path: list[Line] = []
+        siblings = self.analysis.parsed[file].roots
+        while siblings:
+            i = (
+                bisect_right([s.lineno for s in siblings], lineno) - 1
+                if len(siblings) < 64
+                else (bisect_right(_Linenos(siblings), lineno) - 1)
+            )
+            if i < 0:
+                return []
+            line = siblings[i]
+            path.append(line)
+            if line.lineno == lineno:
+                return path
+            siblings = line.children
+        return []
 
     def line(self, file: str, lineno: int) -> Line:
         """The parsed line at `lineno`."""
-        try:
-            return self._index(file)[lineno][0]
-        except KeyError:
-            raise EditError(f"{file}:{lineno} holds no statement") from None
+        path = self._path(file, lineno)
+        if not path:
+            raise EditError(f"{file}:{lineno} holds no statement")
+        return path[-1]
 
     def parent(self, file: str, line: Line) -> Line | None:
         """The line whose block holds `line`."""
-        return self._index(file)[line.lineno][1]
+        path = self._path(file, line.lineno)
+        return path[-2] if len(path) >= 2 else None
 
     def root(self, file: str, line: Line) -> Line:
         """The top-level line whose block holds `line`."""

@@ -12,6 +12,7 @@ file changes. Targets are reference keys (`sales`, `onboarding.demo`,
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from .. import model as m
@@ -19,7 +20,7 @@ from ..api import Analysis
 from ..format_layout import LINE_WIDTH, classify, header_eligible, layout_statement, split_line
 from ..parse import Line
 from ..schema import STATEMENTS, ClauseSpec, StatementSpec, ValueKind
-from .doc import Doc, check_text
+from .doc import Doc, _Linenos, check_text
 from .patch import EditError, Patch
 
 __all__ = [
@@ -192,14 +193,9 @@ def _check_blocks(doc: Doc, patch: Patch) -> None:
 
 def _root_at(doc: Doc, file: str, lineno: int) -> Line | None:
     roots = doc.analysis.parsed[file].roots
-    best = None
-    for root in roots:
-        if root.lineno <= lineno:
-            best = root
-        else:
-            break
-    if best is not None and lineno <= doc.last_line(best):
-        return best
+    i = bisect_right(_Linenos(roots), lineno) - 1
+    if i >= 0 and lineno <= doc.last_line(roots[i]):
+        return roots[i]
     return None
 
 
@@ -431,10 +427,9 @@ def _declared_head(keyword: str, ident: str, label: str | None) -> str:
 
 
 def _check_new_member(doc: Doc, scope: str, ident: str) -> None:
-    key = f"{scope}.{ident}"
-    for existing in doc.map.symbols():
-        if existing.lower() == key.lower():
-            raise EditError(f"`{ident}` is already declared in `{scope}` (as `{existing}`)")
+    existing = doc.taken(f"{scope}.{ident}")
+    if existing is not None:
+        raise EditError(f"`{ident}` is already declared in `{scope}` (as `{existing}`)")
 
 
 def add_stage(
@@ -485,10 +480,10 @@ def add_touchpoint(
 
 
 def _scope(doc: Doc, node: Any) -> str:
-    for key, obj in doc.map.symbols().items():
-        if obj is node:
-            return key.split(".")[0]
-    raise EditError("the node is not in this map")
+    key = doc.key_of(node)
+    if key is None:
+        raise EditError("the node is not in this map")
+    return key.split(".")[0]
 
 
 def _add_node(

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import model as m
 from ..api import Analysis
-from .doc import Doc
+from .doc import Doc, map_index
 from .ops import LineCuts, _check_blocks, node_of
 from .patch import EditError, Patch
 
@@ -83,27 +83,61 @@ def _word(node: Any) -> str:
     return f"{node.statement} `{ident}`" if ident else f"a `{node.statement}` line"
 
 
+_BY_TYPE: dict[type, list[tuple[str, str, str]]] = {}
+for (_kind, _attr), (_role, _keyword) in _ROLES.items():
+    _BY_TYPE.setdefault(_kind, []).append((_attr, _role, _keyword))
+_CHILDREN_OF: dict[type, tuple[str, ...]] = {}
+
+
 def all_references(mp: m.CrmMap) -> list[Reference]:
-    """Every reference of the map with the statement it stands in."""
+    """Every reference of the map with the statement it stands in, in file order."""
+    index = map_index(mp)
+    found = index.get("references")
+    if found is not None:
+        return list(found)
     out: list[Reference] = []
     stack: list[Any] = [mp.header] if mp.header is not None else []
     for name in ("systems", "entities", "journeys", "processes", "integrations", "goals"):
         stack.extend(getattr(mp, name))
     while stack:
         node = stack.pop()
-        for (kind, attr), (role, keyword) in _ROLES.items():
-            if type(node) is not kind:
-                continue
+        kind = type(node)
+        for attr, role, keyword in _BY_TYPE.get(kind, ()):
             value = getattr(node, attr)
-            for ref in value if isinstance(value, list) else [value]:
-                if isinstance(ref, m.Ref):
+            for ref in value if isinstance(value, list) else (value,):
+                if ref is not None:
                     out.append(Reference(ref, node, role, keyword))
-        if isinstance(node, m.EntityField) and node.type.ref is not None:
+        if kind is m.EntityField and node.type.ref is not None:
             out.append(Reference(node.type.ref, node, "owner-line", ""))
-        for name in _CHILD_LISTS:
-            stack.extend(getattr(node, name, None) or [])
+        children = _CHILDREN_OF.get(kind)
+        if children is None:
+            children = tuple(n for n in _CHILD_LISTS if hasattr(node, n))
+            _CHILDREN_OF[kind] = children
+        for name in children:
+            stack.extend(getattr(node, name))
     out.sort(key=lambda r: (r.ref.span.file, r.ref.span.line, r.ref.span.col))
-    return out
+    index["references"] = out
+    return list(out)
+
+
+def _references_into(mp: m.CrmMap, key: str) -> list[Reference]:
+    """The references whose target is `key` or something inside it (an index, cached)."""
+    index = map_index(mp)
+    by_key = index.get("references_by_key")
+    if by_key is None:
+        by_key = {}
+        for r in all_references(mp):
+            target = r.ref.target
+            if target is None:
+                continue
+            if target.startswith("channel:"):
+                by_key.setdefault(target, []).append(r)
+                continue
+            parts = target.split(".")
+            for n in range(1, len(parts) + 1):
+                by_key.setdefault(".".join(parts[:n]), []).append(r)
+        index["references_by_key"] = by_key
+    return list(by_key.get(key, []))
 
 
 def _points_into(target: str | None, key: str) -> bool:
@@ -111,10 +145,10 @@ def _points_into(target: str | None, key: str) -> bool:
 
 
 def _key_of(doc: Doc, node: Any) -> str:
-    for key, obj in doc.map.symbols().items():
-        if obj is node:
-            return key
-    raise EditError("only a declaration with an id can be renamed or deleted this way")
+    key = doc.key_of(node)
+    if key is None:
+        raise EditError("only a declaration with an id can be renamed or deleted this way")
+    return key
 
 
 def _inside(outer: m.Node, inner: Any) -> bool:
@@ -130,11 +164,7 @@ def references(analysis: Analysis, key: str | m.Node) -> list[Reference]:
     doc = Doc(analysis)
     node = node_of(doc, key)
     full = _key_of(doc, node)
-    return [
-        r
-        for r in all_references(doc.map)
-        if _points_into(r.ref.target, full) and not _inside(node, r.node)
-    ]
+    return [r for r in _references_into(doc.map, full) if not _inside(node, r.node)]
 
 
 def rename(analysis: Analysis, key: str | m.Node, new_id: str) -> Patch:
@@ -152,17 +182,17 @@ def rename(analysis: Analysis, key: str | m.Node, new_id: str) -> Patch:
         new_key = ".".join([*old_key.split(".")[:-1], new_id])
     if new_key == old_key:
         return Patch((), "rename: nothing to do")
-    for existing in doc.map.symbols():
-        if existing != old_key and existing.lower() == new_key.lower():
-            shown = existing.removeprefix("channel:")
-            raise EditError(f"`{new_id}` is taken: `{shown}` is already declared")
+    existing = doc.taken(new_key, but=old_key)
+    if existing is not None:
+        shown = existing.removeprefix("channel:")
+        raise EditError(f"`{new_id}` is taken: `{shown}` is already declared")
     edits: list[tuple[str, int, int, str]] = []
     own = _own_id_span(node)
     if own is not None:
         file, line, col, end = own
         edits.append((file, doc.offset(file, line, col), doc.offset(file, line, end), new_id))
     depth = len(old_key.removeprefix("channel:").split(".")) - 1
-    for r in all_references(doc.map):
+    for r in _references_into(doc.map, old_key):
         target = r.ref.target
         if target is None:
             continue
@@ -228,19 +258,15 @@ def delete(analysis: Analysis, key: str | m.Node, *, cascade: bool = False) -> P
             "remove those references first, or delete with cascade"
         )
     doomed: list[Any] = [node]
-    keys = {id(obj): k for k, obj in doc.map.symbols().items()}
-    everything = all_references(doc.map)
     todo = [node]
     loose: list[Reference] = []
     while todo:
         current = todo.pop()
-        current_key = keys.get(id(current))
+        current_key = doc.key_of(current)
         if current_key is None:
             continue
-        for r in everything:
-            if not _points_into(r.ref.target, current_key) or any(
-                _inside(d, r.node) for d in doomed
-            ):
+        for r in _references_into(doc.map, current_key):
+            if any(_inside(d, r.node) for d in doomed):
                 continue
             if r.role == "owner-line":
                 victim = r.node
