@@ -23,7 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("CRMDSL_JOBS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_map import generate  # noqa: E402
@@ -118,6 +117,7 @@ def measure(label: str, text: str, runs: int) -> float:
 
 
 def main(argv: list[str]) -> int:
+    os.environ.setdefault("CRMDSL_JOBS", "1")
     quick = "--quick" in argv
     sizes = [10_000] if quick else [10_000, 100_000]
     print(f"crmdsl lint benchmark (CRMDSL_JOBS={os.environ['CRMDSL_JOBS']}, best of 3)")

@@ -174,3 +174,39 @@ def test_d305_names_the_first_claimant_on_every_later_system() -> None:
         (7, "system `c` is `record-of` `customer`, which `a` already is"),
     ]
     assert found[1].notes[0].span.line == 5  # type: ignore[union-attr]
+
+
+def test_i409_notes_name_the_other_integrations() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "I409" / "fires.crm"
+    crm_map = crmdsl.load(path)
+    found = {d.span.line: d for d in run_rules(RuleContext(crm_map, TODAY), ["I409"])}  # type: ignore[union-attr]
+    assert [(n.message, n.span.line) for n in found[27].notes] == [  # type: ignore[union-attr]
+        ("`enrich` also writes `salesforce.Lead.phone` here", 30),
+        ("`back` also writes `salesforce.Lead.phone` here", 33),
+    ]
+
+
+def test_lint_work_grows_linearly_with_the_map() -> None:
+    """Not a timing: the number of Python calls one lint makes, for a map and one 4x larger."""
+    import cProfile
+    import pstats
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    try:
+        from bench_lint import hard_map
+        from gen_map import generate
+    finally:
+        sys.path.pop(0)
+
+    for make in (generate, hard_map):
+        work = []
+        for lines in (600, 2400):
+            crm_map = crmdsl.loads(make(lines), "big.crm")
+            profile = cProfile.Profile()
+            profile.runcall(run_rules, RuleContext(crm_map, TODAY))
+            work.append(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
+        assert 3.5 < work[1] / work[0] < 4.5, (make.__name__, work)
