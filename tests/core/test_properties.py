@@ -107,3 +107,33 @@ def test_any_bytes_from_a_file(tmp_path_factory, data: bytes) -> None:
         crmdsl.load(path)
     except LoadError:
         assert analysis.diagnostics
+
+
+def _result(text: str) -> tuple[object, object]:
+    from .helpers import strip_spans
+
+    analysis = crmdsl.analyze(text, "m.crm")
+    return [(d.kind, d.message, d.span) for d in analysis.diagnostics], strip_spans(analysis.map)
+
+
+@given(mutated_map())
+def test_analysis_is_the_same_with_a_warm_or_cold_cache(text: str) -> None:
+    from crmdsl.parse import clear_cache
+
+    warm_before = _result(text)
+    warm_again = _result(text)
+    clear_cache()
+    cold = _result(text)
+    assert warm_before == warm_again == cold
+
+
+def test_a_block_reused_in_two_files_is_built_anew_in_each() -> None:
+    # the parse cache is keyed by block text: the same block in two maps must not share
+    # model objects or spans
+    block = "journey j\n  stage s\n    touchpoint t score 3\n"
+    first = crmdsl.analyze(block, "a.crm").map
+    second = crmdsl.analyze("team x\n" + block, "b.crm").map
+    tp1 = first.journeys[0].stages[0].touchpoints[0]
+    tp2 = second.journeys[0].stages[0].touchpoints[0]
+    assert tp1 is not tp2
+    assert (str(tp1.span), str(tp2.span)) == ("a.crm:3:5", "b.crm:4:5")
