@@ -111,15 +111,11 @@ def required_target_unfed(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 field_span(fld),
                 f"required field `{fld.name}` of `{entity.key}` is filled by no `map` line "
-                f"and captured by no touchpoint, though {names} write{_s(len(feeding))} "
+                f"and captured by no touchpoint, though {names} {'writes' if len(feeding) == 1 else 'write'} "
                 f"`{entity.name}` records",
                 hint="map a source field to it, capture it at a touchpoint, or drop `required`",
                 notes=notes,
             )
-
-
-def _s(count: int) -> str:
-    return "s" if count == 1 else ""
 
 
 @rule("D304", "captured-data-stranded", "warning")
