@@ -157,3 +157,31 @@ def test_invalid_utf8_in_an_included_file(tmp_path: Path) -> None:
         1,
         6,
     )
+
+
+def test_a_large_map_parses_the_same_on_one_core_and_on_several(monkeypatch) -> None:
+    from crmdsl.parse import PARALLEL_MIN_LINES, clear_cache
+
+    acme = (Path(__file__).resolve().parents[2] / "examples" / "acme.crm").read_text("utf-8")
+    body = acme.split("\nteam revops", 1)[1]
+    units = [
+        ("team revops" + body).replace("lead_to_cash", f"l2c{n}").replace("grow", f"grow{n}")
+        + (f"team broken{n} @\n" if n % 7 == 0 else "")
+        for n in range(PARALLEL_MIN_LINES // 60 + 5)
+    ]
+    text = "\n".join(units)
+    assert text.count("\n") > PARALLEL_MIN_LINES
+
+    def result(jobs: str):
+        monkeypatch.setenv("CRMDSL_JOBS", jobs)
+        clear_cache()
+        analysis = crmdsl.analyze(text, "big.crm")
+        return (
+            [(d.kind, d.message, d.span) for d in analysis.diagnostics],
+            [c.line for c in analysis.map.comments],
+            sum(len(p.edges) for p in analysis.map.processes),
+        )
+
+    one, two = result("1"), result("2")
+    assert one == two
+    assert any(kind == "syntax" for kind, _, _ in one[0])
