@@ -153,10 +153,10 @@ def _check_meaning(formatter: _Formatter, built: BuiltFile, out: str) -> str | N
     again = file_meaning(SourceText.from_text(text, path))
     if again.diagnostics:
         return "the output does not load: " + again.diagnostics[0].message
-    inside = [(first, last) for first, last, _ in changed]
+    inside = {n for first, last, _ in changed for n in range(first, last + 1)}
 
     def within(line: int) -> bool:
-        return any(first <= line <= last for first, last in inside)
+        return line in inside
 
     def nodes(b: BuiltFile, keep: Any) -> list[Any]:
         found = [*([b.header] if b.header is not None else []), *b.includes, *b.declarations]
@@ -292,12 +292,12 @@ class _Formatter:
         lines = self.parsed.source.lines
         changed = []
         for first, last, chunk in self.chunks:
-            before = lines[first - 1 : last]
-            while before and not before[0].strip():
-                before = before[1:]
-            while before and not before[-1].strip():
-                before = before[:-1]
-            if before != chunk:
+            a, b = first - 1, last
+            while a < b and not lines[a].strip():
+                a += 1
+            while b > a and not lines[b - 1].strip():
+                b -= 1
+            if b - a != len(chunk) or lines[a:b] != chunk:
                 changed.append((first, last, chunk))
         return changed
 
