@@ -8,7 +8,11 @@ or a new kind of value fails `test_every_statement_has_a_sample` until it gets o
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crmdsl.schema import STATEMENTS, ClauseSpec, StatementSpec, ValueKind
 
@@ -259,3 +263,26 @@ def find_statement(crm_map, keyword: str):
     }[keyword]()
     assert found is not None, header
     return found
+
+
+MULTI = [spec for spec in STATEMENTS.values() if len(spec.clauses) >= 2]
+
+
+@given(data=st.data())
+@settings(max_examples=int(os.environ.get("CRMDSL_HYPOTHESIS_EXAMPLES", "100")) // 2)
+def test_any_clauses_in_any_placement_and_order_give_one_model(data: st.DataObject) -> None:
+    spec = data.draw(st.sampled_from(MULTI), label="statement")
+    by_attr: dict[str, ClauseSpec] = {}
+    for clause in data.draw(st.permutations(spec.clauses), label="order"):
+        if clause.attr not in by_attr:  # one of the clauses that set the same thing
+            by_attr[clause.attr] = clause
+    chosen = data.draw(
+        st.lists(st.sampled_from(sorted(by_attr)), unique=True, min_size=1), label="clauses"
+    )
+    written = [clause_text(by_attr[attr]) for attr in chosen]
+    on_header = data.draw(st.lists(st.booleans(), min_size=len(written), max_size=len(written)))
+    header = " ".join(w for w, h in zip(written, on_header, strict=True) if h)
+    block = "\n".join(w for w, h in zip(written, on_header, strict=True) if not h)
+    reference = load_clean(sample(spec.keyword, header_extra=" ".join(written)))
+    mixed = load_clean(sample(spec.keyword, header_extra=header, block=block))
+    assert strip_spans(mixed) == strip_spans(reference)
