@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lark import Token
-
 from .build import BuiltFile, build_file
 from .errors import CrmdslError, Diagnostic
 from .format_check import file_meaning, same_meaning
@@ -35,6 +33,7 @@ from .format_layout import (
     render_field,
     split_line,
 )
+from .grammar import Tok as Token
 from .parse import Line, ParsedFile, parse_source
 from .schema import StatementSpec
 from .source import SourceText

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lark import Token
-
 from .currencies import CURRENCIES
+from .grammar import Tok as Token
 from .parse import Line
 from .schema import STATEMENTS, ClauseSpec, StatementSpec, ValueKind
 

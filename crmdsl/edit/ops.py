@@ -287,7 +287,7 @@ def clear_clause(analysis: Analysis, target: Target, keyword: str) -> Patch:
 
 def _items(node: Any, clause: ClauseSpec) -> list[tuple[str, Any]]:
     values = getattr(node, clause.attr)
-    out = []
+    out: list[tuple[str, Any]] = []
     for v in values:
         if isinstance(v, m.Ref):
             out.append((v.text, v.span))
@@ -401,7 +401,7 @@ def add_child(
     lines = layout_statement(spec, head, _clause_list(spec, clauses), doc.child_indent(pline))
     text = "\n".join(lines)
     if before is not None or after is not None:
-        sibling = node_of(doc, before if before is not None else after)
+        sibling = node_of(doc, before if before is not None else after)  # type: ignore[arg-type]
         sline = doc.node_line(sibling)
         if doc.parent(file, sline) is not pline:
             raise EditError(f"{_name(sibling)} is not in {_name(parent_node)}")
@@ -731,7 +731,7 @@ def move(
     elif (before is None) == (after is None):
         raise EditError("say where to move it: before=..., after=... or parent=...")
     else:
-        other = node_of(doc, before if before is not None else after)
+        other = node_of(doc, before if before is not None else after)  # type: ignore[arg-type]
         if other.span.file != file:
             raise EditError("a statement can only move within its file")
         anchor_line, place = doc.node_line(other), "before" if before is not None else "after"

@@ -153,7 +153,7 @@ def _key_of(doc: Doc, node: Any) -> str:
 
 def _inside(outer: m.Node, inner: Any) -> bool:
     a, b = outer.span, inner.span
-    return a.file == b.file and a.line <= b.line <= b.end_line <= a.end_line
+    return bool(a.file == b.file and a.line <= b.line <= b.end_line <= a.end_line)
 
 
 def references(analysis: Analysis, key: str | m.Node) -> list[Reference]:
