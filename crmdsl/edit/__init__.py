@@ -41,6 +41,7 @@ from .ops import (
     remove_outcome,
     remove_statement,
     set_clause,
+    set_field_flag,
 )
 from .patch import EditError, Patch, Replacement, StalePatchError, write_patch
 from .rename import Reference, delete, references, rename
@@ -86,5 +87,6 @@ __all__ = [
     "remove_statement",
     "rename",
     "set_clause",
+    "set_field_flag",
     "write_patch",
 ]

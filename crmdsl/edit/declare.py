@@ -73,7 +73,7 @@ def add_declaration(
     _check_id(doc, keyword, ident)
     spec = STATEMENTS[keyword]
     head = f"{keyword} {ident}" + (f" {quote(label)}" if label is not None else "") + head_extra
-    lines = layout_statement(spec, head, _clause_list(spec, clauses), 0)
+    lines = layout_statement(spec, head, _clause_list(spec, clauses, doc), 0)
     lines += [f"  {child}" for child in children or []]
     text = "\n".join(lines)
     check_text(text + "\n")

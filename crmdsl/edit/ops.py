@@ -45,6 +45,7 @@ __all__ = [
     "remove_outcome",
     "remove_statement",
     "set_clause",
+    "set_field_flag",
 ]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -101,13 +102,73 @@ def clause_text(spec: StatementSpec, keyword: str, value: Any = None) -> tuple[C
     return clause, f"{keyword} {_value_text(value)}"
 
 
-def _clause_list(spec: StatementSpec, clauses: Clauses) -> list[tuple[ClauseSpec, str]]:
+_REF_KINDS: dict[str, tuple[type, ...]] = {
+    "team": (m.Team,),
+    "persona": (m.Persona,),
+    "system": (m.System,),
+    "field": (m.EntityField,),
+    "backstage": (m.Step, m.Decision),
+    "node": (m.Step, m.Decision, m.End),
+    "support": (m.Journey, m.Process, m.Integration, m.System, m.Stage, m.Touchpoint, m.Step,
+                m.Decision, m.End),
+}  # fmt: skip
+
+
+def check_refs(doc: Doc, clause: ClauseSpec, value: Any, scope: str = "") -> None:
+    """Refuse a reference that names nothing of the right kind in the map.
+
+    The message says "did you mean ..." where something is close. `scope` is the process
+    a `-> step` clause stands in.
+    """
+    if clause.value not in (ValueKind.REF, ValueKind.REFS) or (clause.ref == "node" and not scope):
+        return
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    for raw in items:
+        item = str(raw).strip()
+        if clause.ref == "channel":
+            if doc.map.channel(item) is None:
+                pool = [
+                    k.removeprefix("channel:")
+                    for k in doc.map.symbols()
+                    if k.startswith("channel:")
+                ]
+                raise EditError(f"no channel `{item}` in this map" + _hint(item, pool))
+            continue
+        kinds = _REF_KINDS.get(clause.ref)
+        if kinds is None:
+            continue
+        key = f"{scope}.{item}" if clause.ref == "node" else item
+        if not isinstance(doc.map.lookup(key), kinds):
+            pool = [k for k, v in doc.map.symbols().items() if isinstance(v, kinds)]
+            if clause.ref == "node":
+                pool = [k.split(".", 1)[1] for k in pool if k.startswith(scope + ".")]
+            word = {
+                "node": "step, decision or end",
+                "backstage": "step or decision",
+                "support": "journey, process, integration, system, stage, touchpoint or step",
+            }.get(clause.ref, clause.ref)
+            raise EditError(f"no {word} `{item}` in this map" + _hint(item, pool))
+
+
+def _hint(item: str, pool: list[str]) -> str:
+    from ..suggest import did_you_mean
+
+    found = did_you_mean(item, pool)
+    return f"; {found}" if found else ""
+
+
+def _clause_list(
+    spec: StatementSpec, clauses: Clauses, doc: Doc | None = None, scope: str = ""
+) -> list[tuple[ClauseSpec, str]]:
     items = list(clauses.items()) if isinstance(clauses, dict) else list(clauses or [])
     out = []
     for keyword, value in items:
         if value is None or value is False:
             continue
-        out.append(clause_text(spec, keyword, None if value is True else value))
+        clause, text = clause_text(spec, keyword, None if value is True else value)
+        if doc is not None:
+            check_refs(doc, clause, value, scope)
+        out.append((clause, text))
     return out
 
 
@@ -243,6 +304,7 @@ def set_clause(analysis: Analysis, target: Target, keyword: str, value: Any = No
     node = node_of(doc, target)
     spec = doc.spec_of(node)
     clause, text = clause_text(spec, keyword, value)
+    check_refs(doc, clause, value, _process_of(doc, node))
     same = [c.keyword for c in spec.clauses if c.attr == clause.attr]
     spans = sorted(
         (s for kw in same for s in node.clause_spans.get(kw, [])), key=lambda s: (s.line, s.col)
@@ -308,6 +370,7 @@ def add_item(analysis: Analysis, target: Target, keyword: str, item: Any) -> Pat
     node = node_of(doc, target)
     spec = doc.spec_of(node)
     clause, text = clause_text(spec, keyword, item)
+    check_refs(doc, clause, item)
     if not clause.repeat:
         raise EditError(f"`{keyword}` holds one value; use set_clause")
     spans = node.clause_spans.get(keyword, [])
@@ -398,7 +461,10 @@ def add_child(
     spec = STATEMENTS[word]
     pline = doc.node_line(parent_node)
     file = parent_node.span.file
-    lines = layout_statement(spec, head, _clause_list(spec, clauses), doc.child_indent(pline))
+    scope = doc.key_of(parent_node) or "" if isinstance(parent_node, m.Process) else ""
+    lines = layout_statement(
+        spec, head, _clause_list(spec, clauses, doc, scope), doc.child_indent(pline)
+    )
     text = "\n".join(lines)
     if before is not None or after is not None:
         sibling = node_of(doc, before if before is not None else after)  # type: ignore[arg-type]
@@ -768,6 +834,43 @@ def _reindent(text: str, delta: int) -> str:
         return " " * delta + text
     lead = len(text) - len(text.lstrip(" "))
     return text[min(lead, -delta) :]
+
+
+def _process_of(doc: Doc, node: Any) -> str:
+    if isinstance(node, m.Step):
+        key = doc.key_of(node)
+        return key.split(".")[0] if key else ""
+    return ""
+
+
+def set_field_flag(analysis: Analysis, field_key: Target, flag: str, on: bool = True) -> Patch:
+    """Add a field flag, or with `on=False` remove it.
+
+    Flags: `required`, `unique`, `key`, `pii`, `readonly`, `consent`.
+    """
+    from ..errors import Span
+    from ..schema import FIELD_FLAGS
+
+    doc = Doc(analysis)
+    node = node_of(doc, field_key)
+    if not isinstance(node, m.EntityField):
+        raise EditError(f"`{field_key}` is not a field")
+    if flag not in FIELD_FLAGS:
+        raise EditError(f"`{flag}` is not a field flag; flags: {', '.join(FIELD_FLAGS)}")
+    line = doc.node_line(node)
+    file = node.span.file
+    has = bool(getattr(node, flag))
+    if on:
+        if has:
+            raise EditError(f"field `{node.name}` is already flagged `{flag}`")
+        pos = doc.offset(file, line.lineno, line.end_col)
+        return _finish(doc, [(file, pos, pos, f" {flag}")], f"flag `{node.name}` {flag}")
+    if not has:
+        raise EditError(f"field `{node.name}` is not flagged `{flag}`")
+    tok = next(t for t in line.toks[1:] if t.value == flag)
+    cuts = LineCuts(doc)
+    cuts.cut(Span(file, line.lineno, tok.column, line.lineno, tok.end_column))
+    return _finish(doc, cuts.edits(), f"drop the flag `{flag}` of `{node.name}`")
 
 
 def _name(node: Any) -> str:

@@ -243,3 +243,33 @@ def test_remove_statement_takes_its_comments_and_block() -> None:
     analysis = crmdsl.analyze(text, NAME)
     patch = edit.remove_statement(analysis, "b")
     assert patch.apply({NAME: text})[NAME] == "team a\n\nteam c\n"
+
+
+def test_references_in_new_values_must_resolve(acme: crmdsl.Analysis) -> None:
+    with pytest.raises(EditError, match="no team `salse` in this map; did you mean `sales`"):
+        edit.set_clause(acme, "lead_to_cash.quote", "owner", "salse")
+    with pytest.raises(EditError, match="no step, decision or end `legl` in this map"):
+        edit.set_clause(acme, "lead_to_cash.quote", "->", "legl")
+    with pytest.raises(EditError, match="no channel `smoke`"):
+        edit.add_touchpoint(acme, "onboarding.help", "x", None, {"channel": "smoke"})
+    with pytest.raises(EditError, match="no field `hubspot.Contact.mail`"):
+        edit.add_item(acme, "onboarding.webinar", "captures", "hubspot.Contact.mail")
+    assert changed(acme, edit.set_clause(acme, "lead_to_cash.quote", "->", "legal")) == [
+        '-  step quote "Send quote" owner sales manual takes 1d',
+        '+  step quote "Send quote" owner sales manual takes 1d -> legal',
+    ]
+
+
+def test_field_flags(acme: crmdsl.Analysis) -> None:
+    assert changed(acme, edit.set_field_flag(acme, "hubspot.Contact.lifecycle", "required")) == [
+        "-  lifecycle: enum(subscriber, lead, mql)",
+        "+  lifecycle: enum(subscriber, lead, mql) required",
+    ]
+    assert changed(
+        acme, edit.set_field_flag(acme, "salesforce.Lead.email", "unique", on=False)
+    ) == [
+        "-  email: email pii required unique",
+        "+  email: email pii required",
+    ]
+    with pytest.raises(EditError, match="already flagged `pii`"):
+        edit.set_field_flag(acme, "salesforce.Lead.email", "pii")
