@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +28,19 @@ from .schema import (
     StatementSpec,
     ValueKind,
 )
-from .suggest import did_you_mean
+from .suggest import did_you_mean as _did_you_mean
 
 __all__ = ["BuiltFile", "build_file"]
+
+
+#: A name longer than this is not a typo of a name: difflib would take seconds on it.
+_LONGEST_TYPO = 100
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`crmdsl.suggest.did_you_mean`, except for a word too long to be a typo."""
+    return "" if len(word) > _LONGEST_TYPO else _did_you_mean(word, candidates)
+
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
