@@ -185,3 +185,14 @@ def test_a_large_map_parses_the_same_on_one_core_and_on_several(monkeypatch) -> 
     one, two = result("1"), result("2")
     assert one == two
     assert any(kind == "syntax" for kind, _, _ in one[0])
+
+
+def test_a_ten_megabyte_name_is_cut_and_gets_no_suggestion() -> None:
+    word = "x" * TEN_MB
+    (d,) = crmdsl.analyze(word + "\n", "m.crm").diagnostics
+    assert (d.message, d.hint.startswith("statements: ")) == (
+        "unknown statement `" + "x" * 39 + "…`",
+        True,
+    )
+    (d,) = crmdsl.analyze("system s owner " + word + "\n", "m.crm").diagnostics
+    assert (d.message, d.hint) == ("no team `" + "x" * 39 + "…`", "")
