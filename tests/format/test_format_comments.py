@@ -14,12 +14,15 @@ BLOCKS = {
     "persona": 'persona p "P"\n{i}needs "A"\n{i}pain "B"',
     "system": 'system s "S"\n{i}kind crm\n{i}record-of customer',
     "entity": "entity s.E\n{i}email: email pii\n{i}name: string",
-    "journey": "journey j persona p\n{i}stage a\n{i}{i}touchpoint x channel web\n{i}{i}{i}kpi \"K\" target 2%",
+    "journey": 'journey j persona p\n{i}stage a\n{i}{i}touchpoint x channel web\n{i}{i}{i}kpi "K" target 2%',
     "process": "process p2\n{i}step a -> b\n{i}decision b\n{i}{i}yes -> c\n{i}end c\n{i}flow a -> c",
     "integration": "integration i s -> s daily\n{i}map E.email -> E.name key",
     "goal": "goal g\n{i}metric m baseline 1 target 2 by 2027-01-01\n{i}cost 5 USD per year\n{i}supported-by j",
 }
-PRELUDE = 'team t\nsystem s "S" kind crm\nentity s.E\n  email: email pii\n  name: string\npersona p\njourney j\n  stage a\n'
+PRELUDE = (
+    'team t\nsystem s "S" kind crm\nentity s.E\n  email: email pii\n  name: string\n'
+    "persona p\njourney j\n  stage a\n"
+)
 
 
 def _with_comments(block: str, indent: str) -> str:
