@@ -399,3 +399,23 @@ def test_channels_have_their_own_namespace() -> None:
     )
     tp = crm_map.journeys[0].stages[0].touchpoints[0]
     assert (tp.channel.target, tp.owner.target) == ("channel:email", "email")
+
+
+def test_field_refs_within_and_across_systems() -> None:
+    crm_map = load_clean(
+        "system a\nsystem b\nentity b.Account\n  id: id key\n"
+        "entity a.Deal\n  account: ref(b.Account)\n  parent: ref(Deal)\n"
+    )
+    deal = crm_map.lookup("a.Deal")
+    assert [f.type.ref.target for f in deal.fields] == ["b.Account", "a.Deal"]
+    (d,) = crmdsl.analyze("system a\nentity a.Deal\n  x: ref(Acount)\n", "m.crm").diagnostics
+    assert (d.kind, d.message) == ("unknown-reference", "no entity `a.Acount` for this `ref`")
+
+
+def test_map_line_may_name_its_ends_system() -> None:
+    text = (
+        "system a\nsystem b\nentity a.E\n  x: string\nentity b.F\n  y: string\n"
+        "integration i a <-> b master b\n  map a.E.x -> F.y key\n"
+    )
+    (mapping,) = load_clean(text).integrations[0].maps
+    assert (mapping.source.target, mapping.target.target, mapping.key) == ("a.E.x", "b.F.y", True)
