@@ -166,6 +166,17 @@ def _value_length(clause: ClauseSpec, toks: list[Token], i: int) -> int:
     return 1
 
 
+_CLAUSES: dict[str, dict[str, tuple[ClauseSpec, int]]] = {}
+
+
+def _clauses_of(spec: StatementSpec) -> dict[str, tuple[ClauseSpec, int]]:
+    found = _CLAUSES.get(spec.keyword)
+    if found is None:
+        found = {c.keyword: (c, i) for i, c in enumerate(spec.clauses)}
+        _CLAUSES[spec.keyword] = found
+    return found
+
+
 def split_line(
     spec: StatementSpec, line: Line, start: int | None = None
 ) -> tuple[list[Token], list[ClausePart]]:
@@ -174,19 +185,20 @@ def split_line(
     i = _header_length(spec, toks) if start is None else start
     header = toks[:i]
     parts: list[ClausePart] = []
-    order = spec.clause_words
+    clauses = _clauses_of(spec)
     while i < len(toks):
         tok = toks[i]
         word = str(tok.value) if tok.type == "WORD" else ("->" if tok.type == "ARROW" else "")
-        clause = spec.clause(word)
-        if clause is None:
+        found = clauses.get(word)
+        if found is None:
             raise FormatBug(
                 f"line {line.lineno}: `{tok.value}` is not a clause of a {spec.keyword}"
             )
+        clause, index = found
         n = _value_length(clause, toks, i + 1)
         if i + 1 + n > len(toks):
             raise FormatBug(f"line {line.lineno}: `{word}` has no value")
-        parts.append(ClausePart(clause, order.index(word), toks[i : i + 1 + n]))
+        parts.append(ClausePart(clause, index, toks[i : i + 1 + n]))
         i += 1 + n
     return header, parts
 
