@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 from .errors import Span
 
@@ -52,7 +52,14 @@ __all__ = [
     "to_json",
 ]
 
-_DATA = dataclass(slots=True, kw_only=True)
+_T = TypeVar("_T")
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(field,))
+def _DATA(cls: type[_T]) -> type[_T]:  # noqa: N802 - used as a decorator, like `dataclass`
+    """`dataclass(slots=True, kw_only=True)`, spelled so that type checkers see the fields."""
+    return dataclass(slots=True, kw_only=True)(cls)
+
 
 DURATION_MINUTES = {"m": 1, "h": 60, "d": 1440, "w": 10080, "mo": 43200, "y": 525600}
 
