@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from . import model as m
 from .currencies import CURRENCIES
@@ -659,7 +659,7 @@ class _Builder:
         set_by[clause.attr] = (clause.keyword, span)
         if clause.attr == "frequency":
             value = m.Frequency(
-                kind=clause.flag_value if clause.value is ValueKind.FLAG else "every",
+                kind=cast(Any, clause.flag_value) if clause.value is ValueKind.FLAG else "every",
                 every=value if clause.value is ValueKind.DURATION else None,
             )
         attrs[clause.attr] = value
@@ -823,7 +823,7 @@ class _Builder:
         match = _DURATION.match(tok.value)
         assert match is not None
         amount = self._whole(line, tok, match.group(1).replace("_", ""))
-        return m.Duration(amount=amount, unit=match.group(2), text=tok.value)
+        return m.Duration(amount=amount, unit=cast(Any, match.group(2)), text=tok.value)
 
     def _whole(self, line: Line, tok: Token, digits: str) -> int:
         """A whole number from its digits; one too long to mean anything is a bad value."""

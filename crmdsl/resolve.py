@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from . import model as m
 from .build import BuiltFile
@@ -450,5 +450,11 @@ def _word_of(kind: type) -> str:
     return _WORD.get(kind, kind.__name__.lower())
 
 
-def _edge(source: str, target: str, label: str | None, origin: str, span: Span) -> m.Edge:
+def _edge(
+    source: str,
+    target: str,
+    label: str | None,
+    origin: Literal["next", "arrow", "outcome", "flow"],
+    span: Span,
+) -> m.Edge:
     return m.Edge(source=source, target=target, label=label, origin=origin, span=span)
