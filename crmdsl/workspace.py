@@ -66,7 +66,8 @@ def find_maps(paths: Sequence[str], search_root: str = ".") -> list[MapRun]:
     files = collect_files(paths)
     runs: list[MapRun] = []
     covered: set[str] = set()
-    roots, fragments = [], []
+    roots: list[str] = []
+    fragments: list[str] = []
     for f in files:
         (roots if _is_root(f) else fragments).append(f)
     for root in roots:
