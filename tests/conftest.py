@@ -1,6 +1,9 @@
 """Shared test set-up: a deterministic environment and a bounded hypothesis profile.
 
 Kept small on purpose: fixtures that belong to one area live in that area's folder.
+`NO_COLOR` is set for every test so that CLI output is plain text; a Textual snapshot test
+must remove it (`monkeypatch.delenv("NO_COLOR")`): snapshots differ under it.
+`CRMDSL_HYPOTHESIS_EXAMPLES=2000` runs the property tests harder.
 """
 
 from __future__ import annotations
