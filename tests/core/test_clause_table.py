@@ -286,3 +286,55 @@ def test_any_clauses_in_any_placement_and_order_give_one_model(data: st.DataObje
     reference = load_clean(sample(spec.keyword, header_extra=" ".join(written)))
     mixed = load_clean(sample(spec.keyword, header_extra=header, block=block))
     assert strip_spans(mixed) == strip_spans(reference)
+
+
+VALUED = [
+    pytest.param(spec, clause, where, id=f"{spec.keyword}-{clause.keyword}-{where}")
+    for spec in STATEMENTS.values()
+    for clause in spec.clauses
+    if clause.value is not ValueKind.FLAG
+    for where in ("header", "block")
+]
+
+
+@pytest.mark.parametrize(("spec", "clause", "where"), VALUED)
+def test_a_wrong_value_says_what_the_clause_expects(
+    spec: StatementSpec, clause: ClauseSpec, where: str
+) -> None:
+    from .helpers import diags
+
+    wrong = "42" if clause.value is ValueKind.STRING else '"text"'
+    written = f"{clause.keyword} {wrong}"
+    text = (
+        sample(spec.keyword, header_extra=written)
+        if where == "header"
+        else sample(spec.keyword, block=written)
+    )
+    (d,) = diags(text)
+    found = "`42`" if wrong == "42" else 'the string "text"'
+    assert (d.kind, d.message) == (
+        "syntax",
+        f"expected {clause.expects()} after `{clause.keyword}`, found {found}",
+    )
+    line = text.splitlines()[d.span.line - 1]
+    assert line[d.span.col - 1 : d.span.end_col - 1] == wrong
+
+
+@pytest.mark.parametrize(("spec", "clause", "where"), VALUED)
+def test_a_missing_value_says_the_line_ends(
+    spec: StatementSpec, clause: ClauseSpec, where: str
+) -> None:
+    from .helpers import diags
+
+    text = (
+        sample(spec.keyword, header_extra=clause.keyword)
+        if where == "header"
+        else sample(spec.keyword, block=clause.keyword)
+    )
+    (d,) = diags(text)
+    assert (d.kind, d.message) == (
+        "syntax",
+        f"expected {clause.expects()} after `{clause.keyword}`, but the line ends",
+    )
+    line = text.splitlines()[d.span.line - 1]
+    assert d.span.col == len(line) + 1
