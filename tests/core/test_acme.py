@@ -241,3 +241,41 @@ def test_spans_of_the_example(acme: m.CrmMap) -> None:
     process = acme.processes[0]
     assert (process.span.line, process.span.end_line) == (61, 70)
     assert str(acme.integrations[0].source.span) == f"{ACME}:72:35"
+
+
+def _refs_and_spans(value: object, refs: list[m.Ref], spans: list[object]) -> None:
+    import dataclasses
+
+    from crmdsl.errors import Span
+
+    if isinstance(value, m.Ref):
+        refs.append(value)
+    if isinstance(value, Span):
+        spans.append(value)
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            _refs_and_spans(getattr(value, f.name), refs, spans)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refs_and_spans(item, refs, spans)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refs_and_spans(item, refs, spans)
+
+
+@pytest.mark.parametrize("root", ["acme.crm", "b2b_support.crm", "shop/shop.crm"])
+def test_every_example_resolves_every_reference_to_something(root: str) -> None:
+    analysis = crmdsl.analyze_path(ROOT / "examples" / root)
+    assert analysis.diagnostics == []
+    refs: list[m.Ref] = []
+    spans: list[object] = []
+    _refs_and_spans(analysis.map, refs, spans)
+    assert refs and all(r.target is not None for r in refs)
+    assert all(analysis.map.lookup(r.target) is not None for r in refs)
+    for span in spans:
+        lines = analysis.sources[span.file].lines
+        assert 1 <= span.line <= span.end_line <= len(lines), span
+        text = lines[span.line - 1]
+        assert 1 <= span.col <= len(text) + 1, span
+        if span.end_line == span.line:
+            assert span.col < span.end_col <= len(text) + 1, span
