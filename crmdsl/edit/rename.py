@@ -163,8 +163,31 @@ def references(analysis: Analysis, key: str | m.Node) -> list[Reference]:
     """
     doc = Doc(analysis)
     node = node_of(doc, key)
-    full = _key_of(doc, node)
-    return [r for r in _references_into(doc.map, full) if not _inside(node, r.node)]
+    _key_of(doc, node)
+    return _refs_within(doc, node)
+
+
+def _refs_within(doc: Doc, node: Any) -> list[Reference]:
+    """References from outside `node` to it or to anything declared inside it.
+
+    Inside means in its block: a stage's touchpoints count, though their keys are
+    `journey.touchpoint`, not under the stage.
+    """
+    seen: set[int] = set()
+    out: list[Reference] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        key = doc.key_of(current)
+        if key is not None:
+            for r in _references_into(doc.map, key):
+                if id(r) not in seen and not _inside(node, r.node):
+                    seen.add(id(r))
+                    out.append(r)
+        for name in _CHILD_LISTS:
+            stack.extend(getattr(current, name, None) or [])
+    out.sort(key=lambda r: (r.ref.span.file, r.ref.span.line, r.ref.span.col))
+    return out
 
 
 def rename(analysis: Analysis, key: str | m.Node, new_id: str) -> Patch:
@@ -262,15 +285,12 @@ def delete(analysis: Analysis, key: str | m.Node, *, cascade: bool = False) -> P
     loose: list[Reference] = []
     while todo:
         current = todo.pop()
-        current_key = doc.key_of(current)
-        if current_key is None:
-            continue
-        for r in _references_into(doc.map, current_key):
+        for r in _refs_within(doc, current):
             if any(_inside(d, r.node) for d in doomed):
                 continue
             if r.role == "owner-line":
                 victim = r.node
-                if victim not in doomed:
+                if all(victim is not d for d in doomed):
                     doomed.append(victim)
                     todo.append(victim)
             else:

@@ -36,38 +36,36 @@ def _random_op(rnd: random.Random, a: crmdsl.Analysis) -> edit.Patch:
     node = symbols[key]
     spec = STATEMENTS[node.statement]
     world = _world(mp)
-    choice = rnd.randrange(9)
-    if choice == 0 and spec.clauses:
+    ops = []
+    if spec.clauses:
         clause = rnd.choice(spec.clauses)
         v = value(rnd, clause.value, clause.ref, clause.choices, world, [])
         if v is not None and clause.value.value == "string":
             v = v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-        return edit.set_clause(a, key, clause.keyword, v or None)
-    if choice == 1 and node.clause_spans:
-        return edit.clear_clause(a, key, rnd.choice(sorted(node.clause_spans)))
-    if choice == 2:
-        return edit.rename(a, key, "fresh_name")
-    if choice == 3:
-        return edit.delete(a, key, cascade=True)
-    if choice == 4 and isinstance(node, m.Journey):
-        return edit.add_stage(a, key, "new_stage", "New")
-    if choice == 5 and isinstance(node, m.Process):
-        return edit.add_step(a, key, "new_step", "New", {"takes": "1d"})
-    if choice == 6 and isinstance(node, m.Stage | m.Touchpoint | m.Step | m.Decision | m.End):
+        ops.append(lambda: edit.set_clause(a, key, clause.keyword, v or None))
+    if node.clause_spans:
+        ops.append(lambda: edit.clear_clause(a, key, rnd.choice(sorted(node.clause_spans))))
+    ops.append(lambda: edit.rename(a, key, "fresh_name"))
+    ops.append(lambda: edit.delete(a, key, cascade=True))
+    ops.append(lambda: edit.remove_statement(a, key))
+    ops.append(lambda: edit.add_team(a, "new_team", "New team", description="Made by a test"))
+    if isinstance(node, m.Journey):
+        ops.append(lambda: edit.add_stage(a, key, "new_stage", "New"))
+    if isinstance(node, m.Process):
+        ops.append(lambda: edit.add_step(a, key, "new_step", "New", {"takes": "1d"}))
+    if isinstance(node, m.Stage | m.Touchpoint | m.Step | m.Decision | m.End):
         scope = key.split(".")[0]
-        siblings = [
+        siblings = sorted(
             k
             for k, v in symbols.items()
             if k.startswith(scope + ".") and type(v) is type(node) and k != key
-        ]
+        )
         if siblings:
-            return edit.move(a, key, before=rnd.choice(sorted(siblings)))
-    if choice == 7 and len(mp.systems) >= 2:
+            ops.append(lambda: edit.move(a, key, before=rnd.choice(siblings)))
+    if len(mp.systems) >= 2:
         s1, s2 = rnd.sample([s.id for s in mp.systems], 2)
-        return edit.connect_systems(a, s1, s2, two_way=rnd.random() < 0.5)
-    if choice == 8:
-        return edit.add_team(a, "new_team", "New team", description="Made by a test")
-    return edit.remove_statement(a, key)
+        ops.append(lambda: edit.connect_systems(a, s1, s2, two_way=rnd.random() < 0.5))
+    return rnd.choice(ops)()
 
 
 @settings(max_examples=80)

@@ -132,3 +132,13 @@ def test_rename_anything_in_a_generated_map(seed: int) -> None:
     assert all(r.ref.target is not None for r in all_references(again.map))
     assert len(all_references(again.map)) == len(all_references(analysis.map))
     assert patch.inverse().apply(after) == {"g.crm": analysis.sources["g.crm"].text}
+
+
+def test_deleting_a_stage_counts_references_to_its_touchpoints() -> None:
+    text = "journey j\n  stage a\n    touchpoint t\n  stage b\ngoal g\n  supported-by j.t, j.b\n"
+    analysis = crmdsl.analyze(text, "j.crm")
+    assert [str(r) for r in edit.references(analysis, "j.a")] == ["j.crm:6:16: `j.t` in goal `g`"]
+    with pytest.raises(EditError, match="`j.a` is still referenced 1 time:"):
+        edit.delete(analysis, "j.a")
+    after = edit.delete(analysis, "j.a", cascade=True).apply({"j.crm": text})["j.crm"]
+    assert after == "journey j\n  stage b\ngoal g\n  supported-by j.b\n"
