@@ -85,6 +85,6 @@ def test_every_edit_undoes_to_the_exact_bytes(seed: int, newline: str, bom: bool
     back = patch.inverse().apply(after)
     assert _encode(source, back["g.crm"]).encode("utf-8") == raw.encode("utf-8")
     again = crmdsl.analyze(after["g.crm"], "g.crm")
-    assert [d for d in again.diagnostics if d.kind not in {"unknown-reference"}] == [], (
-        again.diagnostics
-    )
+    # only remove_statement (no reference check, by design) may leave a reference dangling
+    allowed = {"unknown-reference"} if patch.description.startswith("remove") else set()
+    assert [d for d in again.diagnostics if d.kind not in allowed] == [], again.diagnostics
