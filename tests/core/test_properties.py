@@ -42,6 +42,17 @@ def check_analysis(text: str, path: str | None = "m.crm") -> None:
         assert d.span.col >= 1, d
         crmdsl.render_diagnostic(d, analysis.lines_of())
     assert shown in analysis.sources
+    from .test_acme import _refs_and_spans
+
+    refs: list[object] = []
+    spans: list = []
+    _refs_and_spans(analysis.map, refs, spans)
+    for span in spans:
+        if span.file == "<built-in>":
+            continue
+        lines = analysis.sources[span.file].lines
+        assert 1 <= span.line <= span.end_line <= len(lines), span
+        assert 1 <= span.col <= len(lines[span.line - 1]) + 1, span
     try:
         crm_map = crmdsl.loads(text, path)
     except LoadError as err:
