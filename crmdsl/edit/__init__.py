@@ -19,6 +19,7 @@ from .declare import (
     add_team,
     connect_systems,
 )
+from .formatting import format_patch
 from .ops import (
     add_child,
     add_cost,
@@ -43,7 +44,7 @@ from .ops import (
     set_clause,
     set_field_flag,
 )
-from .patch import EditError, Patch, Replacement, StalePatchError, write_patch
+from .patch import EditError, Patch, Replacement, StalePatchError, diff_patch, write_patch
 from .rename import Reference, delete, references, rename
 
 __all__ = [
@@ -78,6 +79,8 @@ __all__ = [
     "clear_clause",
     "connect_systems",
     "delete",
+    "diff_patch",
+    "format_patch",
     "move",
     "move_outcome",
     "references",

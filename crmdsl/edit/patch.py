@@ -18,7 +18,7 @@ from ..errors import CrmdslError
 from ..fileio import write_atomic
 from ..source import SourceText, decode
 
-__all__ = ["EditError", "Patch", "Replacement", "StalePatchError", "write_patch"]
+__all__ = ["EditError", "Patch", "Replacement", "StalePatchError", "diff_patch", "write_patch"]
 
 
 class EditError(CrmdslError):
@@ -163,20 +163,28 @@ class Patch:
     def then(self, texts: Mapping[str, str], other: Patch) -> Patch:
         """One patch doing this one, then `other` (made on this one's output), on `texts`."""
         after = other.apply(self.apply(texts))
-        edits = []
-        for file in sorted(set(self.files) | set(other.files)):
-            old, new = texts[file], after[file]
-            start = 0
-            limit = min(len(old), len(new))
-            while start < limit and old[start] == new[start]:
-                start += 1
-            end_old, end_new = len(old), len(new)
-            while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-                end_old -= 1
-                end_new -= 1
-            edits.append((file, start, end_old, new[start:end_new]))
         description = "; ".join(d for d in (self.description, other.description) if d)
-        return Patch.build(texts, edits, description)
+        return diff_patch(texts, after, description)
+
+
+def diff_patch(before: Mapping[str, str], after: Mapping[str, str], description: str = "") -> Patch:
+    """The patch from one set of texts to another: one replacement per run of changed lines."""
+    import difflib
+
+    edits = []
+    for file in sorted(set(before) | set(after)):
+        old, new = before.get(file, ""), after.get(file, "")
+        if old == new:
+            continue
+        a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+        starts = [0]
+        for line in a:
+            starts.append(starts[-1] + len(line))
+        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                edits.append((file, starts[i1], starts[i2], "".join(b[j1:j2])))
+    return Patch.build(before, edits, description)
 
 
 def write_patch(patch: Patch, root: str | os.PathLike[str] = ".") -> list[str]:

@@ -273,3 +273,25 @@ def test_field_flags(acme: crmdsl.Analysis) -> None:
     ]
     with pytest.raises(EditError, match="already flagged `pii`"):
         edit.set_field_flag(acme, "salesforce.Lead.email", "pii")
+
+
+def test_format_as_an_undoable_patch(acme: crmdsl.Analysis) -> None:
+    from crmdsl.format import format_text
+
+    patch = edit.format_patch(acme)
+    after = patch.apply({NAME: ACME})[NAME]
+    assert after == format_text(ACME, NAME)
+    assert patch.inverse().apply({NAME: after}) == {NAME: ACME}
+    assert len(patch.replacements) < 20
+    again = crmdsl.analyze(after, NAME)
+    assert not edit.format_patch(again)
+
+
+def test_patches_compose(acme: crmdsl.Analysis) -> None:
+    first = edit.set_clause(acme, "lead_to_cash.quote", "sla", "1d")
+    middle = crmdsl.analyze(first.apply({NAME: ACME})[NAME], NAME)
+    second = edit.add_team(middle, "finance", "Finance")
+    both = first.then({NAME: ACME}, second)
+    after = both.apply({NAME: ACME})[NAME]
+    assert "takes 1d sla 1d" in after and 'team finance "Finance"' in after
+    assert both.inverse().apply({NAME: after}) == {NAME: ACME}

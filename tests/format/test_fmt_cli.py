@@ -143,3 +143,35 @@ def test_no_such_path_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> Non
     result = runner.invoke(app, ["fmt", str(tmp_path / "nope.crm")])
     assert result.exit_code == 2
     assert "no such file or folder" in result.output
+
+
+def test_crlf_and_bom_on_disk_are_kept(tmp_path: Path, runner: CliRunner) -> None:
+    f = _write(tmp_path / "m.crm", ("\ufeff" + UGLY.replace("\n", "\r\n")).encode("utf-8"))
+    assert runner.invoke(app, ["fmt", str(f)]).exit_code == 0
+    assert f.read_bytes() == ("\ufeff" + PRETTY.replace("\n", "\r\n")).encode("utf-8")
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path, runner: CliRunner) -> None:
+    f = _write(tmp_path / "m.crm", b'team a "\xff"\n')
+    result = runner.invoke(app, ["fmt", str(f)])
+    assert result.exit_code == 2
+    assert "the file is not UTF-8 text: byte 0xff at line 1 cannot be read" in result.output
+    assert f.read_bytes() == b'team a "\xff"\n'
+
+
+def test_stdin_check_and_diff(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["fmt", "-", "--check"], input=PRETTY).exit_code == 0
+    result = runner.invoke(app, ["fmt", "-", "--check"], input=UGLY)
+    assert result.exit_code == 1 and "would reformat <stdin>" in result.output
+    result = runner.invoke(
+        app, ["fmt", "-", "--diff", "--stdin-filename", "maps/m.crm"], input=UGLY
+    )
+    assert result.exit_code == 1
+    assert "--- maps/m.crm (before)" in result.output
+
+
+def test_stdin_that_does_not_parse_is_refused(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["fmt", "-"], input="team a sla\n")
+    assert result.exit_code == 2
+    assert "error[clause-not-allowed]" in result.output
+    assert result.stdout == ""
