@@ -237,7 +237,7 @@ def _with_progress(renderer: object, diagrams: list[Diagram], fmt: str, quiet: b
     step = max(1, renderer.jobs)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(
-        *columns, TimeElapsedColumn(), console=console(stderr=True), transient=False
+        *columns, TimeElapsedColumn(), console=console(stderr=True, rich=True), transient=False
     ) as bar:
         task = bar.add_task(f"rendering {len(texts)} diagrams", total=len(texts))
         for start in range(0, len(texts), step):

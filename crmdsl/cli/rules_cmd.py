@@ -59,7 +59,7 @@ def run_rules_list(config_file: str | None, output_format: str = "table") -> int
         }
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return 0
-    out = console()
+    out = console(rich=sys.stdout.isatty())
     shown = [(c, n, s if s != "off" else d, "on" if on else "off") for c, n, d, s, on in rows]
     if sys.stdout.isatty():
         from rich.table import Table
