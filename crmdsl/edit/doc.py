@@ -244,13 +244,23 @@ class Doc:
         check_text(new_text, file)
 
 
-def check_text(text: str, file: str = "<edit>") -> None:
-    """Parse and build a piece of text on its own; an error becomes an `EditError`."""
+def check_text(text: str, file: str = "<edit>", before: str | None = None) -> None:
+    """Parse and build a piece of text on its own; a load error becomes an `EditError`.
+
+    With `before` (the text the edit started from), only errors it did not have already
+    count: an edit elsewhere in a block that has a mistake is still allowed.
+    """
     built = build_file(parse_source(SourceText.from_text(text, file)))
-    if built.diagnostics:
-        diag = built.diagnostics[0]
-        hint = f" ({diag.hint})" if diag.hint else ""
-        raise EditError(f"the edit would not load: {diag.message}{hint}")
+    if not built.diagnostics:
+        return
+    known: set[str] = set()
+    if before is not None:
+        old = build_file(parse_source(SourceText.from_text(before, file)))
+        known = {d.message for d in old.diagnostics}
+    for diag in built.diagnostics:
+        if diag.message not in known:
+            hint = f" ({diag.hint})" if diag.hint else ""
+            raise EditError(f"the edit would not load: {diag.message}{hint}")
 
 
 def span_contains(outer: Span, inner: Span) -> bool:

@@ -249,7 +249,7 @@ def _check_blocks(doc: Doc, patch: Patch) -> None:
             pieces += [text[pos : r.start], r.new]
             pos = max(pos, r.end)
         pieces.append(text[pos:end] if pos < end else "")
-        check_text("".join(pieces) + "\n", file)
+        check_text("".join(pieces) + "\n", file, before=text[start:end] + "\n")
 
 
 def _root_at(doc: Doc, file: str, lineno: int) -> Line | None:

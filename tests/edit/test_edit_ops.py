@@ -295,3 +295,13 @@ def test_patches_compose(acme: crmdsl.Analysis) -> None:
     after = both.apply({NAME: ACME})[NAME]
     assert "takes 1d sla 1d" in after and 'team finance "Finance"' in after
     assert both.inverse().apply({NAME: after}) == {NAME: ACME}
+
+
+def test_an_edit_in_a_block_that_has_a_mistake_elsewhere() -> None:
+    text = "process p\n  step a sla tomorrow\n  step b\n"
+    analysis = crmdsl.analyze(text, NAME)
+    assert analysis.diagnostics  # the live editor works on maps like this one
+    patch = edit.add_step(analysis, "p", "c", "C")
+    assert patch.apply({NAME: text})[NAME] == text + '  step c "C"\n'
+    with pytest.raises(EditError, match="expected a duration"):
+        edit.add_step(analysis, "p", "d", None, {"takes": "soon"})
