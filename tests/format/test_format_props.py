@@ -65,3 +65,21 @@ def test_model_equal_ignoring_spans_sees_a_changed_value() -> None:
     c = crmdsl.loads('map "M"\nteam a "B"\n')
     assert model_equal_ignoring_spans(a, b)
     assert not model_equal_ignoring_spans(a, c)
+
+
+@settings(max_examples=30)
+@given(st.integers(0, 2**32), st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())
+def test_line_endings_bom_and_final_newline_survive(
+    seed: int, newline: str, bom: bool, final: bool
+) -> None:
+    text = generate(random.Random(seed))
+    if not final:
+        text = text.rstrip("\n")
+    raw = ("\ufeff" if bom else "") + text.replace("\n", newline)
+    out = format_text(raw, "x.crm")
+    assert out.startswith("\ufeff") == bom
+    body = out.removeprefix("\ufeff")
+    assert ("\r\n" in body) == (newline == "\r\n")
+    assert "\n" not in body.replace("\r\n", "") if newline == "\r\n" else "\r" not in body
+    assert body.endswith(newline) == final
+    assert format_text(out, "x.crm") == out
