@@ -960,6 +960,37 @@ class _Builder:
             "syntax", line, tok, f"unknown statement `{_shorten(tok.value)}`", hint=hint
         )
 
+    def _comma_message(self, spec: StatementSpec, line: Line, tok: Token) -> _Bad | None:
+        """A `,` after a number (`1,000`) or after a clause that takes one value."""
+        at = next((i for i, t in enumerate(line.toks) if t is tok), 0)
+        if at and line.toks[at - 1].type == "NUMBER":
+            return self._bad(
+                "syntax",
+                line,
+                tok,
+                "a number has no `,` in it",
+                hint="group digits with `_`, as in 1_000_000",
+            )
+        for before in reversed(line.toks[:at]):
+            clause = spec.clause(before.value) if before.type == "WORD" else None
+            if clause is not None and clause.value is ValueKind.FLAG:
+                return self._bad(
+                    "syntax",
+                    line,
+                    tok,
+                    f"`{clause.keyword}` is a flag: it stands alone, without a `,`",
+                    hint="separate clauses with spaces",
+                )
+            if clause is not None:
+                return self._bad(
+                    "syntax",
+                    line,
+                    tok,
+                    f"`{clause.keyword}` takes one value, not a list",
+                    hint="remove the `,` and what follows it",
+                )
+        return None
+
     def _not_here(self, spec: StatementSpec, line: Line, tok: Token) -> _Bad:
         word = tok.value if tok.type == "WORD" else ("->" if tok.type == "ARROW" else "")
         allowed = [
@@ -1003,6 +1034,10 @@ class _Builder:
                 else "it takes no clauses"
             )
             return self._bad("clause-not-allowed", line, tok, message, hint=hint)
+        if tok.type == "COMMA":
+            comma = self._comma_message(spec, line, tok)
+            if comma is not None:
+                return comma
         if tok.type != "WORD":
             return self._bad(
                 "syntax",
