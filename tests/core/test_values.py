@@ -419,3 +419,31 @@ def test_map_line_may_name_its_ends_system() -> None:
     )
     (mapping,) = load_clean(text).integrations[0].maps
     assert (mapping.source.target, mapping.target.target, mapping.key) == ("a.E.x", "b.F.y", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "col", "message", "hint"),
+    [
+        (
+            "goal g\n  metric revenue baseline 1,000,000 USD\n",
+            28,
+            "a number has no `,` in it",
+            "group digits with `_`, as in 1_000_000",
+        ),
+        (
+            "journey j\n  stage s\n    touchpoint t channel web, email\n",
+            29,
+            "`channel` takes one value, not a list",
+            "remove the `,` and what follows it",
+        ),
+        (
+            "process p\n  step a manual, sla 1d\n",
+            16,
+            "`manual` is a flag: it stands alone, without a `,`",
+            "separate clauses with spaces",
+        ),
+    ],
+)
+def test_a_comma_where_none_belongs(text: str, col: int, message: str, hint: str) -> None:
+    (d,) = crmdsl.analyze(text, "m.crm").diagnostics
+    assert (d.kind, d.span.col, d.message, d.hint) == ("syntax", col, message, hint)
