@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Any
 
 from .. import model as m
@@ -104,11 +105,11 @@ class Doc:
             if hit is not None and hit[0] is text:
                 found = hit[1]
             else:
-                found = [0]
-                pos = text.find("\n")
-                while pos >= 0:
-                    found.append(pos + 1)
-                    pos = text.find("\n", pos + 1)
+                source = self.analysis.sources.get(file)
+                lines = (
+                    source.lines if source is not None and source.text is text else text.split("\n")
+                )
+                found = [0, *accumulate(len(line) + 1 for line in lines)][: len(lines)]
                 cache[file] = (text, found)
             self._starts[file] = found
         return found

@@ -305,6 +305,10 @@ def set_clause(analysis: Analysis, target: Target, keyword: str, value: Any = No
     spec = doc.spec_of(node)
     clause, text = clause_text(spec, keyword, value)
     check_refs(doc, clause, value, _process_of(doc, node))
+    if isinstance(node, m.Integration) and keyword == "master":
+        ends = (node.source.text, node.target.text)
+        if str(value) not in ends:
+            raise EditError(f"`master` must be one of the ends, `{ends[0]}` or `{ends[1]}`")
     same = [c.keyword for c in spec.clauses if c.attr == clause.attr]
     spans = sorted(
         (s for kw in same for s in node.clause_spans.get(kw, [])), key=lambda s: (s.line, s.col)
@@ -838,8 +842,9 @@ def _reindent(text: str, delta: int) -> str:
 
 def _process_of(doc: Doc, node: Any) -> str:
     if isinstance(node, m.Step):
-        key = doc.key_of(node)
-        return key.split(".")[0] if key else ""
+        for process in doc.map.processes:
+            if any(n is node for n in process.nodes):
+                return process.id
     return ""
 
 

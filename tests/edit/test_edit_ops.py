@@ -305,3 +305,15 @@ def test_an_edit_in_a_block_that_has_a_mistake_elsewhere() -> None:
     assert patch.apply({NAME: text})[NAME] == text + '  step c "C"\n'
     with pytest.raises(EditError, match="expected a duration"):
         edit.add_step(analysis, "p", "d", None, {"takes": "soon"})
+
+
+def test_master_must_be_an_end(acme: crmdsl.Analysis) -> None:
+    with pytest.raises(
+        EditError, match="`master` must be one of the ends, `salesforce` or `netsuite`"
+    ):
+        edit.set_clause(acme, "order_sync", "master", "hubspot")
+    with pytest.raises(EditError, match="only allowed on a two-way integration"):
+        edit.set_clause(acme, "lead_sync", "master", "hubspot")
+    assert changed(acme, edit.set_clause(acme, "order_sync", "master", "netsuite"))[1].endswith(
+        "master netsuite"
+    )
