@@ -300,6 +300,14 @@ class _Builder:
     def _head_id(
         self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
     ) -> int:
+        if len(toks) > 1 and toks[1].type == "STRING":
+            raise self._bad(
+                "syntax",
+                line,
+                toks[1],
+                f"{_a(spec.keyword)} needs an id before its label",
+                hint=f"as in {spec.keyword} {_id_from(toks[1].value)} {_shorten(toks[1].value)}",
+            )
         id_tok = self._expect_ident(line, toks, 1, f"an id after `{spec.keyword}`")
         attrs["id"] = id_tok.value
         attrs["id_span"] = self._span(line, id_tok)
@@ -972,7 +980,8 @@ class _Builder:
                 hint="group digits with `_`, as in 1_000_000",
             )
         for before in reversed(line.toks[:at]):
-            clause = spec.clause(before.value) if before.type == "WORD" else None
+            word = "->" if before.type == "ARROW" else before.value
+            clause = spec.clause(word) if before.type in {"WORD", "ARROW"} else None
             if clause is not None and clause.value is ValueKind.FLAG:
                 return self._bad(
                     "syntax",
@@ -1134,3 +1143,9 @@ def _what(tok: Token) -> str:
 def _shorten(text: str, limit: int = 40) -> str:
     """A long token cut for a message."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _id_from(label: str) -> str:
+    """An id made from a label, for a hint: `"Customer Service"` -> `customer_service`."""
+    made = re.sub(r"[^a-z0-9]+", "_", label.strip('"').lower()).strip("_")[:30]
+    return made if made and not made[0].isdigit() else "my_id"
