@@ -447,3 +447,18 @@ def test_map_line_may_name_its_ends_system() -> None:
 def test_a_comma_where_none_belongs(text: str, col: int, message: str, hint: str) -> None:
     (d,) = crmdsl.analyze(text, "m.crm").diagnostics
     assert (d.kind, d.span.col, d.message, d.hint) == ("syntax", col, message, hint)
+
+
+def test_a_label_without_an_id() -> None:
+    (d,) = crmdsl.analyze('team "Customer Service"\n', "m.crm").diagnostics
+    assert (d.kind, d.span.col, d.message, d.hint) == (
+        "syntax",
+        6,
+        "a team needs an id before its label",
+        'as in team customer_service "Customer Service"',
+    )
+
+
+def test_an_arrow_takes_one_step() -> None:
+    (d,) = crmdsl.analyze("process p\n  step a\n  step b -> a, b\n", "m.crm").diagnostics
+    assert (d.span.col, d.message) == (14, "`->` takes one value, not a list")
