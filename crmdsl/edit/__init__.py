@@ -6,6 +6,26 @@ apply every change through these functions. See `docs/edit.md`.
 
 from __future__ import annotations
 
+from .children import (
+    add_child,
+    add_cost,
+    add_decision,
+    add_end,
+    add_field,
+    add_kpi,
+    add_mapping,
+    add_metric,
+    add_outcome,
+    add_stage,
+    add_step,
+    add_touchpoint,
+    move,
+    move_outcome,
+    remove_mapping,
+    remove_outcome,
+    remove_statement,
+)
+from .clauses import add_item, clear_clause, remove_item, set_clause, set_field_flag
 from .declare import (
     add_channel,
     add_declaration,
@@ -20,30 +40,6 @@ from .declare import (
     connect_systems,
 )
 from .formatting import format_patch
-from .ops import (
-    add_child,
-    add_cost,
-    add_decision,
-    add_end,
-    add_field,
-    add_item,
-    add_kpi,
-    add_mapping,
-    add_metric,
-    add_outcome,
-    add_stage,
-    add_step,
-    add_touchpoint,
-    clear_clause,
-    move,
-    move_outcome,
-    remove_item,
-    remove_mapping,
-    remove_outcome,
-    remove_statement,
-    set_clause,
-    set_field_flag,
-)
 from .patch import EditError, Patch, Replacement, StalePatchError, diff_patch, write_patch
 from .rename import Reference, delete, references, rename
 

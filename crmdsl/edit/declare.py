@@ -16,8 +16,8 @@ from .. import model as m
 from ..api import Analysis
 from ..format_layout import layout_statement
 from ..schema import STATEMENTS
+from .base import Clauses, clause_list, quote
 from .doc import Doc, check_text
-from .ops import Clauses, _clause_list, quote
 from .patch import EditError, Patch
 
 __all__ = [
@@ -73,7 +73,7 @@ def add_declaration(
     _check_id(doc, keyword, ident)
     spec = STATEMENTS[keyword]
     head = f"{keyword} {ident}" + (f" {quote(label)}" if label is not None else "") + head_extra
-    lines = layout_statement(spec, head, _clause_list(spec, clauses, doc), 0)
+    lines = layout_statement(spec, head, clause_list(spec, clauses, doc), 0)
     lines += [f"  {child}" for child in children or []]
     text = "\n".join(lines)
     check_text(text + "\n")

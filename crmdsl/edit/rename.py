@@ -17,8 +17,8 @@ from typing import Any
 
 from .. import model as m
 from ..api import Analysis
+from .base import LineCuts, check_blocks, node_of
 from .doc import Doc, map_index
-from .ops import LineCuts, _check_blocks, node_of
 from .patch import EditError, Patch
 
 __all__ = ["Reference", "delete", "references", "rename"]
@@ -329,7 +329,7 @@ def delete(analysis: Analysis, key: str | m.Node, *, cascade: bool = False) -> P
         cuts.cut(occurrence, f"{keyword} {', '.join(rest)}" if rest else "")
     edits.extend(cuts.edits())
     patch = Patch.build(doc.texts, edits, f"delete `{key_text.removeprefix('channel:')}`")
-    _check_blocks(doc, patch)
+    check_blocks(doc, patch)
     return patch
 
 
