@@ -78,7 +78,7 @@ class Patch:
         """A patch from `(file, start, end, new)` edits on `texts`.
 
         Identical edits collapse into one; an edit inside a removal is dropped (the removal
-        covers it); other overlaps are an error.
+        covers it); overlapping removals become one; other overlaps are an error.
         """
         ordered = sorted(
             set(edits), key=lambda e: (e[0], e[1], e[2] - e[1] if e[3] else -(e[2] - e[1]))
@@ -89,6 +89,9 @@ class Patch:
                 last = kept[-1]
                 if last[3] == "" and edit[2] <= last[2]:
                     continue  # inside a removal
+                if last[3] == "" and edit[3] == "":
+                    kept[-1] = (last[0], last[1], edit[2], "")  # two removals: their union
+                    continue
                 if edit[3] == "" and edit[1] <= last[1] and edit[2] >= last[2]:
                     kept[-1] = edit  # a removal that covers the edit before it
                     continue

@@ -78,3 +78,9 @@ def test_write_patch_keeps_crlf_and_bom(tmp_path: Path) -> None:
     assert f.read_bytes() == '\ufeffteam alpha "A"\r\nteam b\r\n'.encode()
     write_patch(patch.inverse())
     assert f.read_bytes() == '\ufeffteam a "A"\r\nteam b\r\n'.encode()
+
+
+def test_overlapping_removals_become_one() -> None:
+    patch = Patch.build({"a": "abcdef"}, [("a", 0, 3, ""), ("a", 2, 5, "")])
+    assert patch.apply({"a": "abcdef"}) == {"a": "f"}
+    assert patch.inverse().apply({"a": "f"}) == {"a": "abcdef"}
