@@ -17,9 +17,9 @@ from .errors import Diagnostic, LoadError, Note, Span, sorted_diagnostics
 from .model import CrmMap
 from .parse import ParsedFile, parse_source
 from .resolve import resolve
-from .source import SourceText, read_lossy, read_source
+from .source import SourceText, decode, read_lossy, read_source
 
-__all__ = ["Analysis", "analyze", "analyze_path", "load", "loads"]
+__all__ = ["Analysis", "analyze", "analyze_bytes", "analyze_path", "load", "loads"]
 
 
 @dataclass(slots=True)
@@ -79,6 +79,20 @@ def analyze_path(path: str | os.PathLike[str]) -> Analysis:
             analysis.sources[shown] = read_lossy(Path(shown), shown)
         return analysis
     return loader.run(source)
+
+
+def analyze_bytes(data: bytes, path: str | None = None) -> Analysis:
+    """Load what can be loaded from raw bytes (stdin): bad UTF-8 is a load error, as in a file."""
+    shown = path if path is not None else "<string>"
+    base = Path(path).parent if path is not None else Path(".")
+    source, problem = decode(data, shown)
+    if source is not None:
+        return _Loader(base).run(source)
+    assert problem is not None
+    analysis = _Loader(base).run(SourceText.from_text("", shown))
+    analysis.diagnostics = [problem]
+    analysis.sources[shown] = SourceText.from_text(data.decode("utf-8", errors="replace"), shown)
+    return analysis
 
 
 class _Loader:

@@ -132,6 +132,13 @@ def grammar_parser() -> Lark:
     )
 
 
+#: Characters (or pairs) people type by habit from other languages, with what to write.
+_BAD_CHARACTERS = {
+    "'": ("a text is written in double quotes", "write \"...\" instead of '...'"),
+    "=>": ("`=>` is not an arrow", "did you mean `->`?"),
+    "=": ("`=` means nothing in crmdsl", "write a clause as a keyword and its value: owner sales"),
+    "%": ("a percent sign goes right after its number", "write 10%, not 10 %"),
+}
 _MALFORMED = re.compile(r"[0-9][A-Za-z0-9_.%+-]*")
 _WHAT = {
     "STRING": "a string",
@@ -150,7 +157,7 @@ _WHAT = {
 }
 
 
-def _describe(tok: Token) -> str:
+def _describe(tok: Tok) -> str:
     if tok.type == "WORD":
         return f"`{tok.value}`"
     return _WHAT.get(tok.type, f"`{tok.value}`")
@@ -158,7 +165,7 @@ def _describe(tok: Token) -> str:
 
 def syntax_message(exc: UnexpectedInput, line_text: str) -> tuple[int, int, str, str]:
     """Turn a Lark error into (column, end column, message, hint) in a user's words."""
-    tok: Token | None = getattr(exc, "token", None)
+    tok: Tok | None = getattr(exc, "token", None)
     expected = set(getattr(exc, "expected", ()) or ())
     if tok is None or tok.type == "$END":
         col = len(line_text.rstrip()) + 1
@@ -195,6 +202,10 @@ def syntax_message(exc: UnexpectedInput, line_text: str) -> tuple[int, int, str,
                 hint = "write it as 42, -3, 3.5, 25%, 4h or 2026-09-01"
             message = f"`{text}` is not a number, percent, duration or date"
             return col, col + len(text), message, hint
+        known = _BAD_CHARACTERS.get(line_text[col - 1 : col + 1]) or _BAD_CHARACTERS.get(ch)
+        if known is not None:
+            width = 2 if line_text[col - 1 : col + 1] in _BAD_CHARACTERS else 1
+            return col, col + width, known[0], known[1]
         shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
         return col, col + 1, f"unexpected character `{shown}`", "not part of the crmdsl language"
     if tok.type == "COLON":
@@ -226,7 +237,8 @@ def syntax_message(exc: UnexpectedInput, line_text: str) -> tuple[int, int, str,
 def parse_text(text: str) -> tuple[list[Any], list[tuple[int, int, str]]]:
     """Parse a block's text: its lines and its comments (line, column, text), or raise."""
     parser = grammar_parser()
-    lexer: _FastLexer = parser.parser.lexer.lexer  # type: ignore[attr-defined]
+    lexer: _FastLexer = parser.parser.lexer.lexer
     lexer.comments = []
-    result: list[Any] = parser.parse(text)
+    # The inline transformer makes the result a list of lines, not a tree.
+    result: list[Any] = parser.parse(text)  # type: ignore[assignment]
     return result, lexer.comments

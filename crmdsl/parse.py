@@ -224,7 +224,7 @@ def _unplain(result: Any) -> Any:
 def _map_tokens(result: Any, convert: Any) -> Any:
     """A block's parse with `convert` applied to every token (lines, field types)."""
     lines, comments, errors = result
-    out = []
+    out: list[tuple[Any, Any, Any]] = []
     for rel, toks, extra in lines:
         if toks is None:
             out.append((rel, None, extra))

@@ -8,8 +8,13 @@ from collections.abc import Iterable
 __all__ = ["closest", "did_you_mean"]
 
 
+_LONGEST = 200
+
+
 def closest(word: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Up to `limit` candidates close to `word`; a case-only difference comes first."""
+    if len(word) > _LONGEST:
+        return []  # nobody mistypes a name this long, and difflib would take seconds
     pool = sorted(set(candidates))
     lowered = word.lower()
     same_case = [c for c in pool if c.lower() == lowered and c != word]

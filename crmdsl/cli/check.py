@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..api import analyze
+from ..api import analyze_bytes
 from ..errors import UsageError
 from ..model import CrmMap
 from ..workspace import MapRun, find_maps
@@ -59,9 +59,8 @@ def maps_from_args(paths: Sequence[str], stdin_filename: str | None) -> list[Map
     runs: list[MapRun] = []
     files = [p for p in paths if p != "-"]
     if "-" in paths:
-        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
         name = stdin_filename or "<stdin>"
-        runs.append(MapRun(name, analyze(text, name)))
+        runs.append(MapRun(name, analyze_bytes(sys.stdin.buffer.read(), name)))
     if files:
         runs.extend(find_maps(files))
     return runs
