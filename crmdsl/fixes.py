@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from . import model as m
 from .api import Analysis
 from .edit.doc import Doc
 from .edit.patch import EditError, Patch
@@ -83,7 +82,7 @@ def _fix_unused_suppression(diag: Diagnostic, analysis: Analysis) -> Patch | Non
         a, b = start + found.start(2), start + found.end(2)
         edit = (file, a, b, sep.join(keep))
         what = f"M005: drop {', '.join(sorted(unused))} from the suppression"
-    elif _is_own_line(comment):
+    elif comment.own_line:
         first, last = lineno, lineno
         a, b = doc.removal(file, first, last)
         edit = (file, a, b, "")
@@ -98,10 +97,6 @@ def _fix_unused_suppression(diag: Diagnostic, analysis: Analysis) -> Patch | Non
         return Patch.build(doc.texts, [edit], what)
     except EditError:  # pragma: no cover - one edit cannot overlap itself
         return None
-
-
-def _is_own_line(comment: m.Comment) -> bool:
-    return comment.own_line
 
 
 #: The codes that have a safe fix, and the function that makes it.

@@ -33,7 +33,7 @@ def apply_fixes(
     fixed: dict[str, Counter[str]] = {}
     for _ in range(MAX_ROUNDS):
         changed = False
-        for run in find_maps([p for p in paths]):
+        for run in find_maps(list(paths)):
             if run.analysis.diagnostics:
                 continue
             result = lint_run(run)

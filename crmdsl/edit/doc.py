@@ -16,7 +16,6 @@ from typing import Any
 from .. import model as m
 from ..api import Analysis
 from ..build import build_file
-from ..errors import Span
 from ..format_layout import INDENT
 from ..parse import Line, parse_source
 from ..schema import STATEMENTS, StatementSpec
@@ -135,10 +134,6 @@ class Doc:
         """How many lines the file has (a final newline opens an empty last line)."""
         return len(self.starts(file))
 
-    def line_at(self, file: str, offset: int) -> int:
-        """The line an offset is on."""
-        return bisect_right(self.starts(file), offset)
-
     # -- parsed lines --------------------------------------------------------------
 
     def _path(self, file: str, lineno: int) -> list[Line]:
@@ -171,14 +166,6 @@ class Doc:
         """The line whose block holds `line`."""
         path = self._path(file, line.lineno)
         return path[-2] if len(path) >= 2 else None
-
-    def root(self, file: str, line: Line) -> Line:
-        """The top-level line whose block holds `line`."""
-        while True:
-            parent = self.parent(file, line)
-            if parent is None:
-                return line
-            line = parent
 
     def node_line(self, node: m.Node) -> Line:
         """The parsed line where a model node's statement is written."""
@@ -239,11 +226,6 @@ class Doc:
         """The table entry of a model node's statement."""
         return STATEMENTS[node.statement]
 
-    def check_block(self, file: str, root: Line, new_text: str) -> None:
-        """Build the new text of a top-level block on its own; raise on a load error."""
-        del root
-        check_text(new_text, file)
-
 
 def check_text(text: str, file: str = "<edit>", before: str | None = None) -> None:
     """Parse and build a piece of text on its own; a load error becomes an `EditError`.
@@ -262,12 +244,3 @@ def check_text(text: str, file: str = "<edit>", before: str | None = None) -> No
         if diag.message not in known:
             hint = f" ({diag.hint})" if diag.hint else ""
             raise EditError(f"the edit would not load: {diag.message}{hint}")
-
-
-def span_contains(outer: Span, inner: Span) -> bool:
-    """True when `inner` lies within `outer` (same file)."""
-    return (
-        outer.file == inner.file
-        and (outer.line, outer.col) <= (inner.line, inner.col)
-        and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
-    )
