@@ -51,10 +51,9 @@ def best_of(text: str, jobs: int, runs: int) -> tuple[float, float, float, int]:
 
 
 def peak_memory_mb(path: str) -> float:
-    code = (
-        "import resource, crmdsl; crmdsl.load(%r); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)" % path
-    )
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the (large) parent.
+    status = "int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])"
+    code = f"import re, crmdsl; crmdsl.load({path!r}); print({status} / 1024)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
 
