@@ -122,10 +122,11 @@ class StatementSpec:
 
     def clause(self, keyword: str) -> ClauseSpec | None:
         """The clause with this keyword, if this statement has it."""
-        for c in self.clauses:
-            if c.keyword == keyword:
-                return c
-        return None
+        table: dict[str, ClauseSpec] | None = self.__dict__.get("_by_keyword")
+        if table is None:
+            table = {c.keyword: c for c in self.clauses}
+            object.__setattr__(self, "_by_keyword", table)  # frozen, but a cache is not state
+        return table.get(keyword)
 
     @property
     def clause_words(self) -> tuple[str, ...]:
