@@ -19,8 +19,6 @@ from .errors import Diagnostic
 __all__ = ["FIXABLE", "fix_all", "fixes_for"]
 
 _SUPPRESSION = re.compile(r"#\s*crmdsl:\s*(ignore|ignore-file)\s*\[([^\]]*)\]")
-_IDLE = re.compile(r"no ([A-Za-z0-9_, ]+?) finding")
-_BAD_CODE = re.compile(r"`([^`]+)` is (?:not a rule code|a load error)")
 
 
 def _fix_pii(diag: Diagnostic, analysis: Analysis) -> Patch | None:
@@ -42,14 +40,9 @@ def _fix_pii(diag: Diagnostic, analysis: Analysis) -> Patch | None:
 
 
 def _unused_codes(diag: Diagnostic) -> set[str]:
-    given = diag.extra.get("unused_codes")
-    if isinstance(given, list | tuple | set):
-        return {str(c) for c in given}
-    codes: set[str] = set()
-    for found in _IDLE.finditer(diag.message):
-        codes.update(c.strip() for c in found.group(1).split(","))
-    codes.update(_BAD_CODE.findall(diag.message))
-    return codes
+    """The codes of the comment that silence nothing, as the suppression pass recorded them."""
+    given = diag.extra.get("codes")
+    return {str(c) for c in given} if isinstance(given, list | tuple | set) else set()
 
 
 def _fix_unused_suppression(diag: Diagnostic, analysis: Analysis) -> Patch | None:

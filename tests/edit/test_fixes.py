@@ -33,8 +33,14 @@ def _apply(text: str, diag: Diagnostic) -> str | None:
     return after["m.crm"]
 
 
-def _finding(code: str, line: int, col: int, message: str = "") -> Diagnostic:
-    return Diagnostic(code, message, Span("m.crm", line, col, line, col + 1), code=code)
+def _finding(
+    code: str, line: int, col: int, message: str = "", unused: tuple[str, ...] = ()
+) -> Diagnostic:
+    # The suppression pass records the codes that silence nothing in `extra["codes"]`.
+    extra: dict[str, object] = {"codes": list(unused)} if unused else {}
+    return Diagnostic(
+        code, message, Span("m.crm", line, col, line, col + 1), code=code, extra=extra
+    )
 
 
 def test_d302_adds_pii_after_the_flags() -> None:
@@ -51,7 +57,7 @@ def test_d302_is_not_offered_where_it_is_not_certain() -> None:
 
 def test_m005_removes_a_whole_suppression() -> None:
     message = "unused suppression `ignore[D301]`: no D301 finding on this statement"
-    got = _apply(MAP, _finding("M005", 4, 27, message))
+    got = _apply(MAP, _finding("M005", 4, 27, message, ("D301",)))
     assert got is not None and "  email: email required\n" in got
 
 
@@ -60,7 +66,7 @@ def test_m005_removes_only_the_unused_codes() -> None:
         "unused suppression `ignore[J101, D302, X999]`: no J101 finding on this statement; "
         "`X999` is not a rule code"
     )
-    got = _apply(MAP, _finding("M005", 7, 1, message))
+    got = _apply(MAP, _finding("M005", 7, 1, message, ("J101", "X999")))
     assert got is not None and "# crmdsl: ignore[D302]\nteam t\n" in got
 
 
@@ -69,7 +75,7 @@ def test_m005_removes_an_own_line_comment_with_its_line() -> None:
         "unused suppression `ignore[J101, D302, X999]`: no J101, D302 finding on this statement"
     )
     message += "; `X999` is not a rule code"
-    got = _apply(MAP, _finding("M005", 7, 1, message))
+    got = _apply(MAP, _finding("M005", 7, 1, message, ("J101", "D302", "X999")))
     assert got is not None and got.endswith("  name: string\nteam t\n")
 
 
