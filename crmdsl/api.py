@@ -7,13 +7,13 @@ load together with the diagnostics (what an editor stands on).
 
 from __future__ import annotations
 
-import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import BuiltFile, build_file
 from .errors import Diagnostic, LoadError, Note, Span, sorted_diagnostics
+from .gcpause import paused_gc
 from .model import CrmMap
 from .parse import ParsedFile, parse_source
 from .resolve import resolve
@@ -108,15 +108,8 @@ class _Loader:
         self.broken_include = False
 
     def run(self, root: SourceText) -> Analysis:
-        # A load makes many small objects and no garbage cycles; the cyclic collector's
-        # full passes over them cost a third of the time and grow faster than the map.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             return self._run(root)
-        finally:
-            if enabled:
-                gc.enable()
 
     def _run(self, root: SourceText) -> Analysis:
         real = (self.root_dir / Path(root.path).name).resolve() if root.path != "<string>" else None

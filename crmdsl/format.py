@@ -33,6 +33,7 @@ from .format_layout import (
     render_field,
     split_line,
 )
+from .gcpause import paused_gc
 from .grammar import Tok as Token
 from .parse import Line, ParsedFile, parse_source
 from .schema import StatementSpec
@@ -113,6 +114,11 @@ def encode_like(source: SourceText, text: str) -> str:
 
 def format_source(source: SourceText) -> str:
     """Format a decoded file; the result has newline line endings and no BOM."""
+    with paused_gc():
+        return _format_source(source)
+
+
+def _format_source(source: SourceText) -> str:
     parsed = parse_source(source)
     built = build_file(parsed)
     return format_parsed(parsed, built)
