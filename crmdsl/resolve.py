@@ -16,20 +16,12 @@ from . import model as m
 from .build import BuiltFile
 from .errors import Diagnostic, Note, Span
 from .schema import BUILTIN_CHANNELS
-from .suggest import did_you_mean as _did_you_mean
+from .suggest import did_you_mean
 
 __all__ = ["resolve"]
 
 
 _LONG_NAME = re.compile(r"`([^`]{41,})`")  # a name cut in a message
-
-#: A name longer than this is not a typo of a name: difflib would take seconds on it.
-_LONGEST_TYPO = 100
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`crmdsl.suggest.did_you_mean`, except for a word too long to be a typo."""
-    return "" if len(word) > _LONGEST_TYPO else _did_you_mean(word, candidates)
 
 
 _TOP = (m.Team, m.Persona, m.System, m.Journey, m.Process, m.Integration, m.Goal)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 __all__ = ["closest", "did_you_mean"]
 
 
-_LONGEST = 200
+_LONGEST = 100  # a name longer than this is not a typo of a name
 
 
 def closest(word: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
