@@ -45,24 +45,14 @@ class HeadReader(ValueReader):
     def _head_title(
         self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
     ) -> int:
-        if len(toks) < 2 or toks[1].type != "STRING":
-            raise self._expected(
-                line, toks, 1, '`map` needs its title in quotes, as in map "Acme CRM"'
-            )
-        attrs["title"] = self._string(line, toks[1])
-        return 2
+        message = '`map` needs its title in quotes, as in map "Acme CRM"'
+        return self._quoted_name(line, toks, attrs, "title", message)
 
     def _head_path(
         self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
     ) -> int:
-        if len(toks) < 2 or toks[1].type != "STRING":
-            raise self._expected(
-                line,
-                toks,
-                1,
-                'expected a file path in quotes after `include`, as in include "systems.crm"',
-            )
-        attrs["path"] = self._string(line, toks[1])
+        message = 'expected a file path in quotes after `include`, as in include "systems.crm"'
+        self._quoted_name(line, toks, attrs, "path", message)
         if len(toks) > 2:
             raise self._bad(
                 "syntax",
@@ -170,15 +160,8 @@ class HeadReader(ValueReader):
     def _head_kpi(
         self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
     ) -> int:
-        if len(toks) < 2 or toks[1].type != "STRING":
-            raise self._expected(
-                line,
-                toks,
-                1,
-                'expected the KPI\'s name in quotes after `kpi`, as in kpi "Demo-to-close rate"',
-            )
-        attrs["name"] = self._string(line, toks[1])
-        return 2
+        message = 'expected the KPI\'s name in quotes after `kpi`, as in kpi "Demo-to-close rate"'
+        return self._quoted_name(line, toks, attrs, "name", message)
 
     def _head_cost(
         self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
@@ -332,3 +315,12 @@ class HeadReader(ValueReader):
                 )
             attrs[tok.value] = True
         return len(toks)
+
+    def _quoted_name(
+        self, line: Line, toks: list[Token], attrs: dict[str, Any], attr: str, message: str
+    ) -> int:
+        """The string right after the keyword (a title, a path, a KPI's name)."""
+        if len(toks) < 2 or toks[1].type != "STRING":
+            raise self._expected(line, toks, 1, message)
+        attrs[attr] = self._string(line, toks[1])
+        return 2
