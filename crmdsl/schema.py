@@ -290,10 +290,10 @@ STATEMENTS: dict[str, StatementSpec] = {
             (
                 C("owner", V.REF, "owner", "the team doing it (its swimlane)", ref="team"),
                 C("system", V.REF, "system", "the system it uses", ref="system"),
-                C("takes", V.DURATION, "takes", "how long it takes"),
-                C("sla", V.DURATION, "sla", "how long it may take (the promise)"),
                 C("manual", V.FLAG, "mode", "done by hand", flag_value="manual"),
                 C("automated", V.FLAG, "mode", "done by a system", flag_value="automated"),
+                C("takes", V.DURATION, "takes", "how long it takes"),
+                C("sla", V.DURATION, "sla", "how long it may take (the promise)"),
                 C("->", V.REF, "next", "the step it flows to (instead of the next one)",
                   ref="node"),
             ),
