@@ -6,9 +6,11 @@ the error Mermaid reported for that diagram (a parse error, for instance). One b
 diagram never stops the others.
 
 All diagrams of a `MermaidRenderer` session are rendered in ONE headless Chromium by a
-small Node script shipped next to this module (``mermaid_render.mjs``), which calls
-mermaid-cli's exported ``renderMermaid(browser, ...)``; starting Chromium once instead
-of once per diagram (as ``mmdc`` does) is what makes rendering many diagrams cheap.
+small Node script shipped next to this module (``mermaid_render.mjs``): each tab loads
+mermaid-cli's page and Mermaid's bundle once and renders diagram after diagram in it
+(PNG through mermaid-cli's exported ``renderMermaid``). Starting Chromium once, and
+Mermaid once per tab, instead of once per diagram (as ``mmdc`` does) is what makes
+rendering many diagrams cheap.
 ``render_with_mmdc`` runs the stock ``mmdc`` once, for comparison.
 
 Nothing here touches the network: Chromium loads only local files, with background
