@@ -25,7 +25,8 @@ __all__ = ["Tok", "grammar_parser", "grammar_path", "parse_text", "syntax_messag
 class Tok(NamedTuple):
     """A token of a statement line: its terminal name, text and columns (end exclusive).
 
-    `line` counts from the top of its block; `Line.lineno` is the line in the file.
+    `line` counts from the top of the text the parser read (a block, a run of blocks or
+    one line); `Line.lineno` is the line in the file.
     """
 
     type: str

@@ -13,6 +13,12 @@ from crmdsl.source import SourceText
 ACME = (Path(__file__).parents[2] / "examples" / "acme.crm").read_text(encoding="utf-8")
 
 
+def _tok(t: parse.Tok) -> tuple[str, str, int, int]:
+    # `Tok.line` counts from the text the parser read, which depends on how blocks were
+    # batched; `Line.lineno` is what places a token.
+    return (t.type, t.value, t.column, t.end_column)
+
+
 def _shape(parsed: parse.ParsedFile) -> list[object]:
     out: list[object] = []
 
@@ -20,8 +26,8 @@ def _shape(parsed: parse.ParsedFile) -> list[object]:
         ftype = None
         if line.ftype is not None:
             args = line.ftype[1]
-            ftype = (tuple(line.ftype[0]), None if args is None else [tuple(t) for t in args])
-        out.append((line.lineno, line.indent, line.bad, [tuple(t) for t in line.toks], ftype))
+            ftype = (_tok(line.ftype[0]), None if args is None else [_tok(t) for t in args])
+        out.append((line.lineno, line.indent, line.bad, [_tok(t) for t in line.toks], ftype))
         for child in line.children:
             walk(child)
 
@@ -67,3 +73,28 @@ def test_a_parallel_load_resolves_like_a_single_one(monkeypatch: pytest.MonkeyPa
     alone = crmdsl.analyze(ACME, "acme.crm")
     assert not shared.diagnostics and not alone.diagnostics
     assert crmdsl.model.to_json(shared.map) == crmdsl.model.to_json(alone.map)
+
+
+def test_blocks_parsed_in_one_call_or_one_by_one_are_the_same(big_text: str) -> None:
+    source = SourceText.from_text(big_text.replace("team bad @\n", ""), "big.crm")
+    blocks = parse._split_blocks(source.lines)
+    texts = ["\n".join(source.lines[b.first : b.last + 1]) + "\n" for b in blocks]
+    parse.clear_cache()
+    parse._parse_blocks(texts)
+    batched = {t: parse._CACHE[t] for t in texts}
+    parse.clear_cache()
+    one_by_one = {t: parse._parse_block(t) for t in texts}
+    parse.clear_cache()
+
+    def shape(result: object) -> object:
+        lines, comments, errors = result  # type: ignore[misc]
+        return (
+            [
+                (rel, [_tok(t) for t in toks], ftype and _tok(ftype[0]))
+                for rel, toks, ftype in lines
+            ],
+            comments,
+            errors,
+        )
+
+    assert {t: shape(r) for t, r in batched.items()} == {t: shape(r) for t, r in one_by_one.items()}
