@@ -158,6 +158,23 @@ def _parse_blocks(texts: list[str]) -> None:
     error, each block is parsed on its own, so that the error costs only its block.
     """
     todo = [t for t in dict.fromkeys(texts) if t not in _CACHE]
+    batch: list[str] = []
+    size = 0
+    for text in todo:
+        batch.append(text)
+        size += text.count("\n")
+        if size >= _BATCH_LINES:
+            _parse_batch(batch)
+            batch, size = [], 0
+    _parse_batch(batch)
+
+
+#: Lines per call of the parser: enough to make the call's own cost vanish, few enough
+#: that its working memory stays small (a call over 50,000 lines runs a third slower).
+_BATCH_LINES = 2_000
+
+
+def _parse_batch(todo: list[str]) -> None:
     if len(todo) < 2:
         for text in todo:
             _parse_block(text)
