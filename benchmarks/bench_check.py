@@ -80,7 +80,9 @@ def main() -> None:
     sizes = [1_000, 10_000] if "--quick" in sys.argv else [1_000, 10_000, 100_000]
     cores = len(os.sched_getaffinity(0))
     print(f"crmdsl load benchmark ({cores} cores; {os.getloadavg()[0]:.1f} load average)")
-    print(f"{'lines':>8} {'jobs':>4} {'parse/s':>10} {'build/s':>10} {'resolve/s':>10} {'whole/s':>10} {'time':>8}")
+    print(
+        f"{'lines':>8} {'jobs':>4} {'parse/s':>10} {'build/s':>10} {'resolve/s':>10} {'whole/s':>10} {'time':>8}"
+    )
     totals: dict[tuple[int, int], float] = {}
     for size in sizes:
         text = generate(size)
@@ -89,7 +91,9 @@ def main() -> None:
             p, b, r, n = best_of(text, jobs, runs)
             whole = p + b + r
             totals[(size, jobs)] = whole
-            print(f"{n:>8} {jobs:>4} {n / p:>10.0f} {n / b:>10.0f} {n / r:>10.0f} {n / whole:>10.0f} {whole:>7.3f}s")
+            print(
+                f"{n:>8} {jobs:>4} {n / p:>10.0f} {n / b:>10.0f} {n / r:>10.0f} {n / whole:>10.0f} {whole:>7.3f}s"
+            )
             if cores == 1:
                 break
     if 100_000 in sizes:
@@ -100,10 +104,14 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".crm", delete=False) as handle:
         handle.write(generate(10_000))
     try:
-        print(f"peak memory, whole load of the 10k-line map: {peak_memory_mb(handle.name):.0f} MB (target <= 150)")
+        print(
+            f"peak memory, whole load of the 10k-line map: {peak_memory_mb(handle.name):.0f} MB (target <= 150)"
+        )
     finally:
         os.unlink(handle.name)
-    print(f"cold start, crmdsl check examples/acme.crm: {cold_start():.3f} s median of 7 (target <= 0.3)")
+    print(
+        f"cold start, crmdsl check examples/acme.crm: {cold_start():.3f} s median of 7 (target <= 0.3)"
+    )
 
 
 if __name__ == "__main__":

@@ -74,38 +74,50 @@ def _root(
 
 @app.command()
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders of .crm files; - reads stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders of .crm files; - reads stdin.")
+    ],
     output_format: Annotated[
         CheckFormat, typer.Option("--format", help="Output format.")
     ] = CheckFormat.text,
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="The name of the map read from stdin.")
     ] = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing; exit code only.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Print nothing; exit code only.")
+    ] = False,
     show_info: Annotated[
         bool, typer.Option("--show-info", help="Show info findings too (text, concise, github).")
     ] = False,
     config: Annotated[
-        str | None, typer.Option("--config", help="Use this config file instead of the nearest one.")
+        str | None,
+        typer.Option("--config", help="Use this config file instead of the nearest one."),
     ] = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", help="Run only these codes or group letters (P,J101).")
+        list[str] | None,
+        typer.Option("--select", help="Run only these codes or group letters (P,J101)."),
     ] = None,
     ignore: Annotated[
         list[str] | None, typer.Option("--ignore", help="Skip these codes or group letters.")
     ] = None,
-    preset: Annotated[Preset | None, typer.Option("--preset", help="recommended or strict.")] = None,
+    preset: Annotated[
+        Preset | None, typer.Option("--preset", help="recommended or strict.")
+    ] = None,
     severity: Annotated[
-        list[str] | None, typer.Option("--severity", help="CODE=LEVEL (error|warning|info|off); repeatable.")
+        list[str] | None,
+        typer.Option("--severity", help="CODE=LEVEL (error|warning|info|off); repeatable."),
     ] = None,
     max_review_age: Annotated[
-        int | None, typer.Option("--max-review-age", min=1, help="Months before a map is stale (M002).")
+        int | None,
+        typer.Option("--max-review-age", min=1, help="Months before a map is stale (M002)."),
     ] = None,
     max_handoffs: Annotated[
-        int | None, typer.Option("--max-handoffs", min=0, help="Hand-offs allowed on a path (P206).")
+        int | None,
+        typer.Option("--max-handoffs", min=0, help="Hand-offs allowed on a path (P206)."),
     ] = None,
     fail_on: Annotated[
-        FailOn | None, typer.Option("--fail-on", help="Lowest severity that exits 1 (default warning).")
+        FailOn | None,
+        typer.Option("--fail-on", help="Lowest severity that exits 1 (default warning)."),
     ] = None,
     today: Annotated[
         str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
@@ -145,7 +157,8 @@ def check(
 @app.command("rules")
 def rules_command(
     config: Annotated[
-        str | None, typer.Option("--config", help="Use this config file instead of the nearest one.")
+        str | None,
+        typer.Option("--config", help="Use this config file instead of the nearest one."),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", help="table (the default) or json.")
@@ -183,7 +196,8 @@ def report_command(
         str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
     ] = None,
     config: Annotated[
-        str | None, typer.Option("--config", help="Use this config file instead of the nearest one.")
+        str | None,
+        typer.Option("--config", help="Use this config file instead of the nearest one."),
     ] = None,
     stdin_filename: Annotated[str | None, typer.Option("--stdin-filename")] = None,
 ) -> None:
@@ -248,7 +262,9 @@ def render_command(
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("-o", "--output", help="A file (.mmd .md .svg .png) or, with --all, a folder."),
+        typer.Option(
+            "-o", "--output", help="A file (.mmd .md .svg .png) or, with --all, a folder."
+        ),
     ] = None,
     every: Annotated[
         bool,
