@@ -24,7 +24,6 @@ __all__ = ["resolve"]
 _LONG_NAME = re.compile(r"`([^`]{41,})`")  # a name cut in a message
 
 
-_TOP = (m.Team, m.Persona, m.System, m.Journey, m.Process, m.Integration, m.Goal)
 _WORD = {
     m.Team: "team",
     m.Persona: "persona",

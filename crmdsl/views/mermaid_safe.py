@@ -41,6 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from . import mermaid_text
 from .mermaid_text import (  # noqa: F401 - re-exported
     _ENTITY,
     _ER_ALIASES_SINCE,
@@ -72,32 +73,7 @@ from .mermaid_text import (  # noqa: F401 - re-exported
     sanitize_text,
 )
 
-__all__ = [
-    "EDGE_HEADS",
-    "EDGE_SHAPES",
-    "EXTENDED_SHAPES",
-    "ER_CARDINALITIES",
-    "JOURNEY_KEYWORDS",
-    "MAX_EDGES",
-    "MAX_TEXT_SIZE",
-    "MERMAID_KEYWORDS",
-    "NODE_SHAPES",
-    "EntityDiagram",
-    "Flowchart",
-    "Journey",
-    "MermaidInputError",
-    "MermaidLimitError",
-    "SafeIds",
-    "check_limits",
-    "decode_label",
-    "encode_journey_text",
-    "encode_label",
-    "encode_multiline_label",
-    "is_invisible",
-    "er_token",
-    "journey_score",
-    "sanitize_text",
-]
+__all__ = [*mermaid_text.__all__, "EntityDiagram", "Flowchart", "Journey"]
 
 
 def _parse_version(version: str | None) -> tuple[int, int]:
