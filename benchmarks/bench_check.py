@@ -24,17 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_map import generate  # noqa: E402
 
-from crmdsl.build import build_file  # noqa: E402
-from crmdsl.parse import clear_cache, parse_source  # noqa: E402
-from crmdsl.resolve import resolve  # noqa: E402
-from crmdsl.source import SourceText  # noqa: E402
+from crmdsl.language.build.statements import build_file  # noqa: E402
+from crmdsl.language.parse import clear_cache, parse_source  # noqa: E402
+from crmdsl.language.resolve import resolve  # noqa: E402
+from crmdsl.language.source import SourceText  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_once(text: str, jobs: int) -> tuple[float, float, float, int]:
     clear_cache()
-    gc.disable()  # as crmdsl.api does during a load
+    gc.disable()  # as crmdsl.language.loader does during a load
     t0 = time.perf_counter()
     source = SourceText.from_text(text, "bench.crm")
     parsed = parse_source(source, jobs=jobs)

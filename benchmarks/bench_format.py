@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 import crmdsl  # noqa: E402
 from crmdsl import edit  # noqa: E402
-from crmdsl.build import build_file  # noqa: E402
-from crmdsl.format import format_source  # noqa: E402
-from crmdsl.parse import clear_cache, parse_source  # noqa: E402
-from crmdsl.source import SourceText  # noqa: E402
+from crmdsl.formatter.printer import format_source  # noqa: E402
+from crmdsl.language.build.statements import build_file  # noqa: E402
+from crmdsl.language.parse import clear_cache, parse_source  # noqa: E402
+from crmdsl.language.source import SourceText  # noqa: E402
 
 _IDS = (
     "revops|sales|marketing|service|it|smb|hubspot|salesforce|netsuite|zendesk|onboarding|lead_to_cash|"

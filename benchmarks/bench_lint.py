@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_map import generate  # noqa: E402
 
 import crmdsl  # noqa: E402
-from crmdsl.parse import clear_cache  # noqa: E402
+from crmdsl.language.parse import clear_cache  # noqa: E402
 from crmdsl.rules import RULES, RuleContext, run_rules  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)

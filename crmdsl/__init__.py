@@ -1,28 +1,125 @@
 """crmdsl: a company's CRM map as text, checked, rendered to Mermaid, kept current.
 
-The public API: `load(path)`, `loads(text)`, `analyze(text)`, `analyze_path(path)`, the
-model classes in `crmdsl.model`, and the errors in `crmdsl.errors`.
+This module is the public API; everything else in the package is private and may
+change. Names are imported on first use (PEP 562), so `import crmdsl` costs almost
+nothing and loads no parser, pydantic, rich or typer until a function is called.
+
+Loading (text in, resolved map out):
+    `load(path)`, `loads(text, path=None)` -> `CrmMap` (raise `LoadError`);
+    `analyze(text, path=None)`, `analyze_path(path)`, `analyze_bytes(data, path=None)`
+    -> `Analysis` (never raise for bad input).
+Checking: `lint(map_or_analysis, config=None, today=None)` -> `LintResult`;
+    `config_for(path)` -> the `LintConfig` that applies to a map;
+    `fixes_for(finding, analysis)` -> a `Patch` or None; `fix_all(findings, analysis)`.
+Drawing: `render(map, view, id=None)` -> `Diagram`; `VIEWS` the view names;
+    `view_subjects(map, view)` -> what each view can draw.
+Formatting: `format_text(text, path="<string>")` -> the canonical text.
+Reporting: `report(map, findings=None, today=None, path=None)` -> Markdown.
+Changing: `crmdsl.edit`, the edit operations (each returns a `Patch`).
+
+See docs/api.md.
 """
 
 from __future__ import annotations
 
-from .api import Analysis, analyze, analyze_path, load, loads
-from .errors import CrmdslError, Diagnostic, LoadError, Span, render_diagnostic
-from .model import CrmMap
+import datetime as _dt
+from collections.abc import Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crmdsl import edit
+    from crmdsl.edit.patch import Patch
+    from crmdsl.errors import CrmdslError, Diagnostic, LoadError, Span, UsageError
+    from crmdsl.formatter import NotFormattable, format_text
+    from crmdsl.language.loader import Analysis, analyze, analyze_bytes, analyze_path, load, loads
+    from crmdsl.linter import LintResult, lint
+    from crmdsl.linter.config import ConfigError, LintConfig, config_for
+    from crmdsl.linter.fixes import fix_all, fixes_for
+    from crmdsl.model import CrmMap
+    from crmdsl.views import render
+    from crmdsl.views.common import Diagram, ViewError
+
+from crmdsl.version import __version__
+
+#: public name -> the private module that defines it.
+_EXPORTS: dict[str, str] = {
+    "Analysis": "crmdsl.language.loader",
+    "analyze": "crmdsl.language.loader",
+    "analyze_bytes": "crmdsl.language.loader",
+    "analyze_path": "crmdsl.language.loader",
+    "load": "crmdsl.language.loader",
+    "loads": "crmdsl.language.loader",
+    "CrmMap": "crmdsl.model",
+    "CrmdslError": "crmdsl.errors",
+    "Diagnostic": "crmdsl.errors",
+    "LoadError": "crmdsl.errors",
+    "Span": "crmdsl.errors",
+    "UsageError": "crmdsl.errors",
+    "render_diagnostic": "crmdsl.errors",
+    "lint": "crmdsl.linter",
+    "LintResult": "crmdsl.linter",
+    "ConfigError": "crmdsl.linter.config",
+    "LintConfig": "crmdsl.linter.config",
+    "config_for": "crmdsl.linter.config",
+    "fix_all": "crmdsl.linter.fixes",
+    "fixes_for": "crmdsl.linter.fixes",
+    "format_text": "crmdsl.formatter",
+    "NotFormattable": "crmdsl.formatter",
+    "render": "crmdsl.views",
+    "Diagram": "crmdsl.views.common",
+    "ViewError": "crmdsl.views.common",
+    "Patch": "crmdsl.edit.patch",
+}
 
 __all__ = [
-    "Analysis",
-    "CrmMap",
-    "CrmdslError",
-    "Diagnostic",
-    "LoadError",
-    "Span",
+    *sorted(_EXPORTS),
+    "VIEWS",
+    "Finding",
     "__version__",
-    "analyze",
-    "analyze_path",
-    "load",
-    "loads",
-    "render_diagnostic",
+    "edit",
+    "report",
+    "view_subjects",
 ]
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+    elif name == "VIEWS":
+        value = tuple(import_module("crmdsl.views").VIEWS)
+    elif name == "Finding":
+        value = import_module("crmdsl.errors").Diagnostic
+    elif name == "edit":
+        value = import_module("crmdsl.edit")
+    else:
+        raise AttributeError(f"module 'crmdsl' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+def report(
+    crm_map: CrmMap,
+    findings: Sequence[Diagnostic] | None = None,
+    today: _dt.date | None = None,
+    path: str | None = None,
+) -> str:
+    """The stakeholder report of a map as Markdown (what `crmdsl report` writes).
+
+    `findings` are listed in its last section (e.g. `lint(map).findings`); `today`
+    dates the page and the review checks (default: today); `path` names the map.
+    """
+    from crmdsl.reporting.report import render_report
+
+    return render_report(crm_map, findings, today or _dt.date.today(), path=path)
+
+
+def view_subjects(crm_map: CrmMap, view: str) -> list[str | None]:
+    """What `view` can draw for this map: every journey, process or pii field, or the map."""
+    from crmdsl.views import subjects
+
+    return subjects(crm_map, view)

@@ -27,10 +27,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .api import analyze_path
-from .errors import CrmdslError
-from .fileio import write_atomic
-from .model import CrmMap
+from crmdsl.errors import CrmdslError
+from crmdsl.fileio import write_atomic
+from crmdsl.language.loader import analyze_path
+from crmdsl.model import CrmMap
 
 __all__ = [
     "MARKER_KEYS",
@@ -201,7 +201,7 @@ def _newline(line: str) -> str:
 def _diagram_block(
     page: str, line: int, values: dict[str, str], base: Path, maps: _Maps, newline: str
 ) -> str:
-    from .views import VIEWS, ViewError, render
+    from crmdsl.views import VIEWS, ViewError, render
 
     view = values["view"]
     if view not in VIEWS:

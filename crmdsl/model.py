@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
-from .errors import Span
+from crmdsl.errors import Span
 
 __all__ = [
     "Channel",

@@ -1,9 +1,9 @@
-"""Regenerate the tables of docs/language.md from the clause table (`crmdsl.schema`).
+"""Regenerate the tables of docs/language.md from the clause table (`crmdsl.language.schema`).
 
 In: `docs/language.md`, whose hand-written prose holds two markers,
 `<!-- BEGIN GENERATED: statements -->` and `<!-- END GENERATED: statements -->`.
 Out: the same file with the text between the markers replaced by the reference of every
-statement, clause and value that `crmdsl.schema.STATEMENTS` defines.
+statement, clause and value that `crmdsl.language.schema.STATEMENTS` defines.
 
     .venv/bin/python scripts/gen_language_doc.py          # rewrite docs/language.md
     .venv/bin/python scripts/gen_language_doc.py --check  # exit 1 when it is stale
@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crmdsl.schema import (
+from crmdsl.language.schema import (
     BUILTIN_CHANNELS,
     FIELD_FLAGS,
     FIELD_TYPES,

@@ -33,9 +33,9 @@ pytestmark = pytest.mark.slow
 
 def _grammar_path() -> Path:
     try:
-        from crmdsl.grammar import grammar_path
-    except ImportError:  # the grammar loader lived in crmdsl.parse before
-        from crmdsl.parse import grammar_path  # type: ignore[attr-defined,no-redef]
+        from crmdsl.language.grammar import grammar_path
+    except ImportError:  # the grammar loader lived in crmdsl.language.parse before
+        from crmdsl.language.parse import grammar_path  # type: ignore[attr-defined,no-redef]
     return grammar_path()
 
 
@@ -103,9 +103,9 @@ def test_the_installed_wheel_loads_a_map_from_another_folder(venv: Path, tmp_pat
         "from pathlib import Path\n"
         "m = crmdsl.load(sys.argv[1])\n"
         "try:\n"
-        "    from crmdsl.grammar import grammar_path\n"
+        "    from crmdsl.language.grammar import grammar_path\n"
         "except ImportError:\n"
-        "    from crmdsl.parse import grammar_path\n"
+        "    from crmdsl.language.parse import grammar_path\n"
         "print(json.dumps({'title': m.title, 'file': crmdsl.__file__,\n"
         "                  'grammar': str(grammar_path()),\n"
         "                  'edges': len(m.processes[0].edges)}))\n"

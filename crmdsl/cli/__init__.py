@@ -7,6 +7,6 @@ __all__ = ["main"]
 
 def main() -> None:
     """Run the command line (the `crmdsl` console script)."""
-    from .app import run
+    from crmdsl.cli.app import run
 
     run()

@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
-from ..errors import CrmdslError, UsageError
+from crmdsl.errors import CrmdslError, UsageError
+from crmdsl.version import __version__
 
 __all__ = ["app", "run"]
 
@@ -130,7 +130,7 @@ def check(
 
     Example: crmdsl check examples --format concise
     """
-    from .check import CheckOptions, run_check
+    from crmdsl.cli.check import CheckOptions, run_check
 
     options = CheckOptions(
         config_file=config,
@@ -168,7 +168,7 @@ def rules_command(
 
     Example: crmdsl rules
     """
-    from .rules_cmd import run_rules_list
+    from crmdsl.cli.rules_cmd import run_rules_list
 
     raise typer.Exit(_guard(lambda: run_rules_list(config, output_format)))
 
@@ -181,7 +181,7 @@ def explain_command(
 
     Example: crmdsl explain P207
     """
-    from .rules_cmd import run_explain
+    from crmdsl.cli.rules_cmd import run_explain
 
     raise typer.Exit(_guard(lambda: run_explain(code)))
 
@@ -205,7 +205,7 @@ def report_command(
 
     Example: crmdsl report examples/acme.crm -o report.md
     """
-    from .report_cmd import run_report
+    from crmdsl.cli.report_cmd import run_report
 
     raise typer.Exit(_guard(lambda: run_report(path, output, today, config, stdin_filename)))
 
@@ -232,7 +232,7 @@ def fmt_command(
 
     Example: crmdsl fmt examples --check
     """
-    from .fmt_cmd import run_fmt
+    from crmdsl.cli.fmt_cmd import run_fmt
 
     raise typer.Exit(
         _guard(
@@ -290,7 +290,7 @@ def render_command(
 
     Example: crmdsl render examples/acme.crm --view process --id lead_to_cash -o lead_to_cash.svg
     """
-    from .render_cmd import run_render
+    from crmdsl.cli.render_cmd import run_render
 
     raise typer.Exit(
         _guard(
@@ -322,7 +322,7 @@ def docs_command(
 
     Example: crmdsl docs docs/ --check
     """
-    from .docs_cmd import run_docs
+    from crmdsl.cli.docs_cmd import run_docs
 
     raise typer.Exit(_guard(lambda: run_docs(paths, check=check_only, quiet=quiet)))
 
@@ -339,8 +339,8 @@ def export_json(
 
     Example: crmdsl export json examples/acme.crm -o acme.json
     """
-    from ..model import to_json
-    from .check import load_or_report
+    from crmdsl.cli.check import load_or_report
+    from crmdsl.model import to_json
 
     def work() -> int:
         crm_map = load_or_report(path, stdin_filename)
@@ -362,7 +362,7 @@ def schema(
 
     Example: crmdsl schema -o crmdsl-map.schema.json
     """
-    from ..model import json_schema
+    from crmdsl.model import json_schema
 
     _write(output, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
 
@@ -371,7 +371,7 @@ def _write(output: Path | None, text: str) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
-    from ..fileio import write_atomic
+    from crmdsl.fileio import write_atomic
 
     write_atomic(output, text)
 

@@ -1,10 +1,10 @@
 """`crmdsl check`: paths and options in; load errors and findings out, with an exit code.
 
-Maps are found by `crmdsl.workspace` (each root once, fragments through their roots).
+Maps are found by `crmdsl.language.workspace` (each root once, fragments through their roots).
 A map that does not load shows every load error and is not linted; exit 2 wins. A map
 that loads is linted with the nearest config file (or `--config`), the flags put over it.
 Formats: text (rich, colour on a terminal), concise, json, sarif, github; the last four
-come from `crmdsl.lint.formats` and `crmdsl.lint.sarif`.
+come from `crmdsl.linter.formats` and `crmdsl.linter.sarif`.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..api import analyze_bytes
-from ..errors import UsageError
-from ..model import CrmMap
-from ..workspace import MapRun, find_maps
-from .output import console, print_diagnostic
+from crmdsl.cli.output import console, print_diagnostic
+from crmdsl.errors import UsageError
+from crmdsl.language.loader import analyze_bytes
+from crmdsl.language.workspace import MapRun, find_maps
+from crmdsl.model import CrmMap
 
 if TYPE_CHECKING:
-    from ..lint import LintConfig
-    from ..lint.formats import CheckedMap
+    from crmdsl.linter import LintConfig
+    from crmdsl.linter.formats import CheckedMap
 
 __all__ = [
     "CheckOptions",
@@ -68,7 +68,7 @@ def maps_from_args(paths: Sequence[str], stdin_filename: str | None) -> list[Map
 
 def load_or_report(path: str, stdin_filename: str | None = None) -> CrmMap | None:
     """Load one map, or print its load errors to stderr and return None."""
-    from ..lint.formats import CheckedMap, summary_line
+    from crmdsl.linter.formats import CheckedMap, summary_line
 
     run = maps_from_args([path], stdin_filename)[0]
     if run.analysis.diagnostics:
@@ -95,7 +95,7 @@ class _Configs:
     """The config of each map: `--config FILE` for all, else the nearest file, cached."""
 
     def __init__(self, options: CheckOptions, known: list[str]) -> None:
-        from ..lint.config import LintConfig, load_config, parse_severity_flag, split_codes
+        from crmdsl.linter.config import LintConfig, load_config, parse_severity_flag, split_codes
 
         self.known = known
         self.cache: dict[Path | None, LintConfig] = {}
@@ -116,7 +116,7 @@ class _Configs:
         self._default = LintConfig
 
     def for_path(self, path: str) -> LintConfig:
-        from ..lint.config import find_config, load_config
+        from crmdsl.linter.config import find_config, load_config
 
         if self.fixed is not None:
             base = self.fixed
@@ -133,7 +133,7 @@ class _Configs:
 
 def config_for(path: str, options: CheckOptions | None = None) -> LintConfig:
     """The lint config that `crmdsl check` would use for the map at `path`."""
-    from ..lint import registry
+    from crmdsl.linter import registry
 
     return _Configs(options or CheckOptions(), list(registry())).for_path(path)
 
@@ -147,15 +147,15 @@ def run_check(
     options: CheckOptions | None = None,
 ) -> int:
     """Check the maps; print in the chosen format; return the exit code."""
-    from ..lint import lint, registry
-    from ..lint.formats import CheckedMap, exit_code
+    from crmdsl.linter import lint, registry
+    from crmdsl.linter.formats import CheckedMap, exit_code
 
     options = options or CheckOptions()
     today = parse_today(options.today)
     rules = registry()
     configs = _Configs(options, list(rules))
     if options.fix:
-        from .fix_cmd import apply_fixes
+        from crmdsl.cli.fix_cmd import apply_fixes
 
         def lint_one(run: MapRun) -> object:
             standalone = run.fragment_alone or run.analysis.map.header is None
@@ -192,13 +192,13 @@ def _emit(
     today: dt.date,
     rules: Mapping[str, Any],
 ) -> None:
-    from ..lint import formats
+    from crmdsl.linter import formats
 
     if output_format == "json":
         report = formats.json_report(checked, today.isoformat())
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     elif output_format == "sarif":
-        from ..lint.sarif import sarif_log
+        from crmdsl.linter.sarif import sarif_log
 
         log = sarif_log(checked, rules)
         sys.stdout.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
@@ -216,7 +216,7 @@ def _lines(lines: list[str]) -> None:
 
 
 def _text(checked: list[CheckedMap], show_info: bool) -> None:
-    from ..lint.formats import shown_findings, summary_line
+    from crmdsl.linter.formats import shown_findings, summary_line
 
     out = console()
     for item in checked:

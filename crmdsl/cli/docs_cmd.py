@@ -12,7 +12,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 
-from ..docs_sync import SyncResult, sync
+from crmdsl.docs_sync import SyncResult, sync
 
 __all__ = ["run_docs"]
 

@@ -1,6 +1,6 @@
 """`crmdsl check --fix`: the maps named in, safe fixes written to their files, a report out.
 
-Each round loads and lints every map, applies the safe fixes of `crmdsl.fixes` (one patch
+Each round loads and lints every map, applies the safe fixes of `crmdsl.linter.fixes` (one patch
 per map, written atomically, keeping BOM and line endings), and goes again until nothing
 is left to fix, at most 10 rounds. Then `crmdsl check` reports what remains as usual.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from ..edit.patch import write_patch
-from ..errors import UsageError
-from ..fixes import fix_all
-from ..workspace import find_maps
-from .output import console
+from crmdsl.cli.output import console
+from crmdsl.edit.patch import write_patch
+from crmdsl.errors import UsageError
+from crmdsl.language.workspace import find_maps
+from crmdsl.linter.fixes import fix_all
 
 __all__ = ["MAX_ROUNDS", "apply_fixes"]
 

@@ -1,6 +1,6 @@
 """`crmdsl fmt`: paths (or `-` for stdin) in, files rewritten in the canonical layout out.
 
-Every file is formatted on its own (a fragment as well as a root) by `crmdsl.format`,
+Every file is formatted on its own (a fragment as well as a root) by `crmdsl.formatter.printer`,
 which refuses a file whose text does not load and checks that the output says what the
 input said. Exit codes: 0 done (or nothing to change), 1 `--check`/`--diff` found files
 that would change, 2 a file was refused (load errors, or the safety check failed).
@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import UsageError
-from ..fileio import write_atomic
-from ..format import FormatterBug, NotFormattable, encode_like, format_source
-from ..source import decode
-from ..workspace import collect_files
-from .output import console, print_diagnostic
+from crmdsl.cli.output import console, print_diagnostic
+from crmdsl.errors import UsageError
+from crmdsl.fileio import write_atomic
+from crmdsl.formatter.printer import FormatterBug, NotFormattable, encode_like, format_source
+from crmdsl.language.source import decode
+from crmdsl.language.workspace import collect_files
 
 __all__ = ["run_fmt"]
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ..errors import Diagnostic, render_diagnostic
+from crmdsl.errors import Diagnostic, render_diagnostic
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -16,11 +16,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import UsageError
-from ..fileio import write_atomic
-from ..model import CrmMap
-from ..views import VIEWS, Diagram, everything, render, subjects
-from .check import load_or_report
+from crmdsl.cli.check import load_or_report
+from crmdsl.errors import UsageError
+from crmdsl.fileio import write_atomic
+from crmdsl.model import CrmMap
+from crmdsl.views import VIEWS, Diagram, everything, render, subjects
 
 __all__ = ["FORMATS", "markdown_block", "markdown_page", "run_render"]
 
@@ -115,7 +115,7 @@ def run_render(
 
 
 def _check_version(version: str | None) -> None:
-    from ..views.mermaid_safe import Journey, MermaidInputError
+    from crmdsl.views.mermaid_safe import Journey, MermaidInputError
 
     try:
         Journey(mermaid_version=version)
@@ -198,7 +198,7 @@ def _render_images(
     diagrams: list[Diagram], fmt: str, chromium: str | None, mermaid_cli: str | None, quiet: bool
 ) -> list[str | bytes]:
     """Render in one browser; a diagram Mermaid rejects is an error naming it."""
-    from ..views.svg import MermaidRenderer, RendererNotFoundError, RenderError
+    from crmdsl.views.svg import MermaidRenderer, RendererNotFoundError, RenderError
 
     try:
         renderer = MermaidRenderer(chromium=chromium, cli_dir=mermaid_cli)
@@ -223,7 +223,7 @@ def _render_images(
 
 
 def _with_progress(renderer: object, diagrams: list[Diagram], fmt: str, quiet: bool) -> list:  # type: ignore[type-arg]
-    from ..views.svg import MermaidRenderer
+    from crmdsl.views.svg import MermaidRenderer
 
     assert isinstance(renderer, MermaidRenderer)
     texts = [d.text for d in diagrams]
@@ -231,7 +231,7 @@ def _with_progress(renderer: object, diagrams: list[Diagram], fmt: str, quiet: b
         return renderer.render_many(texts, fmt)  # type: ignore[arg-type]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .output import console
+    from crmdsl.cli.output import console
 
     results = []
     step = max(1, renderer.jobs)

@@ -1,7 +1,7 @@
 """`crmdsl report MAP`: a map in; its Markdown report out, on stdout or to `-o FILE`.
 
 The map is loaded (load errors: printed to stderr, exit 2), linted with the config that
-`crmdsl check` would use, and rendered by `crmdsl.report`. The exit code is 0 whatever
+`crmdsl check` would use, and rendered by `crmdsl.reporting.report`. The exit code is 0 whatever
 the findings: the report shows them, it does not judge them.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .check import CheckOptions, config_for, load_or_report, parse_today
+from crmdsl.cli.check import CheckOptions, config_for, load_or_report, parse_today
 
 __all__ = ["run_report"]
 
@@ -23,8 +23,8 @@ def run_report(
     stdin_filename: str | None,
 ) -> int:
     """Write the report; return the exit code."""
-    from ..lint import lint
-    from ..report import render_report
+    from crmdsl.linter import lint
+    from crmdsl.reporting.report import render_report
 
     day = parse_today(today)
     crm_map = load_or_report(path, stdin_filename)
@@ -38,7 +38,7 @@ def run_report(
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return 0
-    from ..fileio import write_atomic
+    from crmdsl.fileio import write_atomic
 
     write_atomic(output, text)
     print(f"wrote {output}", file=sys.stderr)

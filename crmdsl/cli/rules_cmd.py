@@ -14,19 +14,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
-from ..suggest import did_you_mean
-from .output import console
+from crmdsl.cli.output import console
+from crmdsl.errors import UsageError
+from crmdsl.language.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from ..lint import LintConfig
+    from crmdsl.linter import LintConfig
 
 __all__ = ["find_rule", "run_explain", "run_rules_list"]
 
 
 def _config(config_file: str | None) -> LintConfig:
-    from ..lint import LintConfig, registry
-    from ..lint.config import find_config, load_config
+    from crmdsl.linter import LintConfig, registry
+    from crmdsl.linter.config import find_config, load_config
 
     known = list(registry())
     if config_file is not None:
@@ -39,7 +39,7 @@ def _config(config_file: str | None) -> LintConfig:
 
 def run_rules_list(config_file: str | None, output_format: str = "table") -> int:
     """Print the rule table; return the exit code."""
-    from ..lint import registry
+    from crmdsl.linter import registry
 
     if output_format not in ("table", "json"):
         raise UsageError(f"--format: `{output_format}` is not a format; use table or json")
@@ -83,7 +83,7 @@ def run_rules_list(config_file: str | None, output_format: str = "table") -> int
 
 def find_rule(code: str) -> tuple[str, Any]:
     """The rule with this code (any case) or kebab-case name; `UsageError` with did-you-mean."""
-    from ..lint import registry
+    from crmdsl.linter import registry
 
     rules = registry()
     wanted = code.strip()
@@ -103,7 +103,7 @@ def find_rule(code: str) -> tuple[str, Any]:
 
 def run_explain(code: str) -> int:
     """Print one rule's explanation; return the exit code."""
-    from ..lint.ruledoc import explain_text
+    from crmdsl.linter.ruledoc import explain_text
 
     found, rule = find_rule(code)
     text = explain_text(found, rule.name, rule.severity, rule.doc)

@@ -6,7 +6,7 @@ apply every change through these functions. See `docs/edit.md`.
 
 from __future__ import annotations
 
-from .children import (
+from crmdsl.edit.children import (
     add_child,
     add_cost,
     add_decision,
@@ -25,8 +25,8 @@ from .children import (
     remove_outcome,
     remove_statement,
 )
-from .clauses import add_item, clear_clause, remove_item, set_clause, set_field_flag
-from .declare import (
+from crmdsl.edit.clauses import add_item, clear_clause, remove_item, set_clause, set_field_flag
+from crmdsl.edit.declare import (
     add_channel,
     add_declaration,
     add_entity,
@@ -39,9 +39,16 @@ from .declare import (
     add_team,
     connect_systems,
 )
-from .formatting import format_patch
-from .patch import EditError, Patch, Replacement, StalePatchError, diff_patch, write_patch
-from .rename import Reference, delete, references, rename
+from crmdsl.edit.formatting import format_patch
+from crmdsl.edit.patch import (
+    EditError,
+    Patch,
+    Replacement,
+    StalePatchError,
+    diff_patch,
+    write_patch,
+)
+from crmdsl.edit.rename import Reference, delete, references, rename
 
 __all__ = [
     "EditError",

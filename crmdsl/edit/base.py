@@ -13,11 +13,11 @@ import re
 from bisect import bisect_right
 from typing import Any
 
-from .. import model as m
-from ..parse import Line
-from ..schema import ClauseSpec, StatementSpec, ValueKind
-from .doc import Doc, _Linenos, check_text
-from .patch import EditError, Patch
+from crmdsl import model as m
+from crmdsl.edit.doc import Doc, _Linenos, check_text
+from crmdsl.edit.patch import EditError, Patch
+from crmdsl.language.parse import Line
+from crmdsl.language.schema import ClauseSpec, StatementSpec, ValueKind
 
 __all__ = [
     "Clauses",
@@ -136,7 +136,7 @@ def check_refs(doc: Doc, clause: ClauseSpec, value: Any, scope: str = "") -> Non
 
 
 def _hint(item: str, pool: list[str]) -> str:
-    from ..suggest import did_you_mean
+    from crmdsl.language.suggest import did_you_mean
 
     found = did_you_mean(item, pool)
     return f"; {found}" if found else ""

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import model as m
-from ..api import Analysis
-from ..format_layout import classify, layout_statement
-from ..parse import Line
-from ..schema import STATEMENTS
-from .base import (
+from crmdsl import model as m
+from crmdsl.edit.base import (
     _IDENT,
     Clauses,
     Target,
@@ -25,8 +21,12 @@ from .base import (
     quote,
     statement_name,
 )
-from .doc import Doc
-from .patch import EditError, Patch
+from crmdsl.edit.doc import Doc
+from crmdsl.edit.patch import EditError, Patch
+from crmdsl.formatter.layout import classify, layout_statement
+from crmdsl.language.loader import Analysis
+from crmdsl.language.parse import Line
+from crmdsl.language.schema import STATEMENTS
 
 __all__ = [
     "add_child",

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import model as m
-from ..api import Analysis
-from ..format_layout import LINE_WIDTH, classify, header_eligible, split_line
-from ..parse import Line
-from ..schema import ClauseSpec, StatementSpec, ValueKind
-from .base import (
+from crmdsl import model as m
+from crmdsl.edit.base import (
     LineCuts,
     Target,
     _Edit,
@@ -27,8 +23,12 @@ from .base import (
     quote,
     statement_name,
 )
-from .doc import Doc
-from .patch import EditError, Patch
+from crmdsl.edit.doc import Doc
+from crmdsl.edit.patch import EditError, Patch
+from crmdsl.formatter.layout import LINE_WIDTH, classify, header_eligible, split_line
+from crmdsl.language.loader import Analysis
+from crmdsl.language.parse import Line
+from crmdsl.language.schema import ClauseSpec, StatementSpec, ValueKind
 
 __all__ = [
     "add_item",
@@ -214,8 +214,8 @@ def set_field_flag(analysis: Analysis, field_key: Target, flag: str, on: bool = 
 
     Flags: `required`, `unique`, `key`, `pii`, `readonly`, `consent`.
     """
-    from ..errors import Span
-    from ..schema import FIELD_FLAGS
+    from crmdsl.errors import Span
+    from crmdsl.language.schema import FIELD_FLAGS
 
     doc = Doc(analysis)
     node = node_of(doc, field_key)

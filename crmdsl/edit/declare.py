@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import model as m
-from ..api import Analysis
-from ..format_layout import layout_statement
-from ..schema import STATEMENTS
-from .base import Clauses, clause_list, quote
-from .doc import Doc, check_text
-from .patch import EditError, Patch
+from crmdsl import model as m
+from crmdsl.edit.base import Clauses, clause_list, quote
+from crmdsl.edit.doc import Doc, check_text
+from crmdsl.edit.patch import EditError, Patch
+from crmdsl.formatter.layout import layout_statement
+from crmdsl.language.loader import Analysis
+from crmdsl.language.schema import STATEMENTS
 
 __all__ = [
     "add_channel",

@@ -13,14 +13,14 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Any
 
-from .. import model as m
-from ..api import Analysis
-from ..build import build_file
-from ..format_layout import INDENT
-from ..parse import Line, parse_source
-from ..schema import STATEMENTS, StatementSpec
-from ..source import SourceText
-from .patch import EditError
+from crmdsl import model as m
+from crmdsl.edit.patch import EditError
+from crmdsl.formatter.layout import INDENT
+from crmdsl.language.build.statements import build_file
+from crmdsl.language.loader import Analysis
+from crmdsl.language.parse import Line, parse_source
+from crmdsl.language.schema import STATEMENTS, StatementSpec
+from crmdsl.language.source import SourceText
 
 __all__ = ["Doc", "map_index"]
 

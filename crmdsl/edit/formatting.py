@@ -6,11 +6,11 @@ step like any other edit. The patch holds one replacement per run of changed lin
 
 from __future__ import annotations
 
-from ..api import Analysis
-from ..build import build_file
-from ..format import format_parsed
-from .doc import Doc
-from .patch import EditError, Patch, diff_patch
+from crmdsl.edit.doc import Doc
+from crmdsl.edit.patch import EditError, Patch, diff_patch
+from crmdsl.formatter.printer import format_parsed
+from crmdsl.language.build.statements import build_file
+from crmdsl.language.loader import Analysis
 
 __all__ = ["format_patch"]
 
@@ -18,7 +18,7 @@ __all__ = ["format_patch"]
 def format_patch(analysis: Analysis, file: str | None = None) -> Patch:
     """The patch that puts `file` (default: the map's root) in the canonical layout.
 
-    Raises `crmdsl.format.NotFormattable` when the file does not load, like `crmdsl fmt`.
+    Raises `crmdsl.formatter.printer.NotFormattable` when the file does not load, like `crmdsl fmt`.
     """
     doc = Doc(analysis)
     name = file if file is not None else (analysis.map.root or next(iter(doc.texts), None))

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import CrmdslError
-from ..fileio import write_atomic
-from ..source import SourceText, decode
+from crmdsl.errors import CrmdslError
+from crmdsl.fileio import write_atomic
+from crmdsl.language.source import SourceText, decode
 
 __all__ = ["EditError", "Patch", "Replacement", "StalePatchError", "diff_patch", "write_patch"]
 

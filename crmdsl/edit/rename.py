@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import model as m
-from ..api import Analysis
-from .base import LineCuts, check_blocks, node_of
-from .doc import Doc, map_index
-from .patch import EditError, Patch
+from crmdsl import model as m
+from crmdsl.edit.base import LineCuts, check_blocks, node_of
+from crmdsl.edit.doc import Doc, map_index
+from crmdsl.edit.patch import EditError, Patch
+from crmdsl.language.loader import Analysis
 
 __all__ = ["Reference", "delete", "references", "rename"]
 

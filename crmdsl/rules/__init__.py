@@ -6,6 +6,6 @@ maps each code to its `Rule` (code, name, default severity, group, docs, check).
 
 from __future__ import annotations
 
-from .registry import RULES, Rule, RuleContext, run_rules
+from crmdsl.rules.registry import RULES, Rule, RuleContext, run_rules
 
 __all__ = ["RULES", "Rule", "RuleContext", "run_rules"]

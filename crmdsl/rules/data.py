@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..errors import Note, Span
-from ..model import Integration, System
-from .places import and_list, field_span, keyword_span, quoted
-from .registry import Hit, RuleContext, rule
+from crmdsl.errors import Note, Span
+from crmdsl.model import Integration, System
+from crmdsl.rules.places import and_list, field_span, keyword_span, quoted
+from crmdsl.rules.registry import Hit, RuleContext, rule
 
 __all__: list[str] = []
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from .registry import GROUPS, RULES, Rule
+from crmdsl.rules.registry import GROUPS, RULES, Rule
 
 __all__ = ["render_rules_markdown", "rule_doc_parts"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .places import and_list, keyword_span, quoted
-from .registry import Hit, RuleContext, rule
+from crmdsl.rules.places import and_list, keyword_span, quoted
+from crmdsl.rules.registry import Hit, RuleContext, rule
 
 __all__: list[str] = []
 

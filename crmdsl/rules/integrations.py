@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..errors import Note, Span
-from ..model import EntityField, FieldType, Mapping
-from .index import Direction, directions
-from .places import and_list, keyword_span, quoted
-from .registry import Hit, RuleContext, rule
+from crmdsl.errors import Note, Span
+from crmdsl.model import EntityField, FieldType, Mapping
+from crmdsl.query.index import Direction, directions
+from crmdsl.rules.places import and_list, keyword_span, quoted
+from crmdsl.rules.registry import Hit, RuleContext, rule
 
 __all__ = ["accepts"]
 

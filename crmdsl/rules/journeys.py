@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .places import keyword_span
-from .registry import Hit, RuleContext, rule
+from crmdsl.rules.places import keyword_span
+from crmdsl.rules.registry import Hit, RuleContext, rule
 
 __all__: list[str] = []
 

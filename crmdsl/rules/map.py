@@ -11,9 +11,9 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
-from ..model import Declared
-from .places import file_start, keyword_span
-from .registry import Hit, RuleContext, add_rule, rule
+from crmdsl.model import Declared
+from crmdsl.rules.places import file_start, keyword_span
+from crmdsl.rules.registry import Hit, RuleContext, add_rule, rule
 
 __all__ = ["add_months"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..errors import Span
-from ..model import EntityField, Node
+from crmdsl.errors import Span
+from crmdsl.model import EntityField, Node
 
 __all__ = [
     "and_list",

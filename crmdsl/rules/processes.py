@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..errors import Note
-from ..model import Decision, End, Step
-from .graph import FlowGraph
-from .places import and_list, keyword_span, quoted
-from .registry import Hit, RuleContext, rule
+from crmdsl.errors import Note
+from crmdsl.model import Decision, End, Step
+from crmdsl.query.graph import FlowGraph
+from crmdsl.rules.places import and_list, keyword_span, quoted
+from crmdsl.rules.registry import Hit, RuleContext, rule
 
 __all__ = ["max_handoffs"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..errors import Note
-from ..model import Entity, System
-from .places import and_list, keyword_span, quoted
-from .registry import Hit, RuleContext, rule
+from crmdsl.errors import Note
+from crmdsl.model import Entity, System
+from crmdsl.rules.places import and_list, keyword_span, quoted
+from crmdsl.rules.registry import Hit, RuleContext, rule
 
 __all__ = ["MARKETING_CHANNELS"]
 

@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import Diagnostic, Note, Span
-from ..gcpause import paused_gc
-from ..model import CrmMap
+from crmdsl.errors import Diagnostic, Note, Span
+from crmdsl.gcpause import paused_gc
+from crmdsl.model import CrmMap
 
 if TYPE_CHECKING:
-    from .index import MapIndex
+    from crmdsl.query.index import MapIndex
 
 __all__ = [
     "GROUPS",
@@ -86,7 +86,7 @@ class RuleContext:
     def index(self) -> MapIndex:
         """The shared indexes of the map (built on first use)."""
         if self._index is None:
-            from .index import MapIndex
+            from crmdsl.query.index import MapIndex
 
             self._index = MapIndex(self.map)
         return self._index
@@ -184,14 +184,7 @@ def _finding_order(diag: Diagnostic) -> tuple[str, int, int, str, str]:
 
 
 # The group modules register their rules on import; they need the names above first.
-from . import (  # noqa: E402
-    data,
-    goals,
-    integrations,
-    journeys,
-    processes,
-    protection,
-)
-from . import map as _map  # noqa: E402
+from crmdsl.rules import data, goals, integrations, journeys, processes, protection  # noqa: E402
+from crmdsl.rules import map as _map  # noqa: E402
 
 del data, goals, integrations, journeys, processes, protection, _map

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import CrmMap, Entity, EntityField, Journey, Process, System
-from .common import Diagram, Spec, ViewError, choices, emit, size_floor
+from crmdsl.model import CrmMap, Entity, EntityField, Journey, Process, System
+from crmdsl.views.common import Diagram, Spec, ViewError, choices, emit, size_floor
 
 __all__ = ["VIEWS", "Diagram", "ViewError", "ViewInfo", "everything", "render", "subjects"]
 
@@ -65,7 +65,7 @@ def _ids(crm_map: CrmMap, kind: IdKind) -> list[str]:
     if kind == "system":
         return [s.id for s in crm_map.systems]
     if kind == "field":
-        from .lineage import pii_fields
+        from crmdsl.views.lineage import pii_fields
 
         return pii_fields(crm_map)
     return []
@@ -100,7 +100,7 @@ def _subject(crm_map: CrmMap, info: ViewInfo, subject: str | None) -> object:
     if not isinstance(found, expected):
         what = "field" if info.id_kind == "field" else info.id_kind
         pool = known if info.id_kind != "field" else _all_fields(crm_map)
-        from ..suggest import closest
+        from crmdsl.language.suggest import closest
 
         near = closest(subject, pool)
         hint = f"; did you mean `{near[0]}`?" if near else f" (one of: {choices(known)})"
@@ -131,31 +131,31 @@ def _title(crm_map: CrmMap, view: str, target: object, subject: str | None) -> s
 def _spec(crm_map: CrmMap, view: str, target: object, subject: str | None) -> Spec:
     builders: dict[str, Callable[[], Spec]] = {}
     if view == "journey":
-        from .journey import journey_view
+        from crmdsl.views.journey import journey_view
 
         builders[view] = lambda: journey_view(crm_map, target)  # type: ignore[arg-type]
     elif view == "process":
-        from .process import process_view
+        from crmdsl.views.process import process_view
 
         builders[view] = lambda: process_view(crm_map, target)  # type: ignore[arg-type]
     elif view == "integrations":
-        from .integrations import integrations_view
+        from crmdsl.views.integrations import integrations_view
 
         builders[view] = lambda: integrations_view(crm_map, subject)
     elif view == "entities":
-        from .entities import entities_view
+        from crmdsl.views.entities import entities_view
 
         builders[view] = lambda: entities_view(crm_map, subject)
     elif view == "lineage":
-        from .lineage import lineage_view
+        from crmdsl.views.lineage import lineage_view
 
         builders[view] = lambda: lineage_view(crm_map, str(subject))
     elif view == "blueprint":
-        from .blueprint import blueprint_view
+        from crmdsl.views.blueprint import blueprint_view
 
         builders[view] = lambda: blueprint_view(crm_map, target)  # type: ignore[arg-type]
     else:
-        from .overview import overview_view
+        from crmdsl.views.overview import overview_view
 
         builders[view] = lambda: overview_view(crm_map)
     return builders[view]()
@@ -175,7 +175,12 @@ def render(
     `mermaid_version` (`"10.7"`) avoids syntax older Mermaid hosts lack. Raises
     `ViewError` for an unknown view or id, or a diagram Mermaid would refuse.
     """
-    from .mermaid_safe import MAX_EDGES, MAX_TEXT_SIZE, MermaidInputError, MermaidLimitError
+    from crmdsl.views.mermaid_safe import (
+        MAX_EDGES,
+        MAX_TEXT_SIZE,
+        MermaidInputError,
+        MermaidLimitError,
+    )
 
     info = VIEWS.get(view)
     if info is None:

@@ -15,10 +15,10 @@ linked too, straight from the touchpoint.
 
 from __future__ import annotations
 
-from ..model import CrmMap, Decision, End, Journey, Process, Step, System, Touchpoint
-from .common import FlowEdge, FlowGroup, FlowNode, FlowSpec
-from .integrations import system_node
-from .process import step_lines
+from crmdsl.model import CrmMap, Decision, End, Journey, Process, Step, System, Touchpoint
+from crmdsl.views.common import FlowEdge, FlowGroup, FlowNode, FlowSpec
+from crmdsl.views.integrations import system_node
+from crmdsl.views.process import step_lines
 
 __all__ = ["blueprint_view", "touchpoint_lines"]
 

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..errors import CrmdslError
-from ..model import CrmMap, Duration, Entity, EntityField, Ref, System, Team
+from crmdsl.errors import CrmdslError
+from crmdsl.model import CrmMap, Duration, Entity, EntityField, Ref, System, Team
 
 __all__ = [
     "Diagram",
@@ -291,7 +291,7 @@ def emit(spec: Spec, title: str | None, mermaid_version: str | None) -> tuple[st
 
 
 def _emit_flow(spec: FlowSpec, title: str | None, version: str | None) -> tuple[str, int, int]:
-    from .mermaid_safe import Flowchart
+    from crmdsl.views.mermaid_safe import Flowchart
 
     chart = Flowchart(spec.direction, title=title, mermaid_version=version)
     for name, css in spec.classes.items():
@@ -340,7 +340,7 @@ def _emit_flow(spec: FlowSpec, title: str | None, version: str | None) -> tuple[
 
 
 def _emit_er(spec: ErSpec, title: str | None, version: str | None) -> tuple[str, int, int]:
-    from .mermaid_safe import EntityDiagram
+    from crmdsl.views.mermaid_safe import EntityDiagram
 
     diagram = EntityDiagram(title=title, mermaid_version=version)
     ids: dict[str, str] = {}
@@ -364,7 +364,7 @@ def _emit_er(spec: ErSpec, title: str | None, version: str | None) -> tuple[str,
 
 
 def _emit_journey(spec: JourneySpec, version: str | None) -> tuple[str, int, int]:
-    from .mermaid_safe import Journey
+    from crmdsl.views.mermaid_safe import Journey
 
     chart = Journey(spec.title, mermaid_version=version)
     tasks = 0

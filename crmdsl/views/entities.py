@@ -20,8 +20,8 @@ Choices:
 
 from __future__ import annotations
 
-from ..model import CrmMap, Entity, EntityField
-from .common import ErAttribute, ErEntity, ErRelation, ErSpec, system_title
+from crmdsl.model import CrmMap, Entity, EntityField
+from crmdsl.views.common import ErAttribute, ErEntity, ErRelation, ErSpec, system_title
 
 __all__ = ["attribute", "entities_view", "field_comment"]
 

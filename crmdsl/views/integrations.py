@@ -18,8 +18,8 @@ integration's title, how often it runs and how (`every 15m · api`). Choices:
 
 from __future__ import annotations
 
-from ..model import CrmMap, Integration, System
-from .common import FlowEdge, FlowNode, FlowSpec, Shape, system_title
+from crmdsl.model import CrmMap, Integration, System
+from crmdsl.views.common import FlowEdge, FlowNode, FlowSpec, Shape, system_title
 
 __all__ = ["KIND_SHAPES", "integration_label", "integrations_view", "system_node"]
 

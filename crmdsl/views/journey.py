@@ -15,8 +15,8 @@ owner (its team's title). Choices a reader would otherwise guess at:
 
 from __future__ import annotations
 
-from ..model import CrmMap, Journey, Touchpoint
-from .common import JourneySpec, JourneyTask, team_title
+from crmdsl.model import CrmMap, Journey, Touchpoint
+from crmdsl.views.common import JourneySpec, JourneyTask, team_title
 
 __all__ = ["NEUTRAL_SCORE", "journey_view", "task_name"]
 

@@ -15,8 +15,15 @@ In: a resolved map and a field key (`system.Entity.field`). Out: a `FlowSpec` wi
 
 from __future__ import annotations
 
-from ..model import CrmMap, Entity, EntityField, Integration, Journey, Touchpoint
-from .common import FlowEdge, FlowGroup, FlowNode, FlowSpec, entity_of_field, system_title
+from crmdsl.model import CrmMap, Entity, EntityField, Integration, Journey, Touchpoint
+from crmdsl.views.common import (
+    FlowEdge,
+    FlowGroup,
+    FlowNode,
+    FlowSpec,
+    entity_of_field,
+    system_title,
+)
 
 __all__ = ["field_flows", "lineage_view", "pii_fields"]
 

@@ -41,8 +41,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from . import mermaid_text
-from .mermaid_text import (  # noqa: F401 - re-exported
+from crmdsl.views import mermaid_text
+from crmdsl.views.mermaid_text import (  # noqa: F401 - re-exported
     _ENTITY,
     _ER_ALIASES_SINCE,
     _ER_LINE_BREAKS_SINCE,

@@ -18,9 +18,9 @@ process its owner and number of steps, a system its kind, a goal its owner.
 
 from __future__ import annotations
 
-from ..model import CrmMap, Integration, Journey, Process, Step, System
-from .common import FlowEdge, FlowGroup, FlowNode, FlowSpec, team_title
-from .integrations import system_node
+from crmdsl.model import CrmMap, Integration, Journey, Process, Step, System
+from crmdsl.views.common import FlowEdge, FlowGroup, FlowNode, FlowSpec, team_title
+from crmdsl.views.integrations import system_node
 
 __all__ = ["overview_view"]
 

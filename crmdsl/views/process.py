@@ -16,8 +16,16 @@ at:
 
 from __future__ import annotations
 
-from ..model import CrmMap, Decision, End, Process, Step
-from .common import FlowEdge, FlowGroup, FlowNode, FlowSpec, duration_text, system_title, team_title
+from crmdsl.model import CrmMap, Decision, End, Process, Step
+from crmdsl.views.common import (
+    FlowEdge,
+    FlowGroup,
+    FlowNode,
+    FlowSpec,
+    duration_text,
+    system_title,
+    team_title,
+)
 
 __all__ = ["UNASSIGNED", "lanes", "node_key", "process_view", "step_lines"]
 

@@ -1,7 +1,7 @@
 """Every statement and every clause of the clause table, in both placements.
 
 A clause written on the header line and the same clause on its own line in the block
-must give the same model. The cases are generated from `crmdsl.schema.STATEMENTS`, so a
+must give the same model. The cases are generated from `crmdsl.language.schema.STATEMENTS`, so a
 clause added to the table is covered here without touching this file; a new statement
 or a new kind of value fails `test_every_statement_has_a_sample` until it gets one.
 """
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmdsl.schema import STATEMENTS, ClauseSpec, StatementSpec, ValueKind
+from crmdsl.language.schema import STATEMENTS, ClauseSpec, StatementSpec, ValueKind
 
 from .helpers import load_clean, strip_spans
 

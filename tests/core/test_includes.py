@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import crmdsl
-from crmdsl.workspace import find_maps
+from crmdsl.language.workspace import find_maps
 
 
 def write(root: Path, files: dict[str, str]) -> None:

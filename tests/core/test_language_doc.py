@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crmdsl.errors import LOAD_ERROR_KINDS
-from crmdsl.schema import STATEMENTS
+from crmdsl.language.schema import STATEMENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import crmdsl
-from crmdsl import parse
-from crmdsl.source import SourceText
+from crmdsl.language import parse
+from crmdsl.language.source import SourceText
 
 ACME = (Path(__file__).parents[2] / "examples" / "acme.crm").read_text(encoding="utf-8")
 

@@ -129,7 +129,7 @@ def _result(text: str) -> tuple[object, object]:
 
 @given(mutated_map())
 def test_analysis_is_the_same_with_a_warm_or_cold_cache(text: str) -> None:
-    from crmdsl.parse import clear_cache
+    from crmdsl.language.parse import clear_cache
 
     warm_before = _result(text)
     warm_again = _result(text)

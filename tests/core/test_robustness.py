@@ -160,7 +160,7 @@ def test_invalid_utf8_in_an_included_file(tmp_path: Path) -> None:
 
 
 def test_a_large_map_parses_the_same_on_one_core_and_on_several(monkeypatch) -> None:
-    from crmdsl.parse import PARALLEL_MIN_LINES, clear_cache
+    from crmdsl.language.parse import PARALLEL_MIN_LINES, clear_cache
 
     acme = (Path(__file__).resolve().parents[2] / "examples" / "acme.crm").read_text("utf-8")
     body = acme.split("\nteam revops", 1)[1]

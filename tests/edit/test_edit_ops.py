@@ -276,7 +276,7 @@ def test_field_flags(acme: crmdsl.Analysis) -> None:
 
 
 def test_format_as_an_undoable_patch(acme: crmdsl.Analysis) -> None:
-    from crmdsl.format import format_text
+    from crmdsl.formatter.printer import format_text
 
     patch = edit.format_patch(acme)
     after = patch.apply({NAME: ACME})[NAME]

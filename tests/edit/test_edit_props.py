@@ -14,7 +14,7 @@ from crmdsl import edit
 from crmdsl import model as m
 from crmdsl.edit import EditError
 from crmdsl.edit.patch import _encode
-from crmdsl.schema import STATEMENTS
+from crmdsl.language.schema import STATEMENTS
 
 
 def _world(mp: m.CrmMap) -> World:

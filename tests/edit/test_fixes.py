@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import crmdsl
 from crmdsl.cli.app import app
 from crmdsl.errors import Diagnostic, Span
-from crmdsl.fixes import fix_all, fixes_for
+from crmdsl.linter.fixes import fix_all, fixes_for
 
 MAP = (
     'map "M"\n'
@@ -84,7 +84,7 @@ def test_other_codes_have_no_fix() -> None:
 
 
 def test_fix_all_with_the_real_linter() -> None:
-    from crmdsl.lint import lint
+    from crmdsl.linter import lint
 
     text, rounds = MAP, []
     while True:

@@ -1,4 +1,4 @@
-"""A small generator of valid maps, driven by the clause table (`crmdsl.schema`).
+"""A small generator of valid maps, driven by the clause table (`crmdsl.language.schema`).
 
 `generate(rnd)` writes a whole map that loads without a load error: every statement gets a
 random choice of its clauses (values made from each clause's value kind and reference
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from crmdsl.schema import BUILTIN_CHANNELS, STATEMENTS, ValueKind
+from crmdsl.language.schema import BUILTIN_CHANNELS, STATEMENTS, ValueKind
 
 WORDS = ["alpha", "beta", "gamma", "delta", "omega", "kappa", "sigma"]
 TEXTS = [

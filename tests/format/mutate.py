@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import random
 
-from crmdsl.format_layout import classify, split_line
-from crmdsl.parse import Line, parse_source
-from crmdsl.source import SourceText
+from crmdsl.formatter.layout import classify, split_line
+from crmdsl.language.parse import Line, parse_source
+from crmdsl.language.source import SourceText
 
 
 def mutate(text: str, rnd: random.Random) -> str:

@@ -113,7 +113,7 @@ def test_a_fragment_with_unknown_references_is_formatted(tmp_path: Path, runner:
 def test_the_safety_check_refuses_and_reports_a_bug(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crmdsl.format as fmt
+    import crmdsl.formatter.printer as fmt
 
     original = fmt._Formatter.run
     monkeypatch.setattr(fmt._Formatter, "run", lambda self: original(self).replace('"A"', '"B"'))
@@ -128,7 +128,7 @@ def test_the_safety_check_refuses_and_reports_a_bug(
 def test_the_safety_check_catches_a_changed_statement(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crmdsl.format as fmt
+    import crmdsl.formatter.printer as fmt
 
     original = fmt.join_tokens
     monkeypatch.setattr(fmt, "join_tokens", lambda toks: original(toks).replace('"S"', '"X"'))

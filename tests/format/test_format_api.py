@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crmdsl.errors import CrmdslError
-from crmdsl.format import FormatterBug, NotFormattable, format_text
+from crmdsl.formatter.printer import FormatterBug, NotFormattable, format_text
 
 
 def test_crlf_bom_and_missing_final_newline_are_kept() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmdsl.format import format_text
+from crmdsl.formatter.printer import format_text
 
 #: (a block, with {indent} where its body is indented) for every kind of block.
 BLOCKS = {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from crmdsl.format import format_text
+from crmdsl.formatter.printer import format_text
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name.removesuffix(".before.crm") for p in GOLDEN.glob("*.before.crm"))

@@ -13,11 +13,11 @@ from mapgen import generate
 from mutate import mutate
 
 import crmdsl
-from crmdsl.build import build_file
-from crmdsl.format import format_text
-from crmdsl.format_check import model_equal_ignoring_spans, same_meaning
-from crmdsl.parse import parse_source
-from crmdsl.source import SourceText
+from crmdsl.formatter.check import model_equal_ignoring_spans, same_meaning
+from crmdsl.formatter.printer import format_text
+from crmdsl.language.build.statements import build_file
+from crmdsl.language.parse import parse_source
+from crmdsl.language.source import SourceText
 
 EXAMPLES = sorted(Path(__file__).parents[2].joinpath("examples").rglob("*.crm"))
 

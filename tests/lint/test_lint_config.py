@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from crmdsl.cli.app import app
-from crmdsl.lint import LintConfig, lint
-from crmdsl.lint.config import ConfigError, find_config, load_config
+from crmdsl.linter import LintConfig, lint
+from crmdsl.linter.config import ConfigError, find_config, load_config
 
 TODAY = "2026-11-23"
 

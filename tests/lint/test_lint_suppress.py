@@ -6,7 +6,7 @@ import datetime as dt
 import textwrap
 
 import crmdsl
-from crmdsl.lint import LintConfig, lint
+from crmdsl.linter import LintConfig, lint
 
 TODAY = dt.date(2026, 11, 23)
 

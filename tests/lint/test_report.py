@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 import crmdsl
 from crmdsl.cli.app import app
-from crmdsl.report import goal_return, render_report
-from crmdsl.report_md import duration, esc, percent
+from crmdsl.reporting.markdown import duration, esc, percent
+from crmdsl.reporting.report import goal_return, render_report
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"

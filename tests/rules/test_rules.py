@@ -65,7 +65,7 @@ EXPECTED_RULES = [
     ("C601", "marketing-without-consent", "warning"),
 ]
 
-#: M005 is emitted by the suppression pass (crmdsl.lint), which tests it end to end.
+#: M005 is emitted by the suppression pass (crmdsl.linter), which tests it end to end.
 EMITTED_ELSEWHERE = {"M005"}
 
 

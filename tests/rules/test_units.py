@@ -9,8 +9,8 @@ import pytest
 import crmdsl
 from crmdsl.errors import Span
 from crmdsl.model import FieldType, Ref
+from crmdsl.query.graph import FlowGraph
 from crmdsl.rules import RULES, RuleContext, run_rules
-from crmdsl.rules.graph import FlowGraph
 from crmdsl.rules.integrations import accepts
 from crmdsl.rules.map import add_months
 from crmdsl.rules.processes import max_handoffs

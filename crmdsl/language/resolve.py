@@ -1,0 +1,451 @@
+"""Resolve: the built files of one map in, the resolved map and its load errors out.
+
+Puts every file's declarations into one map, builds the symbol table with the scopes of
+SPEC.md (duplicate ids and ids that differ only in case are errors), resolves every
+reference (an unknown one names the closest existing ones), checks the values that need
+the whole map (`master` is one of the ends), and works out each process's flows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from crmdsl import model as m
+from crmdsl.errors import Diagnostic, Note, Span
+from crmdsl.language.build.statements import BuiltFile
+from crmdsl.language.schema import BUILTIN_CHANNELS
+from crmdsl.language.suggest import did_you_mean
+
+__all__ = ["resolve"]
+
+
+_LONG_NAME = re.compile(r"`([^`]{41,})`")  # a name cut in a message
+
+
+_WORD = {
+    m.Team: "team",
+    m.Persona: "persona",
+    m.System: "system",
+    m.Journey: "journey",
+    m.Process: "process",
+    m.Integration: "integration",
+    m.Goal: "goal",
+    m.Channel: "channel",
+    m.Entity: "entity",
+    m.EntityField: "field",
+    m.Stage: "stage",
+    m.Touchpoint: "touchpoint",
+    m.Step: "step",
+    m.Decision: "decision",
+    m.End: "end",
+}
+_LISTS = {
+    m.Team: "teams",
+    m.Persona: "personas",
+    m.Channel: "channels",
+    m.System: "systems",
+    m.Entity: "entities",
+    m.Journey: "journeys",
+    m.Process: "processes",
+    m.Integration: "integrations",
+    m.Goal: "goals",
+}
+
+
+def _word(obj: Any) -> str:
+    return _WORD.get(type(obj), type(obj).__name__.lower())
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
+def resolve(files: Sequence[BuiltFile], root: str | None) -> tuple[m.CrmMap, list[Diagnostic]]:
+    """Put the files of one map together and resolve it (the first file is the root)."""
+    return _Resolver(files, root).run()
+
+
+class _Resolver:
+    def __init__(self, files: Sequence[BuiltFile], root: str | None) -> None:
+        self.files = files
+        self.diags: list[Diagnostic] = []
+        self.symbols: dict[str, Any] = {}
+        self.lower: dict[str, tuple[str, str]] = {}
+        self.lost: set[str] = set().union(*(f.lost for f in files)) if files else set()
+        self.map = m.CrmMap(
+            root=root,
+            files=[f.path for f in files],
+            header=files[0].header if files else None,
+            includes=[i for f in files for i in f.includes],
+            comments=[c for f in files for c in f.comments],
+            **{name: [] for name in _LISTS.values()},
+        )
+
+    def run(self) -> tuple[m.CrmMap, list[Diagnostic]]:
+        for channel_id, label in BUILTIN_CHANNELS.items():
+            self.symbols[f"channel:{channel_id}"] = m.Channel(
+                id=channel_id,
+                label=label,
+                builtin=True,
+                span=Span("<built-in>", 0, 0, 0, 0),
+                clause_spans={},
+                id_span=None,
+            )
+            key = f"channel:{channel_id}"
+            self.lower["channel:" + key.lower()] = (key, "channel:")
+        for built in self.files:
+            for node in built.declarations:
+                self._declare(node)
+        for node in [*self.map.journeys, *self.map.processes, *self.map.entities]:
+            self._declare_members(node)
+        self._resolve_all()
+        self.map._symbols = self.symbols
+        return self.map, self.diags
+
+    # -- symbols -------------------------------------------------------------------
+
+    def _declare(self, node: m.Node) -> None:
+        getattr(self.map, _LISTS[type(node)]).append(node)
+        if isinstance(node, m.Channel):
+            key = f"channel:{node.id}"
+            existing = self.symbols.get(key)
+            if isinstance(existing, m.Channel) and existing.builtin:
+                self.symbols[key] = node
+                return
+            self._add(key, node, node.id_span, "channel:")
+        elif isinstance(node, m.Entity):
+            self._add(node.key, node, node.id_span, "entity:")
+        else:
+            assert isinstance(node, m.Declared)
+            self._add(node.id, node, node.id_span, "")
+
+    def _declare_members(self, node: m.Node) -> None:
+        if isinstance(node, m.Journey):
+            for stage in node.stages:
+                self._add(f"{node.id}.{stage.id}", stage, stage.id_span, f"journey:{node.id}:")
+                for tp in stage.touchpoints:
+                    self._add(f"{node.id}.{tp.id}", tp, tp.id_span, f"journey:{node.id}:")
+        elif isinstance(node, m.Process):
+            for member in node.nodes:
+                self._add(f"{node.id}.{member.id}", member, member.id_span, f"process:{node.id}:")
+        elif isinstance(node, m.Entity) and self.symbols.get(node.key) is node:
+            for f in node.fields:
+                self._add(f"{node.key}.{f.name}", f, f.name_span, f"field:{node.key}:")
+
+    def _add(self, key: str, node: Any, span: Span | None, namespace: str) -> None:
+        span = span or getattr(node, "span", None)
+        existing = self.symbols.get(key)
+        if existing is not None and not (isinstance(existing, m.Channel) and existing.builtin):
+            first = (
+                existing.id_span
+                if isinstance(existing, m.Declared | m.Entity)
+                else getattr(existing, "name_span", None) or existing.span
+            )
+            word = _word(node)
+            self.diags.append(
+                Diagnostic(
+                    "duplicate-id",
+                    f"`{key.removeprefix('channel:')}` is declared twice"
+                    + (
+                        ""
+                        if _word(existing) == word
+                        else f" (as {_a(_word(existing))} and {_a(word)})"
+                    ),
+                    span,
+                    hint="give one of them another id",
+                    notes=(Note(f"the first `{key.removeprefix('channel:')}` is here", first),),
+                )
+            )
+            return
+        folded = namespace + key.lower()
+        clash = self.lower.get(folded)
+        if clash is not None:
+            other_key, _ = clash
+            other = self.symbols[other_key]
+            first = (
+                getattr(other, "id_span", None) or getattr(other, "name_span", None) or other.span
+            )
+            shown, other_shown = key.removeprefix("channel:"), other_key.removeprefix("channel:")
+            self.diags.append(
+                Diagnostic(
+                    "case-collision",
+                    f"`{shown}` differs from `{other_shown}` only in case",
+                    span,
+                    hint="ids must differ by more than case (diagrams and wiki anchors are not case-safe)",
+                    notes=(
+                        Note(f"`{other_shown}` is a built-in channel")
+                        if isinstance(other, m.Channel) and other.builtin
+                        else Note(f"`{other_shown}` is here", first),
+                    ),
+                )
+            )
+            return
+        self.lower[folded] = (key, namespace)
+        self.symbols[key] = node
+
+    # -- references ----------------------------------------------------------------
+
+    def _resolve_all(self) -> None:
+        mp = self.map
+        if mp.header is not None and mp.header.owner is not None:
+            self._ref(mp.header.owner, (m.Team,))
+        for system in mp.systems:
+            self._ref(system.owner, (m.Team,))
+        for entity in mp.entities:
+            self._ref(entity.system, (m.System,))
+            for f in entity.fields:
+                if f.type.ref is not None:
+                    self._entity_ref(f.type.ref, entity)
+        for journey in mp.journeys:
+            self._ref(journey.persona, (m.Persona,))
+            self._ref(journey.owner, (m.Team,))
+            for stage in journey.stages:
+                for tp in stage.touchpoints:
+                    self._ref(tp.channel, (m.Channel,), prefix="channel:")
+                    self._ref(tp.owner, (m.Team,))
+                    self._ref(tp.system, (m.System,))
+                    for r in tp.captures:
+                        self._field_ref(r)
+                    for r in tp.backstage:
+                        self._ref(r, (m.Step, m.Decision), member=True)
+        for process in mp.processes:
+            self._ref(process.owner, (m.Team,))
+            for node in process.nodes:
+                if isinstance(node, m.Step):
+                    self._ref(node.owner, (m.Team,))
+                    self._ref(node.system, (m.System,))
+                    self._ref(node.next, _NODES, prefix=f"{process.id}.")
+                elif isinstance(node, m.Decision):
+                    for outcome in node.outcomes:
+                        self._ref(outcome.target, _NODES, prefix=f"{process.id}.")
+            for flow in process.flows:
+                for r in flow.refs:
+                    self._ref(r, _NODES, prefix=f"{process.id}.")
+            self._edges(process)
+        for integ in mp.integrations:
+            self._integration(integ)
+        for goal in mp.goals:
+            self._ref(goal.owner, (m.Team,))
+            for r in goal.supported_by:
+                if "." in r.text:
+                    self._ref(r, (m.Stage, m.Touchpoint, m.Step, m.Decision, m.End), member=True)
+                else:
+                    self._ref(r, (m.Journey, m.Process, m.Integration, m.System))
+
+    def _ref(
+        self,
+        ref: m.Ref | None,
+        kinds: tuple[type, ...],
+        prefix: str = "",
+        member: bool = False,
+    ) -> Any:
+        """Resolve one reference to one of `kinds`; report it when it does not."""
+        if ref is None:
+            return None
+        key = prefix + ref.text
+        found = self.symbols.get(key)
+        if isinstance(found, kinds):
+            ref.target = key
+            return found
+        if key in self.lost or (prefix != "channel:" and ref.text in self.lost):
+            return None
+        if "." in key and key.rsplit(".", 1)[0] in self.lost:
+            return None
+        want = _either(_word_of(k) for k in kinds)
+        shown = ref.text
+        if found is not None:
+            self._error(ref, f"`{shown}` is {_a(_word(found))}, not {_a(want)}", "")
+            return None
+        if member and "." in ref.text:
+            scope, _, name = ref.text.partition(".")
+            owner = self.symbols.get(scope)
+            scopes = tuple(t for t, inner in _MEMBERS.items() if set(inner) & set(kinds))
+            if not isinstance(owner, scopes):
+                pool = [k for k, v in self.symbols.items() if isinstance(v, scopes)]
+                words = _either(_word_of(t) for t in scopes)
+                if owner is not None:
+                    self._error(ref, f"`{scope}` is {_a(_word(owner))}, not {_a(words)}", "")
+                else:
+                    self._error(ref, f"no {words} `{scope}`", did_you_mean(scope, pool))
+                return None
+            fit = tuple(k for k in kinds if k in _MEMBERS[type(owner)])
+            pool = [
+                k.partition(".")[2]
+                for k, v in self.symbols.items()
+                if k.startswith(scope + ".") and isinstance(v, fit)
+            ]
+            words = _either(_word_of(k) for k in fit)
+            self._error(
+                ref, f"no {words} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool)
+            )
+            return None
+        if prefix:
+            pool = [
+                k[len(prefix) :]
+                for k, v in self.symbols.items()
+                if k.startswith(prefix) and isinstance(v, kinds)
+            ]
+        else:
+            pool = [
+                k
+                for k, v in self.symbols.items()
+                if "." not in k and ":" not in k and isinstance(v, kinds)
+            ]
+        where = f" in process `{prefix[:-1]}`" if prefix and prefix != "channel:" else ""
+        self._error(ref, f"no {want} `{shown}`{where}", did_you_mean(shown, pool))
+        return None
+
+    def _field_ref(self, ref: m.Ref) -> m.EntityField | None:
+        found = self.symbols.get(ref.text)
+        if isinstance(found, m.EntityField):
+            ref.target = ref.text
+            return found
+        parts = ref.text.split(".")
+        if ref.text in self.lost or ".".join(parts[:2]) in self.lost or parts[0] in self.lost:
+            return None
+        system, entity = parts[0], ".".join(parts[:2])
+        if not isinstance(self.symbols.get(system), m.System):
+            pool = [k for k, v in self.symbols.items() if isinstance(v, m.System)]
+            self._error(ref, f"no system `{system}`", did_you_mean(system, pool))
+        elif not isinstance(self.symbols.get(entity), m.Entity):
+            pool = [
+                k.split(".")[1]
+                for k, v in self.symbols.items()
+                if isinstance(v, m.Entity) and k.startswith(system + ".")
+            ]
+            self._error(
+                ref, f"no entity `{parts[1]}` in system `{system}`", did_you_mean(parts[1], pool)
+            )
+        else:
+            pool = [f.name for f in self.symbols[entity].fields]
+            self._error(
+                ref, f"no field `{parts[2]}` in entity `{entity}`", did_you_mean(parts[2], pool)
+            )
+        return None
+
+    def _entity_ref(self, ref: m.Ref, within: m.Entity) -> None:
+        key = ref.text if "." in ref.text else f"{within.system.text}.{ref.text}"
+        if isinstance(self.symbols.get(key), m.Entity):
+            ref.target = key
+            return
+        if key in self.lost:
+            return
+        pool = [
+            k.split(".")[1]
+            for k, v in self.symbols.items()
+            if isinstance(v, m.Entity) and k.startswith(within.system.text + ".")
+        ]
+        self._error(ref, f"no entity `{key}` for this `ref`", did_you_mean(ref.text, pool))
+
+    def _integration(self, integ: m.Integration) -> None:
+        src = self._ref(integ.source, (m.System,))
+        dst = self._ref(integ.target, (m.System,))
+        self._ref(integ.owner, (m.Team,))
+        if integ.master is not None and self._ref(integ.master, (m.System,)) is not None:
+            if integ.master.text not in {integ.source.text, integ.target.text}:
+                self.diags.append(
+                    Diagnostic(
+                        "bad-value",
+                        f"`master` must be one of the ends, `{integ.source.text}` or `{integ.target.text}`",
+                        integ.master.span,
+                        hint="the master wins when both ends changed the same record",
+                    )
+                )
+        for mapping in integ.maps:
+            for ref, end, side in ((mapping.source, src, "left"), (mapping.target, dst, "right")):
+                if end is None:
+                    continue
+                system = integ.source.text if side == "left" else integ.target.text
+                parts = ref.text.split(".")
+                if len(parts) == 3 and parts[0] != system:
+                    self._error(
+                        ref,
+                        f"the {side} side of a `map` line is a field of `{system}`, not of `{parts[0]}`",
+                        f"write it as {'.'.join(parts[1:])}",
+                    )
+                    continue
+                full = ref.text if len(parts) == 3 else f"{system}.{ref.text}"
+                probe = m.Ref(text=full, span=ref.span, target=None)
+                if self._field_ref(probe) is not None:
+                    ref.target = full
+
+    def _edges(self, process: m.Process) -> None:
+        edges: list[m.Edge] = []
+        nodes = process.nodes
+        for index, node in enumerate(nodes):
+            if isinstance(node, m.Step):
+                if node.next is not None:
+                    if node.next.target is not None:
+                        edges.append(_edge(node.id, node.next.text, None, "arrow", node.next.span))
+                elif index + 1 < len(nodes):
+                    edges.append(_edge(node.id, nodes[index + 1].id, None, "next", node.span))
+            elif isinstance(node, m.Decision):
+                seen: dict[str, m.Outcome] = {}
+                for outcome in node.outcomes:
+                    if outcome.label in seen:
+                        self.diags.append(
+                            Diagnostic(
+                                "duplicate-id",
+                                f"the outcome `{outcome.label}` is listed twice in decision `{node.id}`",
+                                outcome.span,
+                                hint='`yes` and "yes" are the same outcome',
+                                notes=(Note("the first is here", seen[outcome.label].span),),
+                            )
+                        )
+                        continue
+                    seen[outcome.label] = outcome
+                    if outcome.target.target is not None:
+                        edges.append(
+                            _edge(
+                                node.id, outcome.target.text, outcome.label, "outcome", outcome.span
+                            )
+                        )
+        for flow in process.flows:
+            for a, b in zip(flow.refs, flow.refs[1:], strict=False):
+                source = process.node(a.text)
+                if isinstance(source, m.End):
+                    self.diags.append(
+                        Diagnostic(
+                            "bad-value",
+                            f"an end flows nowhere: `{a.text}` is an end of `{process.id}`",
+                            a.span,
+                            hint="start the flow at a step or a decision",
+                        )
+                    )
+                    continue
+                if a.target is not None and b.target is not None:
+                    edges.append(_edge(a.text, b.text, None, "flow", flow.span))
+        process.edges = edges
+
+    def _error(self, ref: m.Ref, message: str, hint: str) -> None:
+        message = _LONG_NAME.sub(lambda found: f"`{found.group(1)[:39]}…`", message)
+        self.diags.append(Diagnostic("unknown-reference", message, ref.span, hint=hint))
+
+
+_NODES = (m.Step, m.Decision, m.End)
+_MEMBERS: dict[type, tuple[type, ...]] = {
+    m.Journey: (m.Stage, m.Touchpoint),
+    m.Process: _NODES,
+}
+
+
+def _either(words: Iterable[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _word_of(kind: type) -> str:
+    return _WORD.get(kind, kind.__name__.lower())
+
+
+def _edge(
+    source: str,
+    target: str,
+    label: str | None,
+    origin: Literal["next", "arrow", "outcome", "flow"],
+    span: Span,
+) -> m.Edge:
+    return m.Edge(source=source, target=target, label=label, origin=origin, span=span)

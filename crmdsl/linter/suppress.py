@@ -1,0 +1,250 @@
+"""Suppression comments: a map's comments and findings in, kept findings and M005 findings out.
+
+`# crmdsl: ignore[J101,P207]` at the end of a line silences those codes for the statement
+that starts on that line and its block; alone on a line it does the same for the next
+statement (other comment lines and blank lines may stand between). `# crmdsl:
+ignore-file[M001]` anywhere in a file silences the codes for the whole file. Text after
+the `]` is free (a reason). A suppression that silences nothing, or names a code that is
+no rule, is reported as M005 on the comment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from crmdsl.errors import LOAD_ERROR_KINDS, Diagnostic, Span
+from crmdsl.language.suggest import did_you_mean
+from crmdsl.model import Comment, CrmMap, Node
+
+__all__ = [
+    "Suppression",
+    "apply_suppressions",
+    "find_suppressions",
+    "silence",
+    "statement_extents",
+]
+
+_PATTERN = re.compile(r"#\s*crmdsl:\s*(ignore|ignore-file)\s*\[([^\]]*)\]")
+
+
+@dataclass(slots=True)
+class Suppression:
+    """One suppression comment: the codes it names and the lines it covers."""
+
+    comment: Comment
+    codes: tuple[str, ...]
+    first: int
+    last: int
+    whole_file: bool = False
+    used: set[str] = field(default_factory=set)
+
+    @property
+    def span(self) -> Span:
+        """Where the comment stands."""
+        c = self.comment
+        return Span(c.file, c.line, c.col, c.line, c.col + len(c.text))
+
+    def covers(self, diag: Diagnostic) -> bool:
+        """Whether this suppression silences the finding."""
+        span = diag.span
+        if span is None or span.file != self.comment.file or diag.code not in self.codes:
+            return False
+        return self.whole_file or self.first <= span.line <= self.last
+
+
+def statement_extents(crm_map: CrmMap) -> dict[str, dict[int, int]]:
+    """For each file, each line a statement starts on → the last line of its block."""
+    out: dict[str, dict[int, int]] = {}
+
+    def visit(obj: object) -> None:
+        if isinstance(obj, Node):
+            span = obj.span
+            if span is not None and span.file:
+                starts = out.setdefault(span.file, {})
+                starts[span.line] = max(starts.get(span.line, span.line), span.end_line)
+            for f in dataclasses.fields(obj):
+                value = getattr(obj, f.name)
+                if isinstance(value, list) and value and isinstance(value[0], Node):
+                    for item in value:
+                        visit(item)
+
+    roots: list[object] = [crm_map.header, *crm_map.includes]
+    for name in (
+        "teams",
+        "personas",
+        "channels",
+        "systems",
+        "entities",
+        "journeys",
+        "processes",
+        "integrations",
+        "goals",
+    ):
+        roots.extend(getattr(crm_map, name))
+    for root in roots:
+        if root is not None and not getattr(root, "builtin", False):
+            visit(root)
+    return out
+
+
+def find_suppressions(
+    crm_map: CrmMap, lines_of: Mapping[str, Sequence[str]] | None = None
+) -> list[Suppression]:
+    """Every suppression comment of the map, with the lines each one covers."""
+    extents = statement_extents(crm_map)
+    comment_lines: dict[str, set[int]] = {}
+    for c in crm_map.comments:
+        if c.own_line:
+            comment_lines.setdefault(c.file, set()).add(c.line)
+    last_start = {file: max(starts) for file, starts in extents.items() if starts}
+    out: list[Suppression] = []
+    for c in crm_map.comments:
+        found = _PATTERN.search(c.text)
+        if found is None:
+            continue
+        kind, raw = found.group(1), found.group(2)
+        codes = tuple(part.strip() for part in raw.split(",") if part.strip())
+        starts = extents.get(c.file, {})
+        if kind == "ignore-file":
+            out.append(Suppression(c, codes, 1, 1 << 30, whole_file=True))
+            continue
+        if not c.own_line:
+            first = c.line
+        else:
+            first = _next_statement(
+                c,
+                starts,
+                comment_lines.get(c.file, set()),
+                (lines_of or {}).get(c.file),
+                last_start.get(c.file, c.line),
+            )
+        out.append(Suppression(c, codes, first, starts.get(first, first)))
+    return out
+
+
+def _next_statement(
+    c: Comment,
+    starts: dict[int, int],
+    comments: set[int],
+    lines: Sequence[str] | None,
+    last_start: int,
+) -> int:
+    """The line of the statement below an own-line comment (over comments and blank lines)."""
+    line = c.line + 1
+    limit = max(last_start, c.line) + 1
+    while line <= limit:
+        if line in starts:
+            return line
+        blank = lines is not None and line <= len(lines) and not lines[line - 1].strip()
+        unknown = lines is None
+        if line not in comments and not blank and not unknown:
+            return line  # a clause line: the comment covers that line alone
+        line += 1
+    return c.line + 1
+
+
+def silence(findings: Sequence[Diagnostic], suppressions: Sequence[Suppression]) -> list[bool]:
+    """For each finding, whether a suppression covers it; mark the codes each one used.
+
+    A sweep over each (file, code): suppressions enter when their first line is reached
+    and leave after their last, so the cost grows with the findings and suppressions, not
+    with their product (blocks nest, so few suppressions are open at any line).
+    """
+    whole: dict[tuple[str, str], list[Suppression]] = {}
+    ranged: dict[tuple[str, str], list[Suppression]] = {}
+    for s in suppressions:
+        for code in s.codes:
+            (whole if s.whole_file else ranged).setdefault((s.comment.file, code), []).append(s)
+    for group in ranged.values():
+        group.sort(key=lambda s: s.first)
+    wanted: dict[tuple[str, str], list[int]] = {}
+    for i, d in enumerate(findings):
+        if d.span is not None:
+            wanted.setdefault((d.span.file, d.code), []).append(i)
+    out = [False] * len(findings)
+    for key, indexes in wanted.items():
+        everywhere = whole.get(key, [])
+        group = ranged.get(key, [])
+        if not everywhere and not group:
+            continue
+        indexes.sort(key=lambda i: _line(findings[i]))
+        open_: list[tuple[int, int]] = []  # (last line, index in group)
+        nxt = 0
+        for i in indexes:
+            span = findings[i].span
+            assert span is not None
+            while nxt < len(group) and group[nxt].first <= span.line:
+                heapq.heappush(open_, (group[nxt].last, nxt))
+                nxt += 1
+            while open_ and open_[0][0] < span.line:
+                heapq.heappop(open_)
+            hits = [group[j] for _, j in open_] + everywhere
+            if hits:
+                out[i] = True
+                for s in hits:
+                    s.used.add(key[1])
+    return out
+
+
+def _line(d: Diagnostic) -> int:
+    return d.span.line if d.span is not None else 0
+
+
+def apply_suppressions(
+    findings: Iterable[Diagnostic],
+    suppressions: Sequence[Suppression],
+    known_codes: Collection[str],
+    enabled: Callable[[str], bool],
+    make_unused: Callable[[Suppression, str, Span, list[str]], Diagnostic],
+) -> tuple[list[Diagnostic], int, list[Diagnostic]]:
+    """Drop suppressed findings; return (kept, how many dropped, M005 findings).
+
+    `enabled(code)` says whether a rule ran: a code of a rule that did not run is not
+    reported as unused, since nobody can tell whether it would have silenced something.
+    `make_unused(suppression, message, span, codes)` builds one M005 finding; `codes` are
+    the codes of the comment that silence nothing (unused, unknown, or load error kinds).
+    """
+    findings = list(findings)
+    silenced = silence(findings, suppressions)
+    kept = [d for d, hit in zip(findings, silenced, strict=True) if not hit]
+    dropped = len(findings) - len(kept)
+    unused: list[Diagnostic] = []
+    for s in suppressions:
+        message, codes = _unused_message(s, known_codes, enabled)
+        if message:
+            unused.append(make_unused(s, message, s.span, codes))
+    return kept, dropped, unused
+
+
+def _unused_message(
+    s: Suppression, known: Collection[str], enabled: Callable[[str], bool]
+) -> tuple[str, list[str]]:
+    """Why a suppression is (partly) useless, in words, and the useless codes; "" when fine."""
+    what = "ignore-file" if s.whole_file else "ignore"
+    if not s.codes:
+        return f"`{what}[]` names no rule code, so it silences nothing", []
+    problems: list[str] = []
+    idle = []
+    useless = []
+    for code in s.codes:
+        if code in LOAD_ERROR_KINDS or code not in known or (code not in s.used and enabled(code)):
+            useless.append(code)
+        if code in LOAD_ERROR_KINDS:
+            problems.append(f"`{code}` is a load error, and load errors cannot be suppressed")
+        elif code not in known:
+            hint = did_you_mean(code, known)
+            problems.append(f"`{code}` is not a rule code" + (f" ({hint})" if hint else ""))
+        elif code not in s.used and enabled(code):
+            idle.append(code)
+    if idle:
+        listed = ", ".join(idle)
+        where = "in this file" if s.whole_file else "on this statement"
+        problems.insert(0, f"no {listed} finding {where}")
+    if not problems:
+        return "", []
+    text = f"unused suppression `{what}[{', '.join(s.codes)}]`: " + "; ".join(problems)
+    return text, useless
