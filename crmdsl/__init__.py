@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from crmdsl.edit.patch import Patch
     from crmdsl.errors import CrmdslError, Diagnostic, LoadError, Span, UsageError
     from crmdsl.formatter import NotFormattable, format_text
+    from crmdsl.language.schema import FIELD_FLAGS, FIELD_TYPES, KNOWN_WORDS
     from crmdsl.language.loader import Analysis, analyze, analyze_bytes, analyze_path, load, loads
     from crmdsl.linter import LintResult, lint
     from crmdsl.linter.config import ConfigError, LintConfig, config_for
@@ -70,6 +71,9 @@ _EXPORTS: dict[str, str] = {
     "Diagram": "crmdsl.views.common",
     "ViewError": "crmdsl.views.common",
     "Patch": "crmdsl.edit.patch",
+    "KNOWN_WORDS": "crmdsl.language.schema",
+    "FIELD_FLAGS": "crmdsl.language.schema",
+    "FIELD_TYPES": "crmdsl.language.schema",
 }
 
 __all__ = [

@@ -27,6 +27,8 @@ class ConfigModel(BaseModel):
     max_review_age: int = Field(12, alias="max-review-age", ge=1, le=1200)
     max_handoffs: int = Field(6, alias="max-handoffs", ge=0, le=10_000)
     fail_on: Literal["error", "warning", "info"] = Field("warning", alias="fail-on")
+    # `crmdsl edit` reads and checks its own sub-table (keys, theme); the linter passes it by.
+    tui: dict[str, Any] = Field(default_factory=dict)
 
 
 _KEYS = [f.alias or name for name, f in ConfigModel.model_fields.items()]
