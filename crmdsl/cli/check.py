@@ -24,7 +24,7 @@ from crmdsl.language.workspace import MapRun, find_maps
 from crmdsl.model import CrmMap
 
 if TYPE_CHECKING:
-    from crmdsl.linter import LintConfig
+    from crmdsl.linter import LintConfig, LintResult
     from crmdsl.linter.formats import CheckedMap
 
 __all__ = [
@@ -157,7 +157,7 @@ def run_check(
     if options.fix:
         from crmdsl.cli.fix_cmd import apply_fixes
 
-        def lint_one(run: MapRun) -> object:
+        def lint_one(run: MapRun) -> LintResult:
             standalone = run.fragment_alone or run.analysis.map.header is None
             return lint(run.analysis, configs.for_path(run.path), today, standalone=standalone)
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from crmdsl.cli.output import console
 from crmdsl.edit.patch import write_patch
 from crmdsl.errors import UsageError
-from crmdsl.language.workspace import find_maps
+from crmdsl.language.workspace import MapRun, find_maps
 from crmdsl.linter.fixes import fix_all
+
+if TYPE_CHECKING:
+    from crmdsl.linter import LintResult
 
 __all__ = ["MAX_ROUNDS", "apply_fixes"]
 
@@ -22,11 +26,11 @@ MAX_ROUNDS = 10
 
 
 def apply_fixes(
-    paths: Sequence[str], lint_run: Callable[[object], object], *, quiet: bool = False
+    paths: Sequence[str], lint_run: Callable[[MapRun], LintResult], *, quiet: bool = False
 ) -> int:
     """Fix what can be fixed safely; print "fixed N findings in FILE: CODE ×n"; return the count.
 
-    `lint_run(map_run)` returns the lint result of one map (with `.findings`).
+    `lint_run(map_run)` returns the lint result of one map.
     """
     if "-" in paths:
         raise UsageError("--fix rewrites files; it cannot be used with - (stdin)")
@@ -36,9 +40,7 @@ def apply_fixes(
         for run in find_maps(list(paths)):
             if run.analysis.diagnostics:
                 continue
-            result = lint_run(run)
-            findings = getattr(result, "findings", [])
-            patch, done = fix_all(findings, run.analysis)
+            patch, done = fix_all(lint_run(run).findings, run.analysis)
             if not patch:
                 continue
             write_patch(patch)

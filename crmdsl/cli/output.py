@@ -16,7 +16,7 @@ from crmdsl.errors import Diagnostic, render_diagnostic
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["PlainConsole", "console", "print_diagnostic"]
+__all__ = ["PlainConsole", "console", "print_diagnostic", "rich_console"]
 
 _STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold blue", "note": "bold cyan"}
 
@@ -45,11 +45,20 @@ def console(
     progress bars).
     """
     stream = file or (sys.stderr if stderr else sys.stdout)
-    no_color = bool(os.environ.get("NO_COLOR")) or not stream.isatty()
-    if no_color and not rich:
+    if not rich and _no_color(stream):
         return PlainConsole(stream)
+    return rich_console(stream)
+
+
+def _no_color(stream: TextIO) -> bool:
+    return bool(os.environ.get("NO_COLOR")) or not stream.isatty()
+
+
+def rich_console(stream: TextIO) -> Console:
+    """Rich's own console on `stream` (for tables, progress bars), coloured as `console`."""
     from rich.console import Console
 
+    no_color = _no_color(stream)
     return Console(
         file=stream,
         no_color=no_color,

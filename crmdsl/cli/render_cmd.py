@@ -15,12 +15,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmdsl.cli.check import load_or_report
 from crmdsl.errors import UsageError
 from crmdsl.fileio import write_atomic
 from crmdsl.model import CrmMap
 from crmdsl.views import VIEWS, Diagram, everything, render, subjects
+
+if TYPE_CHECKING:
+    from crmdsl.views.svg import MermaidRenderer, OutputFormat, RenderResult
 
 __all__ = ["FORMATS", "markdown_block", "markdown_page", "run_render"]
 
@@ -115,7 +119,8 @@ def run_render(
 
 
 def _check_version(version: str | None) -> None:
-    from crmdsl.views.mermaid_safe import Journey, MermaidInputError
+    from crmdsl.views.mermaid_safe import Journey
+    from crmdsl.views.mermaid_text import MermaidInputError
 
     try:
         Journey(mermaid_version=version)
@@ -204,10 +209,11 @@ def _render_images(
         renderer = MermaidRenderer(chromium=chromium, cli_dir=mermaid_cli)
     except RendererNotFoundError as error:
         raise UsageError(str(error)) from None
-    results = []
+    image: OutputFormat = "png" if fmt == "png" else "svg"
+    results: list[RenderResult] = []
     try:
         with renderer:
-            results = _with_progress(renderer, diagrams, fmt, quiet)
+            results = _with_progress(renderer, diagrams, image, quiet)
     except RenderError as error:
         raise UsageError(f"the Mermaid renderer failed: {error}") from None
     out: list[str | bytes] = []
@@ -218,30 +224,30 @@ def _render_images(
                 + (f" of `{diagram.subject}`" if diagram.subject else "")
                 + f": {result.error}\n(this is a bug in crmdsl; please report it with the map)"
             )
-        out.append(result.png if fmt == "png" else result.svg)  # type: ignore[arg-type]
+        data = result.png if image == "png" else result.svg
+        out.append(data if data is not None else "")
     return out
 
 
-def _with_progress(renderer: object, diagrams: list[Diagram], fmt: str, quiet: bool) -> list:  # type: ignore[type-arg]
-    from crmdsl.views.svg import MermaidRenderer
-
-    assert isinstance(renderer, MermaidRenderer)
+def _with_progress(
+    renderer: MermaidRenderer, diagrams: list[Diagram], fmt: OutputFormat, quiet: bool
+) -> list[RenderResult]:
     texts = [d.text for d in diagrams]
     if quiet or len(texts) < 2 or not sys.stderr.isatty():
-        return renderer.render_many(texts, fmt)  # type: ignore[arg-type]
+        return renderer.render_many(texts, fmt)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from crmdsl.cli.output import console
+    from crmdsl.cli.output import rich_console
 
-    results = []
+    results: list[RenderResult] = []
     step = max(1, renderer.jobs)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(
-        *columns, TimeElapsedColumn(), console=console(stderr=True, rich=True), transient=False
+        *columns, TimeElapsedColumn(), console=rich_console(sys.stderr), transient=False
     ) as bar:
         task = bar.add_task(f"rendering {len(texts)} diagrams", total=len(texts))
         for start in range(0, len(texts), step):
             chunk = texts[start : start + step]
-            results.extend(renderer.render_many(chunk, fmt))  # type: ignore[arg-type]
+            results.extend(renderer.render_many(chunk, fmt))
             bar.advance(task, len(chunk))
     return results

@@ -175,7 +175,7 @@ def render(
     `mermaid_version` (`"10.7"`) avoids syntax older Mermaid hosts lack. Raises
     `ViewError` for an unknown view or id, or a diagram Mermaid would refuse.
     """
-    from crmdsl.views.mermaid_safe import (
+    from crmdsl.views.mermaid_text import (
         MAX_EDGES,
         MAX_TEXT_SIZE,
         MermaidInputError,

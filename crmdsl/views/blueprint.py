@@ -15,7 +15,7 @@ linked too, straight from the touchpoint.
 
 from __future__ import annotations
 
-from crmdsl.model import CrmMap, Decision, End, Journey, Process, Step, System, Touchpoint
+from crmdsl.model import CrmMap, Decision, Journey, Process, Step, System, Touchpoint
 from crmdsl.views.common import FlowEdge, FlowGroup, FlowNode, FlowSpec
 from crmdsl.views.integrations import system_node
 from crmdsl.views.process import step_lines
@@ -69,7 +69,7 @@ def blueprint_view(crm_map: CrmMap, journey: Journey) -> FlowSpec:
                 step_key = _step(crm_map, spec, processes, process, node)
                 links.append(FlowEdge(key, step_key, None, "dotted"))
                 if isinstance(node, Step):
-                    _system(crm_map, spec, systems, node.system and node.system.target)
+                    _system(crm_map, spec, systems, node.system.target if node.system else None)
                     if node.system is not None and f"sys:{node.system.target}" in spec.nodes:
                         links.append(FlowEdge(step_key, f"sys:{node.system.target}", None))
             own = touchpoint.system.target if touchpoint.system else None
@@ -88,14 +88,15 @@ def blueprint_view(crm_map: CrmMap, journey: Journey) -> FlowSpec:
     return spec
 
 
-def _backstage(crm_map: CrmMap, touchpoint: Touchpoint) -> list[tuple[Process, Step]]:
-    found = []
+def _backstage(crm_map: CrmMap, touchpoint: Touchpoint) -> list[tuple[Process, Step | Decision]]:
+    """The steps and decisions a touchpoint names with `backstage`, with their processes."""
+    found: list[tuple[Process, Step | Decision]] = []
     for ref in touchpoint.backstage:
         if not ref.target:
             continue
         process = crm_map.lookup(ref.target.split(".", 1)[0])
         node = crm_map.lookup(ref.target)
-        if isinstance(process, Process) and isinstance(node, Step | Decision | End):
+        if isinstance(process, Process) and isinstance(node, Step | Decision):
             found.append((process, node))
     return found
 
@@ -105,7 +106,7 @@ def _step(
     spec: FlowSpec,
     processes: dict[str, FlowGroup],
     process: Process,
-    node: Step | Decision | End,
+    node: Step | Decision,
 ) -> str:
     key = f"step:{process.id}.{node.id}"
     if key not in spec.nodes:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from crmdsl.errors import CrmdslError
-from crmdsl.model import CrmMap, Duration, Entity, EntityField, Ref, System, Team
+from crmdsl.model import CrmMap, Duration, Entity, EntityField, Journey, Persona, Ref, System, Team
 
 __all__ = [
     "Diagram",
@@ -39,6 +39,7 @@ __all__ = [
     "emit",
     "size_floor",
     "entity_of_field",
+    "persona_of",
     "system_title",
     "team_title",
 ]
@@ -217,6 +218,13 @@ def team_title(crm_map: CrmMap, ref: Ref | None) -> str | None:
         return None
     team = crm_map.lookup(ref.target) if ref.target else None
     return team.title if isinstance(team, Team) else ref.text
+
+
+def persona_of(crm_map: CrmMap, journey: Journey) -> Persona | None:
+    """The persona a journey is for, or None when it names none (or one that is unknown)."""
+    key = journey.persona.target if journey.persona is not None else None
+    persona = crm_map.lookup(key) if key else None
+    return persona if isinstance(persona, Persona) else None
 
 
 def system_title(crm_map: CrmMap, ref: Ref | None) -> str | None:

@@ -20,6 +20,8 @@ Choices:
 
 from __future__ import annotations
 
+from typing import Literal
+
 from crmdsl.model import CrmMap, Entity, EntityField
 from crmdsl.views.common import ErAttribute, ErEntity, ErRelation, ErSpec, system_title
 
@@ -47,7 +49,7 @@ def field_comment(field: EntityField) -> str | None:
 
 def attribute(field: EntityField) -> ErAttribute:
     """A field as an `erDiagram` attribute."""
-    key = "PK" if field.key else "UK" if field.unique else None
+    key: Literal["PK", "UK"] | None = "PK" if field.key else "UK" if field.unique else None
     return ErAttribute(field.type.name, field.name, key, field_comment(field))
 
 
@@ -115,9 +117,9 @@ def _mappings(crm_map: CrmMap, spec: ErSpec) -> None:
             if left not in spec.entities or right not in spec.entities:
                 continue
             assert left is not None and right is not None
-            words = f"{mapping.source.text.rsplit('.', 1)[-1]} → "
-            words += mapping.target.text.rsplit(".", 1)[-1]
-            pairs.setdefault((left, right), []).append(words)
+            pair = f"{mapping.source.text.rsplit('.', 1)[-1]} → "
+            pair += mapping.target.text.rsplit(".", 1)[-1]
+            pairs.setdefault((left, right), []).append(pair)
         for (left, right), words in pairs.items():
             arrow = "both ways: " if integration.two_way else ""
             label = f"{integration.title}: {arrow}{', '.join(words)}"

@@ -16,7 +16,7 @@ owner (its team's title). Choices a reader would otherwise guess at:
 from __future__ import annotations
 
 from crmdsl.model import CrmMap, Journey, Touchpoint
-from crmdsl.views.common import JourneySpec, JourneyTask, team_title
+from crmdsl.views.common import JourneySpec, JourneyTask, persona_of, team_title
 
 __all__ = ["NEUTRAL_SCORE", "journey_view", "task_name"]
 
@@ -37,7 +37,7 @@ def task_name(crm_map: CrmMap, touchpoint: Touchpoint) -> str:
 
 def journey_view(crm_map: CrmMap, journey: Journey) -> JourneySpec:
     """A journey's stages and touchpoints, scored."""
-    persona = crm_map.lookup(journey.persona.target) if journey.persona else None
+    persona = persona_of(crm_map, journey)
     title = journey.title
     if persona is not None:
         title = f"{journey.title} · {persona.title}"

@@ -1,7 +1,8 @@
 """The one layer between user text and Mermaid: escaping, safe ids, deterministic builders.
 
 (The text part, labels, ids and limits, is `crmdsl.views.mermaid_text`; this module
-re-exports it, so views import everything from here.)
+re-exports it at run time. Its `__all__` is derived from mermaid_text's, which type
+checkers do not follow: typed code imports those names from mermaid_text itself.)
 
 In: user text (labels, titles, ids, journey scores) and the structure a view wants
 (nodes, edges, subgraphs, entities, journey sections). Out: Mermaid text that parses,

@@ -19,7 +19,7 @@ process its owner and number of steps, a system its kind, a goal its owner.
 from __future__ import annotations
 
 from crmdsl.model import CrmMap, Integration, Journey, Process, Step, System
-from crmdsl.views.common import FlowEdge, FlowGroup, FlowNode, FlowSpec, team_title
+from crmdsl.views.common import FlowEdge, FlowGroup, FlowNode, FlowSpec, persona_of, team_title
 from crmdsl.views.integrations import system_node
 
 __all__ = ["overview_view"]
@@ -51,9 +51,10 @@ def overview_view(crm_map: CrmMap) -> FlowSpec:
             spec.groups.append(group)
     for goal in crm_map.goals:
         for ref in goal.supported_by:
-            target = _support_target(crm_map, ref.target)
-            if target is not None:
-                spec.link(FlowEdge(f"goal:{goal.id}", target[0], target[1], "dotted"))
+            supported = _support_target(crm_map, ref.target)
+            if supported is not None:
+                key, label = supported
+                spec.link(FlowEdge(f"goal:{goal.id}", key, label, "dotted"))
     for journey in crm_map.journeys:
         _journey_edges(crm_map, spec, journey)
     for process in crm_map.processes:
@@ -62,10 +63,10 @@ def overview_view(crm_map: CrmMap) -> FlowSpec:
                 spec.link(FlowEdge(f"proc:{process.id}", f"sys:{node.system.target}", "uses"))
     for integration in crm_map.integrations:
         source = f"sys:{integration.source.target}"
-        target = f"sys:{integration.target.target}"
-        if source in spec.nodes and target in spec.nodes:
+        dest = f"sys:{integration.target.target}"
+        if source in spec.nodes and dest in spec.nodes:
             spec.shows(integration.title)
-            spec.link(FlowEdge(source, target, integration.title, "solid", integration.two_way))
+            spec.link(FlowEdge(source, dest, integration.title, "solid", integration.two_way))
     return spec
 
 
@@ -82,7 +83,7 @@ def _goals(crm_map: CrmMap, spec: FlowSpec) -> list[str]:
 def _journeys(crm_map: CrmMap, spec: FlowSpec) -> list[str]:
     keys = []
     for journey in crm_map.journeys:
-        persona = crm_map.lookup(journey.persona.target) if journey.persona else None
+        persona = persona_of(crm_map, journey)
         touchpoints = sum(len(s.touchpoints) for s in journey.stages)
         detail = _count(touchpoints, "touchpoint")
         if persona is not None:

@@ -289,6 +289,23 @@ def test_blueprint_rows() -> None:
     assert "tp_t -.-> step_p_46_a" in text and "step_p_46_a --> sys_crm" in text
 
 
+def test_blueprint_draws_a_backstage_decision_by_its_title() -> None:
+    # `backstage` may name a decision as well as a step: drawn as a box with its title,
+    # and without a system (a decision has none).
+    m = load(
+        PROCESS
+        + """journey j "J"
+  stage s "S"
+    touchpoint t "Call" channel phone
+      backstage p.d, p.a
+"""
+    )
+    text = render(m, "blueprint", "j").text
+    assert 'step_p_46_d["Ok#63;"]' in text
+    assert "tp_t -.-> step_p_46_d\n\ttp_t -.-> step_p_46_a\n\tstep_p_46_a --> sys_crm\n" in text
+    assert "step_p_46_d -->" not in text
+
+
 def test_overview_connects_goals_journeys_processes_systems() -> None:
     text = render(crmdsl.load(ACME), "overview").text
     for edge in (
