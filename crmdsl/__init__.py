@@ -30,16 +30,26 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from crmdsl import edit
     from crmdsl.edit.patch import Patch
-    from crmdsl.errors import CrmdslError, Diagnostic, LoadError, Span, UsageError
+    from crmdsl.errors import (
+        CrmdslError,
+        Diagnostic,
+        LoadError,
+        Span,
+        UsageError,
+        render_diagnostic,
+    )
+    from crmdsl.errors import Diagnostic as Finding
     from crmdsl.formatter import NotFormattable, format_text
-    from crmdsl.language.schema import FIELD_FLAGS, FIELD_TYPES, KNOWN_WORDS
     from crmdsl.language.loader import Analysis, analyze, analyze_bytes, analyze_path, load, loads
+    from crmdsl.language.schema import FIELD_FLAGS, FIELD_TYPES, KNOWN_WORDS
     from crmdsl.linter import LintResult, lint
     from crmdsl.linter.config import ConfigError, LintConfig, config_for
     from crmdsl.linter.fixes import fix_all, fixes_for
     from crmdsl.model import CrmMap
     from crmdsl.views import render
     from crmdsl.views.common import Diagram, ViewError
+
+    VIEWS: tuple[str, ...]
 
 from crmdsl.version import __version__
 
@@ -76,12 +86,42 @@ _EXPORTS: dict[str, str] = {
     "FIELD_TYPES": "crmdsl.language.schema",
 }
 
+# Written out (not built from `_EXPORTS`) so that type checkers and linters see the
+# public names; tests/test_architecture.py checks it names `_EXPORTS` and the rest.
 __all__ = [
-    *sorted(_EXPORTS),
-    "VIEWS",
+    "Analysis",
+    "ConfigError",
+    "CrmMap",
+    "CrmdslError",
+    "Diagnostic",
+    "Diagram",
+    "FIELD_FLAGS",
+    "FIELD_TYPES",
     "Finding",
+    "KNOWN_WORDS",
+    "LintConfig",
+    "LintResult",
+    "LoadError",
+    "NotFormattable",
+    "Patch",
+    "Span",
+    "UsageError",
+    "VIEWS",
+    "ViewError",
     "__version__",
+    "analyze",
+    "analyze_bytes",
+    "analyze_path",
+    "config_for",
     "edit",
+    "fix_all",
+    "fixes_for",
+    "format_text",
+    "lint",
+    "load",
+    "loads",
+    "render",
+    "render_diagnostic",
     "report",
     "view_subjects",
 ]

@@ -129,6 +129,16 @@ def test_import_crmdsl_is_cheap_and_the_api_resolves() -> None:
     assert done.stdout.splitlines() == ["[]", "[] True True True"], done.stderr
 
 
+def test_all_names_every_lazy_export() -> None:
+    # `__all__` is written out so that mypy and ruff see the public names; it must
+    # follow `_EXPORTS`, the table the lazy `__getattr__` reads.
+    import crmdsl
+
+    missing = sorted(set(crmdsl._EXPORTS) - set(crmdsl.__all__))
+    assert not missing, f"add {missing} to __all__ in crmdsl/__init__.py"
+    assert crmdsl.__all__ == sorted(set(crmdsl.__all__))
+
+
 PROBE = """
 import json, sys
 from crmdsl.cli import main
