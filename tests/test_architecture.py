@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,6 +138,71 @@ def test_all_names_every_lazy_export() -> None:
     missing = sorted(set(crmdsl._EXPORTS) - set(crmdsl.__all__))
     assert not missing, f"add {missing} to __all__ in crmdsl/__init__.py"
     assert crmdsl.__all__ == sorted(set(crmdsl.__all__))
+
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+
+
+def _named_paths(text: str) -> set[str]:
+    """The paths a page names in backticks (`crmdsl/rules/journeys.py`, `statements.py`).
+
+    A placeholder file (`crmdsl/views/<name>.py`) stands for its folder.
+    """
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    quoted = re.findall(r"`([^`\n]+)`", prose)
+    words = {w.strip("(),") for q in quoted for w in q.split()}
+    paths = {
+        w.rstrip("/")
+        for w in words
+        if ("/" in w or w.endswith((".py", ".md", ".toml", ".lark", ".crm")))
+        and not w.startswith(("http", "-", "."))
+    }
+    return {p.rsplit("/", 1)[0] if "<" in p.rsplit("/", 1)[-1] else p for p in paths}
+
+
+def _exists(path: str) -> bool:
+    if "/" in path:
+        return (ROOT / path.replace("<CODE>", "J102")).exists()
+    return (
+        any(ROOT.glob(f"crmdsl/**/{path}"))
+        or any(ROOT.glob(f"tests/**/{path}"))
+        or (ROOT / path).exists()
+    )
+
+
+def test_the_architecture_page_names_only_paths_that_exist() -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    named = _named_paths(text)
+    assert {"crmdsl/rules/journeys.py", "crmdsl/views/process.py"} <= named
+    missing = sorted(p for p in named if not _exists(p))
+    assert not missing, f"docs/architecture.md names paths that do not exist: {missing}"
+    pages = re.findall(r"\]\(([^)#]+\.md)", text)
+    assert pages and all((ARCHITECTURE.parent / p).is_file() for p in pages), pages
+
+
+def test_the_architecture_page_shows_where_j102_and_the_process_view_are() -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    j102 = re.search(r"Rule J102\*\* \(`[^`]+`\) lives in `([^`]+)`", text)
+    process = re.search(r"process view\*\* is drawn in `([^`]+)` \(`(\w+)`", text)
+    assert j102 and process
+    assert '@rule("J102"' in (ROOT / j102.group(1)).read_text(encoding="utf-8")
+    assert f"def {process.group(2)}(" in (ROOT / process.group(1)).read_text(encoding="utf-8")
+
+
+def test_the_architecture_page_draws_the_layers_of_the_contract() -> None:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    picture = text.split("## The layers", 1)[1].split("```", 2)[1]
+    drawn = [
+        [word for word in re.split(r"[│|:]", row) if word.strip()]
+        for row in picture.splitlines()
+        if row.startswith("│")
+    ]
+    drawn_names = [sorted(w.split()[0] for w in row) for row in drawn]
+    expected = [
+        sorted(n.strip(" ()").removeprefix("crmdsl.") for n in re.split(r"[|:]", layer))
+        for layer in contracts()[0]["layers"]  # type: ignore[attr-defined]
+    ]
+    assert drawn_names == expected
 
 
 PROBE = """
