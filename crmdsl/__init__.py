@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from crmdsl.model import CrmMap
     from crmdsl.views import render
     from crmdsl.views.common import Diagram, ViewError
+    from crmdsl.views.svg import render_svgs
 
     VIEWS: tuple[str, ...]
 
@@ -84,6 +85,7 @@ _EXPORTS: dict[str, str] = {
     "KNOWN_WORDS": "crmdsl.language.schema",
     "FIELD_FLAGS": "crmdsl.language.schema",
     "FIELD_TYPES": "crmdsl.language.schema",
+    "render_svgs": "crmdsl.views.svg",
 }
 
 # Written out (not built from `_EXPORTS`) so that type checkers and linters see the
@@ -122,6 +124,7 @@ __all__ = [
     "loads",
     "render",
     "render_diagnostic",
+    "render_svgs",
     "report",
     "view_subjects",
 ]
