@@ -205,6 +205,23 @@ def test_the_architecture_page_draws_the_layers_of_the_contract() -> None:
     assert drawn_names == expected
 
 
+@pytest.mark.slow
+def test_the_api_example_is_typed_for_its_users(tmp_path: Path) -> None:
+    # The first example of docs/api.md passes `mypy --strict`: the public API is typed
+    # for code that uses it, not only inside the package.
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    example = tmp_path / "api_example.py"
+    example.write_text(re.findall(r"```python\n(.*?)```", page, re.S)[0], encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(example)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 PROBE = """
 import json, sys
 from crmdsl.cli import main

@@ -3,8 +3,11 @@ load error kind is documented, and the examples in docs/api.md run."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -59,10 +62,72 @@ def _python_blocks(name: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", text, re.S)
 
 
+def claimed_output(code: str) -> list[str]:
+    """What an example says it prints: the comment on a `print(...)` line, and the comment
+    lines right under it (`# ...` stands for any number of lines)."""
+    comments: dict[int, tuple[str, bool]] = {}  # line -> (text, whole line?)
+    for tok in tokenize.generate_tokens(io.StringIO(code).readline):
+        if tok.type == tokenize.COMMENT:
+            text = tok.string[1:]
+            comments[tok.start[0]] = (text[1:] if text.startswith(" ") else text, tok.start[1] == 0)
+    claimed: list[str] = []
+    printing = False
+    for number, line in enumerate(code.splitlines(), start=1):
+        text, whole = comments.get(number, ("", False))
+        if number in comments and whole and printing:
+            claimed.append(text)
+        elif "print(" in line:
+            printing = True
+            if number in comments:
+                claimed.append(text)
+        else:
+            printing = False
+    return claimed
+
+
+def _matches(printed: list[str], claimed: list[str]) -> bool:
+    pattern = "".join(
+        r"(?:.*\n)*?" if line == "..." else re.escape(line) + r"\n" for line in claimed
+    )
+    return (
+        re.fullmatch(
+            pattern + (r"(?:.*\n)*" if claimed[-1:] == ["..."] else ""),
+            "".join(f"{line}\n" for line in printed),
+        )
+        is not None
+    )
+
+
 @pytest.mark.parametrize("number", range(len(_python_blocks("api.md"))))
-def test_api_examples_run(number: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_examples_print_what_they_say(number: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    exec(compile(_python_blocks("api.md")[number], f"docs/api.md#{number}", "exec"), {})
+    code = _python_blocks("api.md")[number]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, f"docs/api.md#{number}", "exec"), {})
+    printed = [
+        line.rstrip() for line in out.getvalue().splitlines()
+    ]  # a comment shows no end space
+    claimed = claimed_output(code)
+    assert _matches(printed, claimed), "\n".join(["printed:", *printed, "claimed:", *claimed])
+
+
+def test_the_output_check_notices_a_wrong_claim() -> None:
+    code = 'print("a")  # a\nprint("b")\n# b\n# c\nx = 1\n# not output\n'
+    assert claimed_output(code) == ["a", "b", "c"]
+    assert _matches(["a", "b", "c"], ["a", "b", "c"])
+    assert not _matches(["a", "b"], ["a", "b", "c"])
+    assert _matches(["a", "x", "y", "c"], ["a", "...", "c"])
+    assert not _matches(["a", "x"], ["a", "...", "c"])
+
+
+def test_the_api_page_lists_exactly_the_public_api() -> None:
+    import crmdsl
+
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    table = text.split("<!-- public-api:", 1)[1].split("\n\n", 1)[0]
+    names = re.findall(r"^\| `([A-Za-z_]+)", table, re.M)
+    assert sorted(names) == sorted(crmdsl.__all__), "docs/api.md: one row per name of __all__"
 
 
 def _error_examples() -> list[tuple[str, str]]:
