@@ -35,7 +35,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "language.md"
 BEGIN = "<!-- BEGIN GENERATED: statements -->"
 END = "<!-- END GENERATED: statements -->"
 NOTE = (
-    "<!-- Generated from crmdsl/schema.py by scripts/gen_language_doc.py; "
+    "<!-- Generated from crmdsl/language/schema.py by scripts/gen_language_doc.py; "
     "edit the table there, not here. -->"
 )
 

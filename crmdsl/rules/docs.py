@@ -85,35 +85,79 @@ def render_rules_markdown() -> str:
             out += ["", "**Why it matters:** " + parts["why"]]
             out += ["", "Example:", "", "```", parts["example"], "```"]
             out += ["", "Fix:", "", "```", parts["fix"], "```"]
-    out += _PYTHON
+    out += (
+        _HOW[: _HOW.index("## From Python")] + _type_table() + _HOW[_HOW.index("## From Python") :]
+    )
     return "\n".join(out) + "\n"
 
 
-_PYTHON = [
+def _type_table() -> list[str]:
+    """The I406 table, from the one the rule reads (`crmdsl.rules.integrations`)."""
+    from crmdsl.rules.integrations import _ACCEPTS
+
+    rows = ["| `string`, `text` | any type |"]
+    for target, sources in _ACCEPTS.items():
+        shown = (
+            "`ref(E)`" if target == "ref" else "`enum(...)`" if target == "enum" else f"`{target}`"
+        )
+        words = ", ".join(f"`{s}`" for s in sorted(sources))
+        if target == "ref":
+            words = words.replace("`ref`", "`ref(E)` of the same entity name")
+        rows.append(f"| {shown} | {words} |")
+    return [
+        "## Type compatibility (I406)",
+        "",
+        "What a field accepts without a `transform`, by the type of the field written to.",
+        "Anything not listed needs a `transform`; `<->` lines are checked in both",
+        "directions. Enum values are I407's business.",
+        "",
+        "| type written to | accepts fields of type |",
+        "|---|---|",
+        *rows,
+        "",
+    ]
+
+
+_HOW = [
     "",
     "## Where findings go",
     "",
     "One finding per statement per rule, on the keyword of the statement it is about: a",
     "field rule on the field's name, a touchpoint rule on `touchpoint`, a step rule on",
-    "`step`, P204 on `decision`, integration-wide rules on `integration`, mapping rules",
-    "on the `map` keyword of the mapping line, G502/G503 on `metric`, other goal rules on",
-    "`goal`, M002 on the map header and M001 on line 1. Where one statement breaks a rule",
-    "several times, the one finding names them all. A two-way integration (`A <-> B`) is",
-    "checked in both directions. Durations compare in minutes (1mo = 30d, 1y = 365d).",
-    "Path measures (P206) are taken on a process's flows with the loops removed.",
+    "`step`, P204 on `decision`, integration-wide rules (I401–I404, I408) on",
+    "`integration`, mapping rules (I405–I407, I409) on the `map` keyword of the mapping",
+    "line, G502/G503 on `metric`, other goal rules on `goal`, M002 on the map header and",
+    "M001 on line 1. Where one statement breaks a rule several times (C601 and D304 over",
+    "several captured fields, G502 over several missing parts), the one finding names them",
+    "all.",
+    "",
+    "- **Two-way integrations.** For `A <-> B`, every `map` line works in both directions:",
+    "  both of its fields are written to and both are carried out, and the type rules",
+    "  (I406, I407) and the key rule (I405) are checked both ways.",
+    "- **Process flows.** A process starts at the first `step`, `decision` or `end` of its",
+    "  block; `flow` lines add edges to the implicit ones and replace nothing (see",
+    "  [language.md](language.md#process-flow)). Path measures (P206, and the longest path",
+    "  of `crmdsl report`) are taken on the flow graph with its back edges (loops) removed,",
+    "  so they stay linear in the size of the process.",
+    "- **Durations** compare in minutes: 1h = 60m, 1d = 24h, 1w = 7d, 1mo = 30d, 1y = 365d.",
+    "- **References.** A declaration counts as used (M004) when anything that resolved",
+    "  refers to it: an owner, persona, channel, `system` clause, the system part of an",
+    "  entity declaration or of a field reference, an integration end, `master`,",
+    "  `backstage`, `supported-by`, the map's `owner`.",
     "",
     "## From Python",
     "",
     "```python",
     "import datetime",
     "import crmdsl",
-    "from crmdsl.rules import RuleContext, run_rules",
     "",
     'crm_map = crmdsl.load("examples/acme.crm")',
-    "for finding in run_rules(RuleContext(crm_map, datetime.date.today())):",
+    'config = crmdsl.config_for("examples/acme.crm")',
+    "for finding in crmdsl.lint(crm_map, config, datetime.date.today()).findings:",
     "    print(finding.span, finding.code, finding.message)",
     "```",
     "",
-    "`run_rules` gives every rule's findings at its default severity. Config, suppression",
-    "comments and M005 are applied on top of it by `crmdsl check`.",
+    "`crmdsl.lint` runs the rules the config enables, at the severities it sets, drops what",
+    "suppression comments silence and adds M005, as `crmdsl check` does",
+    "([api.md](api.md)).",
 ]
