@@ -310,6 +310,24 @@ def render_command(
     )
 
 
+@app.command("edit")
+def edit_command(
+    path: Annotated[str, typer.Argument(help="The map: a .crm file (new or not), a folder, a fragment.")],
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Serve the editor as a web page instead.")
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="With --serve: the address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="With --serve: the port.")] = 8000,
+) -> None:
+    """Edit a map with live problems, outline and diagram preview (needs crmdsl[tui]).
+
+    Example: crmdsl edit examples/acme.crm
+    """
+    from crmdsl.cli.edit_cmd import run_edit
+
+    raise typer.Exit(_guard(lambda: run_edit(path, serve=serve, host=host, port=port)))
+
+
 @app.command("docs")
 def docs_command(
     paths: Annotated[list[str], typer.Argument(help="Markdown pages or folders of pages.")],

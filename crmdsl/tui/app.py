@@ -1,0 +1,488 @@
+"""`EditorApp`: a map file in, a Textual editor with live problems, outline and preview out.
+
+The source is on the left; beside it, tabs: Problems, Outline, Preview, Assistant. Every
+edit re-analyses the map in a worker thread (debounced; each run carries a generation
+number and a result that is no longer current is dropped), so typing never waits.
+
+The interface the assistant pane (and any other pane) uses:
+
+- `editor_path: Path`: the file being edited (the map's root, or an included file);
+- `editor_text() -> str`: its current text (as shown: no BOM, LF line endings);
+- `analysis: crmdsl.Analysis | None`: the latest analysis (it may lag the text by one
+  keystroke, and may hold load errors);
+- `apply_patch(patch: crmdsl.Patch) -> None`: apply a `crmdsl.edit` patch to the open text
+  as ONE undo step (other files of the map it touches are written on disk, and undone
+  with it); raises `crmdsl.edit.EditError` when the text no longer matches the patch;
+- `goto(file: str, line: int, col: int) -> None`: move the cursor (1-based), opening an
+  included file when needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
+
+import crmdsl
+from crmdsl.tui.base import same_file
+from crmdsl.tui.commands import EditorCommands
+from crmdsl.tui.config import Settings, load_settings
+from crmdsl.tui.files import (
+    Buffer,
+    FileProblem,
+    drop_recovery,
+    read_buffer,
+    read_recovery,
+    save_buffer,
+    write_recovery,
+)
+from crmdsl.tui.keymap import APP_KEYS, bindings
+from crmdsl.tui.live import Job, Snapshot, analyse, counts
+from crmdsl.tui.navigation import NavigationMixin
+from crmdsl.tui.panes import PanesMixin
+from crmdsl.tui.screens.choice import ChoiceScreen
+from crmdsl.tui.widgets.outline import OutlinePane
+from crmdsl.tui.widgets.preview import PreviewPane
+from crmdsl.tui.widgets.problems import ProblemsPane
+from crmdsl.tui.widgets.source import SourceView
+
+__all__ = ["TEMPLATE", "EditorApp"]
+
+#: What a new map starts from.
+TEMPLATE = """\
+map "{title}"
+  owner sales
+  reviewed {today}
+
+team sales "Sales"
+
+persona buyer "Buyer"
+
+system crm "CRM" kind crm owner sales
+
+journey buying "Buying" persona buyer owner sales
+  stage first "First contact"
+    touchpoint visit "Website visit" channel web score 3 owner sales system crm
+
+process qualify "Qualify a lead" owner sales
+  step call "Call the lead" owner sales system crm takes 1d
+  end done "Qualified"
+"""
+
+_RECOVERY_EVERY = 5.0
+
+
+def _assistant_pane() -> Widget:
+    try:
+        from crmdsl.tui.widgets.assistant import AssistantPane  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        return Static(
+            "The assistant is not available yet in this version of crmdsl.", id="no-assistant"
+        )
+    pane: Widget = AssistantPane()
+    return pane
+
+
+class EditorApp(NavigationMixin, PanesMixin):
+    """The live editor of one map (see the module docstring for its interface)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "crmdsl edit"
+    BINDINGS: ClassVar[list[BindingType]] = bindings(APP_KEYS)
+    COMMANDS = App.COMMANDS | {EditorCommands}
+
+    class Analysed(Message):
+        """An analysis finished (in a worker thread)."""
+
+        def __init__(self, snapshot: Snapshot | None, generation: int, error: str = "") -> None:
+            super().__init__()
+            self.snapshot, self.generation, self.error = snapshot, generation, error
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        root: str | os.PathLike[str] | None = None,
+        watch: bool = True,
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__()
+        self.editor_file = os.fspath(path)
+        self.root_file = os.fspath(root) if root is not None else self.editor_file
+        self.settings = settings or load_settings(Path(self.root_file))
+        self.missing = not Path(self.editor_file).exists()
+        self.buffer = (
+            Buffer(Path(self.editor_file), "")
+            if self.missing
+            else read_buffer(Path(self.editor_file))
+        )
+        self.analysis: crmdsl.Analysis | None = None
+        self.snapshot: Snapshot | None = None
+        self.good: Snapshot | None = None
+        self.modified = False
+        self.watching = watch
+        self._generation = 0
+        self._running = False
+        self._done = -1  # the generation of the last analysis that finished
+        self._timer: Timer | None = None
+        self._settled = asyncio.Event()
+        self._recovered_at = -1
+        self._init_panes()
+        self._init_navigation()
+
+    # -- the interface panes use ----------------------------------------------------------
+
+    @property
+    def editor_path(self) -> Path:
+        """The file being edited."""
+        return Path(self.editor_file)
+
+    def editor_text(self) -> str:
+        """The current text of the open file."""
+        return self.source.text
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """The pane's widgets."""
+        with Horizontal(id="main"):
+            yield SourceView(self.buffer.text, id="source")
+            with TabbedContent(id="side", initial="problems"):
+                with TabPane("Problems", id="problems"):
+                    yield ProblemsPane(id="problems-pane")
+                with TabPane("Outline", id="outline"):
+                    yield OutlinePane(id="outline-pane")
+                with TabPane("Preview", id="preview"):
+                    yield PreviewPane(id="preview-pane")
+                with TabPane("Assistant", id="assistant"):
+                    yield _assistant_pane()
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Apply settings, offer a template or a recovery copy, start the first analysis."""
+        tui = self.settings.tui
+        if tui.theme and tui.theme in self.available_themes:
+            self.theme = tui.theme
+        if tui.keys:
+            self.set_keymap(tui.keys)
+        for problem in self.settings.problems:
+            self.notify(problem, severity="warning", timeout=8)
+        os.environ.setdefault("CRMDSL_JOBS", "1")  # no fork from a threaded process
+        self.sub_title = self.editor_file
+        self.source.focus()
+        self.update_status()
+        self._start_analysis()
+        self.set_interval(_RECOVERY_EVERY, self.write_recovery_copy)
+        if self.watching:
+            self._watch_files()
+        if self.missing:
+            self._offer_template()
+        else:
+            self._offer_recovery()
+
+    # -- live analysis ------------------------------------------------------------------
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """A keystroke: bump the generation and schedule an analysis (typing never waits)."""
+        if event.text_area.id != "source":
+            return
+        self._generation += 1
+        self._settled.clear()
+        self.modified = self.source.text != self.buffer.text
+        self.update_status()
+        self.schedule_analysis()
+
+    def schedule_analysis(self) -> None:
+        """Analyse after the debounce, or after the run in progress."""
+        if self._running:
+            return  # the run in progress starts the next one when it ends
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.settings.tui.debounce_ms / 1000, self._start_analysis)
+
+    def _start_analysis(self) -> None:
+        self._timer = None
+        self._running = True
+        self._settled.clear()
+        own = self.editor_file == self.root_file
+        job = Job(
+            self._generation,
+            Path(self.root_file),
+            self.source.text if own else None,
+            self.settings.lint,
+        )
+        self._analyse(job)
+
+    @work(thread=True, group="analysis", exit_on_error=False)
+    def _analyse(self, job: Job) -> None:
+        try:
+            self.post_message(self.Analysed(analyse(job), job.generation))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the editor goes on
+            self.post_message(self.Analysed(None, job.generation, f"{type(exc).__name__}: {exc}"))
+
+    def on_editor_app_analysed(self, message: Analysed) -> None:
+        """Apply a finished analysis, unless the text moved on (then analyse again)."""
+        self._running = False
+        if message.generation != self._generation:
+            self.schedule_analysis()
+            return
+        if message.snapshot is None:
+            self._done = message.generation
+            self.notify(f"The analysis failed: {message.error}", severity="error")
+            self.check_settled()
+            return
+        self._apply(message.snapshot)
+
+    def _apply(self, snapshot: Snapshot) -> None:
+        self._done = snapshot.generation
+        self.snapshot = snapshot
+        self.analysis = snapshot.analysis
+        if snapshot.loaded:
+            self.good = snapshot
+        self.source.set_problems(snapshot.problems, self.editor_file)
+        self.query_one(ProblemsPane).show(snapshot.problems)
+        self.update_status()
+        self.refresh_outline()
+        self.refresh_preview()
+        self.check_settled()
+
+    def check_settled(self) -> None:
+        """Set the settled event when the analysis and preview of this text are shown."""
+        if (
+            self._done == self._generation
+            and not self._running
+            and self._timer is None
+            and not self.preview_pending
+        ):
+            self._settled.set()
+
+    async def wait_until_settled(self) -> None:
+        """Wait until the analysis and the preview of the current text are shown."""
+        await self._settled.wait()
+
+    # -- status bar ---------------------------------------------------------------------
+
+    def update_status(self) -> None:
+        """File, saved or modified, counts, cursor, the name under the cursor."""
+        n = counts(self.snapshot.problems) if self.snapshot else counts([])
+        row, col = self.source.cursor_location
+        state = "modified" if self.modified else ("new file" if self.missing else "saved")
+        stale = "" if self.snapshot is None or self.snapshot.loaded else " · load errors"
+        parts = [
+            self.editor_file,
+            state,
+            f"✖ {n['error']}  ▲ {n['warning']}  · {n['info']}{stale}",
+            f"{row + 1}:{col + 1}",
+        ]
+        words = self.symbol_words()
+        if words:
+            parts.append(words)
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        """The cursor moved: status bar, outline and preview follow."""
+        if event.text_area.id != "source":
+            return
+        self.update_status()
+        self.follow_cursor()
+
+    # -- patches ------------------------------------------------------------------------
+
+    def apply_patch(self, patch: crmdsl.Patch) -> None:
+        """Apply a patch as one undo step (see the module docstring)."""
+        if not patch:
+            return
+        mine = [f for f in patch.files if same_file(f, self.editor_file)]
+        others = [f for f in patch.files if f not in mine]
+        new_text = None
+        if mine:
+            new_text = patch.only(mine[0]).apply({mine[0]: self.source.text})[mine[0]]
+        undo: list[crmdsl.Patch] = []
+        for file in others:
+            part = patch.only(file)
+            crmdsl.edit.write_patch(part)
+            undo.append(part.inverse())
+        if new_text is not None:
+            self.source.apply_text(new_text)
+        if undo:
+            self.remember_other_files(undo)
+            self.schedule_analysis()
+
+    # -- files --------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """Save the open file atomically (BOM, line endings and permissions kept)."""
+        text = self.source.text
+        try:
+            save_buffer(self.buffer, text)
+        except FileProblem as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        drop_recovery(self.editor_path)
+        self.missing = False
+        self.modified = False
+        self.update_status()
+        self.notify(f"Saved {self.editor_file}.")
+        if self.editor_file != self.root_file:
+            self.schedule_analysis()  # the root is read from disk: analyse it with this file
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved changes, ask first."""
+        if not self.modified:
+            drop_recovery(self.editor_path)
+            self.exit(0)
+            return
+        answers = [
+            ("save", "Save and quit"),
+            ("discard", "Quit without saving"),
+            ("cancel", "Cancel"),
+        ]
+        question = f"{self.editor_file} has unsaved changes."
+        self.push_screen(ChoiceScreen(question, answers, id="quit-dialog"), self._quit_answer)
+
+    def _quit_answer(self, answer: str | None) -> None:
+        if answer == "save":
+            self.action_save()
+            if not self.modified:
+                self.exit(0)
+        elif answer == "discard":
+            drop_recovery(self.editor_path)
+            self.exit(0)
+
+    def write_recovery_copy(self) -> None:
+        """Write the unsaved text beside the file (every few seconds while modified)."""
+        if self.modified and self._recovered_at != self._generation:
+            if write_recovery(self.editor_path, self.source.text) is not None:
+                self._recovered_at = self._generation
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: keep what was typed in a recovery copy, then let Textual report it."""
+        try:
+            if self.modified:
+                write_recovery(self.editor_path, self.source.text)
+        except Exception:  # noqa: BLE001, S110 - the crash report matters more
+            pass
+        super()._handle_exception(error)
+
+    def _offer_recovery(self) -> None:
+        saved = read_recovery(self.editor_path)
+        if saved is None:
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "restore":
+                self.source.apply_text(saved)
+            elif choice == "discard":
+                drop_recovery(self.editor_path)
+
+        question = (
+            f"A recovery copy of {self.editor_file} holds text that was never saved "
+            "(the editor stopped before saving). Restore it?"
+        )
+        answers = [("restore", "Restore it"), ("discard", "Discard it"), ("cancel", "Later")]
+        self.push_screen(ChoiceScreen(question, answers, id="recovery-dialog"), answer)
+
+    def _offer_template(self) -> None:
+        def answer(choice: str | None) -> None:
+            if choice == "template":
+                import datetime as dt
+
+                title = self.editor_path.stem.replace("_", " ").replace("-", " ").title()
+                self.source.apply_text(TEMPLATE.format(title=title, today=dt.date.today()))
+            elif choice == "quit":
+                self.exit(0)
+
+        question = f"{self.editor_file} does not exist yet. Start it from a template?"
+        answers = [
+            ("template", "Start from a template"),
+            ("empty", "Start empty"),
+            ("quit", "Quit"),
+        ]
+        self.push_screen(ChoiceScreen(question, answers, id="template-dialog"), answer)
+
+    def open_file(self, file: str, at: tuple[int, int] | None = None) -> None:
+        """Show another file of the map (asking first when the open one has changes)."""
+        if self.modified:
+            question = f"Save the changes to {self.editor_file} before opening {file}?"
+            answers = [("save", "Save"), ("discard", "Discard them"), ("cancel", "Cancel")]
+
+            def answer(choice: str | None) -> None:
+                if choice == "save":
+                    self.action_save()
+                if choice in ("save", "discard") and not self.modified or choice == "discard":
+                    self._load_file(file, at)
+
+            self.push_screen(ChoiceScreen(question, answers, id="switch-dialog"), answer)
+            return
+        self._load_file(file, at)
+
+    def _load_file(self, file: str, at: tuple[int, int] | None) -> None:
+        try:
+            buffer = read_buffer(Path(file))
+        except FileProblem as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.buffer, self.editor_file, self.missing = buffer, file, False
+        self.sub_title = file
+        self.source.load_text(buffer.text)
+        self.modified = False
+        self.forget_other_files()
+        if at is not None:
+            self.source.goto(*at)
+        self.source.focus()
+        self._generation += 1
+        self.schedule_analysis()
+        self._offer_recovery()
+
+    # -- watching the disk --------------------------------------------------------------
+
+    @work(group="watch", exclusive=True, exit_on_error=False)
+    async def _watch_files(self) -> None:
+        from watchfiles import awatch
+
+        folder = Path(self.root_file).resolve().parent
+        async for changes in awatch(folder, recursive=True, debounce=150, step=30):
+            changed = {Path(name).resolve() for _, name in changes}
+            self.disk_changed(changed)
+
+    def disk_changed(self, paths: set[Path]) -> None:
+        """Files changed on disk: offer to reload the open one; re-analyse for the others."""
+        mine = self.editor_path.resolve()
+        others = self.analysis.sources if self.analysis is not None else {}
+        if any(Path(name).resolve() in paths for name in others if name != self.editor_file):
+            self._generation += 1
+            self.schedule_analysis()
+        if mine not in paths or self.screen.id == "reload-dialog":
+            return
+        try:
+            disk = read_buffer(mine)
+        except FileProblem:
+            return
+        if disk.text == self.buffer.text:
+            return  # our own save, or no change
+        self._offer_reload(disk)
+
+    def _offer_reload(self, disk: Buffer) -> None:
+        def answer(choice: str | None) -> None:
+            if choice == "reload":
+                self.buffer = Buffer(self.buffer.path, disk.text, disk.bom, disk.newline)
+                self.source.apply_text(disk.text)
+            else:
+                self.buffer = Buffer(self.buffer.path, disk.text, disk.bom, disk.newline)
+            self.modified = self.source.text != self.buffer.text
+            self.update_status()
+
+        question = f"{self.editor_file} changed on disk. Reload it (your changes are undoable)?"
+        answers = [("reload", "Reload"), ("keep", "Keep mine")]
+        self.push_screen(ChoiceScreen(question, answers, id="reload-dialog"), answer)

@@ -1,0 +1,71 @@
+"""The state every part of the editor shares, declared once for the app and its mixins.
+
+`EditorBase` is the `App` the pane mixins (`panes.py`, `navigation.py`) are written
+against: the open file, the latest analysis and the last one that loaded, the settings,
+and the few methods they call on the app. `EditorApp` (app.py) implements them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+import crmdsl
+from crmdsl.tui.config import Settings
+from crmdsl.tui.live import Snapshot
+from crmdsl.tui.widgets.source import SourceView
+
+__all__ = ["EditorBase", "same_file"]
+
+
+def same_file(a: str, b: str) -> bool:
+    """True when two names (relative or absolute) name the same file."""
+    if a == b:
+        return True
+    return Path(a).resolve() == Path(b).resolve()
+
+
+class EditorBase(App[int]):
+    """What the editor's mixins may use; `EditorApp` fills it in."""
+
+    editor_file: str
+    root_file: str
+    settings: Settings
+    analysis: crmdsl.Analysis | None
+    snapshot: Snapshot | None
+    good: Snapshot | None
+    modified: bool
+
+    @property
+    def source(self) -> SourceView:
+        """The source pane."""
+        return self.query_one("#source", SourceView)
+
+    def apply_patch(self, patch: crmdsl.Patch) -> None:
+        """Apply a patch as one undo step."""
+        raise NotImplementedError
+
+    def open_file(self, file: str, at: tuple[int, int] | None = None) -> None:
+        """Show another file of the map."""
+        raise NotImplementedError
+
+    def update_status(self) -> None:
+        """Redraw the status bar."""
+        raise NotImplementedError
+
+    def schedule_analysis(self) -> None:
+        """Analyse the map again soon."""
+        raise NotImplementedError
+
+    def check_settled(self) -> None:
+        """Signal waiters when the analysis and the preview are current."""
+        raise NotImplementedError
+
+    def goto(self, file: str, line: int, col: int) -> None:
+        """Move the cursor to a 1-based place, opening an included file when needed."""
+        if same_file(file, self.editor_file):
+            self.source.goto(line, col)
+            self.source.focus()
+            return
+        self.open_file(file, (line, col))

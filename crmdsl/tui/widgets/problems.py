@@ -1,0 +1,130 @@
+"""The problems pane: every load error and finding in a table; jump, filter, fix.
+
+In: the problems of the latest analysis (`show(problems)`). Out: `ProblemsPane.Jump`
+when a row is chosen (enter or click), `ProblemsPane.Fix` for `F` (apply the finding's
+safe fix). `s` cycles the severity filter: all, errors, warnings and worse, info only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+import crmdsl
+from crmdsl.tui.keymap import PROBLEMS_KEYS, bindings
+from crmdsl.tui.live import counts
+from crmdsl.tui.widgets.source import GUTTER_MARKS
+
+__all__ = ["FILTERS", "ProblemsPane"]
+
+#: Severity filters in the order `s` cycles them: name -> severities shown.
+FILTERS: dict[str, tuple[str, ...]] = {
+    "all": ("error", "warning", "info"),
+    "errors": ("error",),
+    "warnings": ("error", "warning"),
+    "info": ("info",),
+}
+
+
+class ProblemsPane(Vertical):
+    """A table of problems with a summary line above it."""
+
+    BINDINGS = bindings(PROBLEMS_KEYS)
+
+    class Jump(Message):
+        """The user chose a problem: move the cursor to it."""
+
+        def __init__(self, problem: crmdsl.Diagnostic) -> None:
+            super().__init__()
+            self.problem = problem
+
+    class Fix(Message):
+        """The user asked for the safe fix of a problem."""
+
+        def __init__(self, problem: crmdsl.Diagnostic) -> None:
+            super().__init__()
+            self.problem = problem
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.problems: list[crmdsl.Diagnostic] = []
+        self.shown: list[crmdsl.Diagnostic] = []
+        self.severity_filter = "all"
+        self._shown_key: tuple[object, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        """The pane's widgets."""
+        yield Static("No problems.", id="problems-summary")
+        table: DataTable[Text | str] = DataTable(cursor_type="row", id="problems-table")
+        table.add_columns("", "code", "message", "where")
+        yield table
+
+    def show(self, problems: Sequence[crmdsl.Diagnostic]) -> None:
+        """Show these problems (the table is rebuilt only when they changed)."""
+        key = tuple((p.sort_key, p.code or p.kind, p.severity) for p in problems)
+        self.problems = list(problems)
+        if key != self._shown_key:
+            self._shown_key = key
+            self._refill()
+
+    def _refill(self) -> None:
+        wanted = FILTERS[self.severity_filter]
+        self.shown = [p for p in self.problems if p.severity in wanted]
+        table = self.query_one("#problems-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        table.add_rows(_row(p) for p in self.shown)
+        if self.shown:
+            table.move_cursor(row=min(row, len(self.shown) - 1))
+        self.query_one("#problems-summary", Static).update(self._summary())
+
+    def _summary(self) -> str:
+        n = counts(self.problems)
+        if not self.problems:
+            return "No problems."
+        words = f"{n['error']} errors, {n['warning']} warnings, {n['info']} info"
+        shown = (
+            ""
+            if self.severity_filter == "all"
+            else f" · showing {self.severity_filter} ({len(self.shown)})"
+        )
+        return f"{words}{shown} · enter: go to · F: safe fix · s: filter"
+
+    @property
+    def selected(self) -> crmdsl.Diagnostic | None:
+        """The problem under the table's cursor."""
+        table = self.query_one("#problems-table", DataTable)
+        if not self.shown or table.cursor_row < 0:
+            return None
+        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter or click on a row: jump to the problem."""
+        event.stop()
+        problem = self.selected
+        if problem is not None:
+            self.post_message(self.Jump(problem))
+
+    def action_fix(self) -> None:
+        """Ask for the safe fix of the selected problem."""
+        problem = self.selected
+        if problem is not None:
+            self.post_message(self.Fix(problem))
+
+    def action_cycle_filter(self) -> None:
+        """Show the next severity filter."""
+        names = list(FILTERS)
+        self.severity_filter = names[(names.index(self.severity_filter) + 1) % len(names)]
+        self._refill()
+
+
+def _row(problem: crmdsl.Diagnostic) -> tuple[Text, str, str, str]:
+    mark, colour = GUTTER_MARKS.get(problem.severity, ("?", "red"))
+    span = problem.span
+    where = f"{span.file}:{span.line}:{span.col}" if span is not None else ""
+    return (Text(mark, style=colour), problem.code or problem.kind, problem.message, where)
