@@ -3,7 +3,7 @@
 `rules` shows each rule's code, name, severity and whether it runs under the config that
 `crmdsl check` would use here (the nearest config file to the current folder, or
 `--config`): a rich table on a terminal, plain columns in a pipe. `explain` prints a
-rule's docstring in the layout of UX.md; an unknown code is a usage error with the
+rule's docstring in the layout of docs/rules.md; an unknown code is a usage error with the
 closest codes.
 """
 

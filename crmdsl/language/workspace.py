@@ -1,6 +1,6 @@
 """Which maps to check: paths in, one entry per map (a root with its fragments) out.
 
-SPEC.md, "Files and includes": checking a folder checks each root once with its
+docs/language.md, "Files and includes": checking a folder checks each root once with its
 fragments; a fragment named on its own is checked through every root under the current
 folder that includes it, and alone (with a note saying so) when none does.
 """

@@ -72,7 +72,7 @@ def _join(parts: list[str]) -> str:
 
 
 def summary_line(maps: Sequence[CheckedMap], show_info: bool) -> str:
-    """The closing line of the text format (UX.md), load errors first."""
+    """The closing line of the text format (docs/cli.md), load errors first."""
     out: list[str] = []
     failed = [m for m in maps if m.load_errors]
     if failed:

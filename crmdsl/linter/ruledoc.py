@@ -54,7 +54,7 @@ def parse_doc(doc: str | None) -> RuleDoc:
 
 
 def explain_text(code: str, name: str, severity: str, doc: str | None, width: int = 88) -> str:
-    """`crmdsl explain CODE` as plain text, laid out as UX.md shows it."""
+    """`crmdsl explain CODE` as plain text, laid out as docs/rules.md shows it."""
     import textwrap
 
     parsed = parse_doc(doc)

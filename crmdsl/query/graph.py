@@ -3,7 +3,7 @@
 In: a resolved `Process` (its `nodes`, `edges` and `start`). Out: `FlowGraph` with the
 nodes reachable from the start (P202), the nodes that can reach an `end` (P203), and the
 graph with its back edges (loops) removed in topological order, on which path measures
-are taken (P206, and the longest path of `crmdsl report`), as RULES.md says.
+are taken (P206, and the longest path of `crmdsl report`), as docs/rules.md says.
 """
 
 from __future__ import annotations

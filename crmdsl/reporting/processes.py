@@ -2,7 +2,7 @@
 
 Per process: its steps (owner, system, mode, `takes`, `sla`), the manual share, the
 hand-offs between teams along the flows, and the longest path from the start to an
-`end` on the flow graph with its loops removed (RULES.md), its total `takes` set against
+`end` on the flow graph with its loops removed (docs/rules.md), its total `takes` set against
 the SLAs of the steps on it.
 """
 

@@ -1,7 +1,7 @@
 """`crmdsl report`: a loaded map, its lint findings and a date in; a Markdown page out.
 
 For stakeholders (a sales director, a data protection officer): journey health,
-processes, data, integrations, goals with their return on investment as SPEC.md defines
+processes, data, integrations, goals with their return on investment as docs/language.md defines
 it, and the open findings by severity. The same map, findings and date give the same
 bytes. The parts live in `report_journeys`, `report_processes` and `report_data`; the
 Markdown helpers in `report_md`.
@@ -43,7 +43,7 @@ class GoalReturn:
 
 
 def goal_return(goal: Goal) -> GoalReturn:
-    """The return on a goal (SPEC.md): (yearly gain − yearly cost) / yearly cost.
+    """The return on a goal (docs/language.md): (yearly gain − yearly cost) / yearly cost.
 
     The gain of a money metric is target minus baseline; a signed percent target applies
     to the baseline. Yearly cost is the `per year` costs plus twelve times the `per month`

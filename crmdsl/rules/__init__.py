@@ -1,4 +1,4 @@
-"""Lint rules: the registry of every rule of RULES.md and the function that runs them.
+"""Lint rules: the registry of every rule (docs/rules.md) and the function that runs them.
 
 In: a resolved map in a `RuleContext`. Out: `Diagnostic` findings (`run_rules`). `RULES`
 maps each code to its `Rule` (code, name, default severity, group, docs, check).

@@ -2,7 +2,7 @@
 
 In: a `RuleContext`. Out: `Hit`s on the `integration` keyword (I401–I404, I408) or on the
 `map` keyword of a mapping line (I405–I407, I409). A two-way line (`A <-> B`) is checked
-in both directions; I406 follows the type table of RULES.md exactly (`accepts`).
+in both directions; I406 follows the type table `_ACCEPTS` (shown in docs/rules.md).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def match_key_not_unique(ctx: RuleContext) -> Iterator[Hit]:
                 )
 
 
-#: For each target type, the source types it accepts without a `transform` (RULES.md).
+#: For each target type, the source types it accepts without a `transform` (docs/rules.md shows it).
 _ACCEPTS: dict[str, frozenset[str]] = {
     "email": frozenset({"email"}),
     "phone": frozenset({"phone"}),

@@ -1,7 +1,7 @@
 """Where findings go and how they name things: small helpers shared by the rule modules.
 
-In: model nodes. Out: the span of a statement's keyword (RULES.md, "How findings are
-placed"), the span of a field's name, line 1 of a file, and the words that name an
+In: model nodes. Out: the span of a statement's keyword (docs/rules.md, "Where findings
+go"), the span of a field's name, line 1 of a file, and the words that name an
 entity, a field or a list of things in a message.
 """
 

@@ -16,7 +16,7 @@ from crmdsl.rules.registry import Hit, RuleContext, rule
 
 __all__ = ["MARKETING_CHANNELS"]
 
-#: Channels on which capturing contact data is usually for marketing (RULES.md, C601).
+#: Channels on which capturing contact data is usually for marketing (docs/rules.md, C601).
 MARKETING_CHANNELS = frozenset({"email", "sms", "ads", "social"})
 
 

@@ -1,8 +1,8 @@
-"""The rule registry: every lint rule of RULES.md, by code, and the function that runs them.
+"""The rule registry: every lint rule (docs/rules.md), by code, and the function that runs them.
 
 In: a resolved map in a `RuleContext` (with "today" and the two tunable limits). Out:
 `Diagnostic` findings, each with the rule's code, kebab-case name (as `kind`) and default
-severity, a message naming the things involved, and a span placed as RULES.md says.
+severity, a message naming the things involved, and a span placed as docs/rules.md says.
 
 A rule is a small function in its group module (`map.py`, `journeys.py`, ...) decorated
 with `@rule(code, name, severity)`. The function yields `Hit`s (where, what, a hint,
@@ -39,7 +39,7 @@ __all__ = [
 #: The default severities a rule can have (config adds `off`).
 SEVERITIES = ("error", "warning", "info")
 
-#: The groups by letter, in the order of RULES.md.
+#: The groups by letter, in the order of docs/rules.md.
 GROUPS: dict[str, str] = {
     "M": "the map as a whole",
     "J": "journeys",
