@@ -1,4 +1,4 @@
-"""Roots, fragments and `include`, as SPEC.md's "Files and includes" says."""
+"""Roots, fragments and `include`, as docs/language.md's "Files and includes" says."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Process flows by the rules of SPEC.md: implicit next flows, arrows, outcomes, `flow`."""
+"""Process flows as docs/language.md ("Process flow") says: implicit next flows, arrows, outcomes, `flow`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Values and lexical rules as SPEC.md fixes them, seen through the loaded model."""
+"""Values and lexical rules as docs/language.md fixes them, seen through the loaded model."""
 
 from __future__ import annotations
 
@@ -310,7 +310,7 @@ def test_keywords_are_not_reserved_where_a_name_is_expected() -> None:
 
 
 def test_bare_end_outcome_is_read_as_an_outcome() -> None:
-    # SPEC.md asks for `"end" -> close`; in a decision's block any `X -> Y` line is an
+    # docs/language.md suggests `"end" -> close`; in a decision's block any `X -> Y` line is an
     # outcome, so the bare word works too (docs/language.md says so).
     crm_map = load_clean("process p\n  decision d\n    end -> e\n  end e\n")
     assert [(e.label, e.target) for e in crm_map.processes[0].edges] == [("end", "e")]

@@ -1,4 +1,4 @@
-"""`crmdsl report`: the Acme snapshot, return on investment as SPEC.md says, escaping, exit codes.
+"""`crmdsl report`: the Acme snapshot, return on investment as docs/language.md says, escaping, exit codes.
 
 Update the golden report after an intended change with:
 

@@ -1,5 +1,5 @@
 """The lint rules: every code has docs and fixtures, fires where its fixtures say, and the
-registry matches RULES.md and docs/rules.md."""
+registry matches the table below and docs/rules.md."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 11, 23)
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z]\d{3}(?:\s*,\s*[A-Z]\d{3})*)\s*$")
 
-#: The rule table of RULES.md, copied by hand: (code, name, default severity).
+#: The rule table, written out by hand: (code, name, default severity).
 EXPECTED_RULES = [
     ("M001", "map-missing-header", "warning"),
     ("M002", "map-stale", "warning"),

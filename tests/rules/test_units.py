@@ -22,7 +22,7 @@ SIMPLE = [
     "boolean", "date", "datetime", "id", "enum",
 ]  # fmt: skip
 
-#: RULES.md, "Type compatibility for I406": target type -> source types it accepts.
+#: docs/rules.md, "Type compatibility (I406)": target type -> source types it accepts.
 TABLE = {
     "string": set(SIMPLE) | {"ref"},
     "text": set(SIMPLE) | {"ref"},
