@@ -1,5 +1,5 @@
-"""The chat assistant (`crmdsl chat`, `crmdsl ask`): a map and a request in, an answer or a
-reviewed edit out.
+"""The chat assistant (`crmdsl chat`, `crmdsl ask`): a map and a request in, an answer out.
 
-Stands on the public API (`import crmdsl`) and `crmdsl.edit` only.
+The answer is words, or an edit for the user to review before it is applied. Stands on the
+public API (`import crmdsl`) and `crmdsl.edit` only.
 """
