@@ -21,7 +21,7 @@ __all__ = [
     "render_diagnostic",
 ]
 
-#: The stable kinds of load errors (SPEC.md), plus `io` for a file that cannot be read.
+#: The stable kinds of load errors (docs/errors.md), plus `io` for a file that cannot be read.
 LOAD_ERROR_KINDS = (
     "syntax",
     "tab-indent",
@@ -162,7 +162,7 @@ def render_diagnostic(
     *,
     label: str | None = None,
 ) -> str:
-    """Render one diagnostic as plain text, in the layout of UX.md.
+    """Render one diagnostic as plain text, in the layout docs/errors.md shows.
 
     `lines_of` maps a file path to its source lines, for the excerpt. `label` replaces the
     leading `error[kind]` (lint findings pass `warning[P207]`).

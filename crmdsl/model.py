@@ -99,7 +99,7 @@ class Duration(Value):
 
     @property
     def minutes(self) -> int:
-        """In minutes, with 1mo = 30d and 1y = 365d (RULES.md)."""
+        """In minutes, with 1mo = 30d and 1y = 365d (docs/rules.md)."""
         return self.amount * DURATION_MINUTES[self.unit]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Resolve: the built files of one map in, the resolved map and its load errors out.
 
 Puts every file's declarations into one map, builds the symbol table with the scopes of
-SPEC.md (duplicate ids and ids that differ only in case are errors), resolves every
+docs/language.md (duplicate ids and ids that differ only in case are errors), resolves every
 reference (an unknown one names the closest existing ones), checks the values that need
 the whole map (`master` is one of the ends), and works out each process's flows.
 """
