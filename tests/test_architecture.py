@@ -222,6 +222,25 @@ def test_the_api_example_is_typed_for_its_users(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+#: Pages the project was written from that are not in the repository: never cited.
+PRIVATE_PAGES = re.compile(r"\b(?:SPEC|RULES|UX|DESIGN|STYLE|FIELD-NOTES)\.md\b")
+
+
+def test_nothing_cites_pages_outside_the_repository() -> None:
+    files = [ROOT / "README.md"] + [
+        path
+        for folder in ("docs", "crmdsl", "tests", "scripts", "benchmarks")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in {".md", ".py", ".toml", ".crm", ".txt"} and path != Path(__file__)
+    ]
+    citing = sorted(
+        str(path.relative_to(ROOT))
+        for path in files
+        if PRIVATE_PAGES.search(path.read_text(encoding="utf-8", errors="replace"))
+    )
+    assert not citing, f"cite docs/language.md or docs/rules.md instead, in {citing}"
+
+
 PROBE = """
 import json, sys
 from crmdsl.cli import main
