@@ -34,6 +34,13 @@ def lint_imports() -> str:
     return str(found) if found.exists() else shutil.which("lint-imports") or "lint-imports"
 
 
+def python(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run this Python with `args` in the repository; its output as text."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
 def contracts() -> list[dict[str, object]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     return config["tool"]["importlinter"]["contracts"]
@@ -124,9 +131,7 @@ def test_import_crmdsl_is_cheap_and_the_api_resolves() -> None:
         "missing = [n for n in crmdsl.__all__ if getattr(crmdsl, n, None) is None]\n"
         "print(missing, callable(crmdsl.lint), callable(crmdsl.render), callable(crmdsl.report))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    done = python("-c", code)
     assert done.stdout.splitlines() == ["[]", "[] True True True"], done.stderr
 
 
@@ -212,13 +217,7 @@ def test_the_api_example_is_typed_for_its_users(tmp_path: Path) -> None:
     page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     example = tmp_path / "api_example.py"
     example.write_text(re.findall(r"```python\n(.*?)```", page, re.S)[0], encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", str(example)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = python("-m", "mypy", "--strict", str(example))
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -264,26 +263,14 @@ print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
     ids=["text", "json", "fragment"],
 )
 def test_check_imports_nothing_heavy(args: list[str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE % (HEAVY,), *args, "--today", "2026-10-01"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = python("-c", PROBE % (HEAVY,), *args, "--today", "2026-10-01")
     result = json.loads(done.stderr.strip().splitlines()[-1])
     assert result["code"] in (0, 1), done.stderr
     assert result["heavy"] == []
 
 
 def test_importtime_agrees() -> None:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "crmdsl", "check", "examples/acme.crm", "-q"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = python("-X", "importtime", "-m", "crmdsl", "check", "examples/acme.crm", "-q")
     imported = {
         line.rsplit("|", 1)[-1].strip().split(".")[0]
         for line in done.stderr.splitlines()
@@ -300,15 +287,11 @@ def test_the_views_import_mermaid_only_when_drawing() -> None:
         "    importlib.import_module(m.name)\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'mermaid', 'requests'}))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    done = python("-c", code)
     assert done.stdout.strip() == "[]", done.stderr
 
 
 @pytest.mark.slow
 def test_the_package_is_mypy_strict_clean() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    done = python("-m", "mypy")
     assert done.returncode == 0, done.stdout + done.stderr
