@@ -207,7 +207,7 @@ def test_the_architecture_page_draws_the_layers_of_the_contract() -> None:
         sorted(n.strip(" ()").removeprefix("crmdsl.") for n in re.split(r"[|:]", layer))
         for layer in contracts()[0]["layers"]  # type: ignore[attr-defined]
     ]
-    assert drawn_names == expected
+    assert drawn_names == expected, "draw the layers of pyproject.toml in docs/architecture.md"
 
 
 @pytest.mark.slow
