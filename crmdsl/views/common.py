@@ -15,10 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from crmdsl.errors import CrmdslError
 from crmdsl.model import CrmMap, Duration, Entity, EntityField, Journey, Persona, Ref, System, Team
+
+if TYPE_CHECKING:
+    from crmdsl.views.mermaid_text import EdgeShape
 
 __all__ = [
     "Diagram",
@@ -275,7 +278,7 @@ _SHAPES: dict[str, str] = {
     "document": "parallelogram",
 }
 _NAMESPACE = re.compile("[a-z][a-z0-9]*")
-_EDGE_SHAPES = {"solid": "normal", "dotted": "dotted", "thick": "thick"}
+_EDGE_SHAPES: dict[EdgeStyle, EdgeShape] = {"solid": "normal", "dotted": "dotted", "thick": "thick"}
 _STYLE_NAMES = {"stroke-width": "stroke_width", "font-weight": "font_weight"}
 
 
@@ -341,7 +344,7 @@ def _emit_flow(spec: FlowSpec, title: str | None, version: str | None) -> tuple[
             ids[edge.source],
             ids[edge.target],
             edge.label,
-            shape=_EDGE_SHAPES[edge.style],  # type: ignore[arg-type]
+            shape=_EDGE_SHAPES[edge.style],
             head_left="left-arrow" if edge.both_ways else "none",
         )
     return chart.to_mermaid(), len(spec.nodes), len(spec.edges)

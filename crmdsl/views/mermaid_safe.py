@@ -41,6 +41,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Protocol
 
 from crmdsl.views import mermaid_text
 from crmdsl.views.mermaid_text import (  # noqa: F401 - re-exported
@@ -121,16 +122,22 @@ _STYLE_KEYS = ("fill", "color", "font_weight", "stroke_width", "stroke")
 _DIRECTIONS = ("LR", "RL", "TB", "BT", "TD")
 
 
+class _Named(Protocol):
+    """A mermaid-py class definition, as far as a node needs it: its name."""
+
+    name: str
+
+
 @dataclass
 class _ExtendedNode:
     id_: str  # the attribute name mermaid-py's Link reads
     shape: str
     label: str
-    styles: list[object]
+    styles: list[_Named]
 
     def __str__(self) -> str:
         lines = [f'{self.id_}@{{ shape: {self.shape}, label: "{self.label}" }}']
-        lines += [f"{self.id_}:::{style.name}" for style in self.styles]  # type: ignore[attr-defined]
+        lines += [f"{self.id_}:::{style.name}" for style in self.styles]
         return "\n".join(lines)
 
 
@@ -165,7 +172,7 @@ class Flowchart:
         self._groups: dict[str, _Group] = {}
         self._top: list[str] = []
         self._edges: list[object] = []
-        self._class_defs: dict[str, object] = {}
+        self._class_defs: dict[str, _Named] = {}
 
     @property
     def edge_count(self) -> int:
