@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from crmdsl.linter.config import ConfigError, LintConfig, config_for
     from crmdsl.linter.fixes import fix_all, fixes_for
     from crmdsl.model import CrmMap
+    from crmdsl.reporting.facts import lineage, longest_path, rule_info
+    from crmdsl.reporting.processes import handoffs
+    from crmdsl.reporting.report import goal_return
     from crmdsl.views import render
     from crmdsl.views.common import Diagram, ViewError
     from crmdsl.views.svg import render_svgs
@@ -86,6 +89,11 @@ _EXPORTS: dict[str, str] = {
     "FIELD_FLAGS": "crmdsl.language.schema",
     "FIELD_TYPES": "crmdsl.language.schema",
     "render_svgs": "crmdsl.views.svg",
+    "lineage": "crmdsl.reporting.facts",
+    "longest_path": "crmdsl.reporting.facts",
+    "rule_info": "crmdsl.reporting.facts",
+    "handoffs": "crmdsl.reporting.processes",
+    "goal_return": "crmdsl.reporting.report",
 }
 
 # Written out (not built from `_EXPORTS`) so that type checkers and linters see the
@@ -119,13 +127,18 @@ __all__ = [
     "fix_all",
     "fixes_for",
     "format_text",
+    "goal_return",
+    "handoffs",
+    "lineage",
     "lint",
     "load",
     "loads",
+    "longest_path",
     "render",
     "render_diagnostic",
     "render_svgs",
     "report",
+    "rule_info",
     "view_subjects",
 ]
 

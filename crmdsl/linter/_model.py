@@ -29,6 +29,8 @@ class ConfigModel(BaseModel):
     fail_on: Literal["error", "warning", "info"] = Field("warning", alias="fail-on")
     # `crmdsl edit` reads and checks its own sub-table (keys, theme); the linter passes it by.
     tui: dict[str, Any] = Field(default_factory=dict)
+    # The chat assistant reads its own sub-table (base_url, model, api_key_env, timeout).
+    assistant: dict[str, Any] = Field(default_factory=dict)
 
 
 _KEYS = [f.alias or name for name, f in ConfigModel.model_fields.items()]

@@ -1,0 +1,241 @@
+"""A conversation's map: the text in memory, proposals, undo and redo, and an atomic save.
+
+In: the path of a map (or its text). Out: the current `Analysis` and lint findings, and
+`Proposal`s: a `crmdsl.Patch` made against a known version of the text, applied to a
+copy and checked again before anyone sees it. A proposal that adds a load error is
+refused (`Refused`, with the error); one shows as a unified diff plus the findings it
+adds and clears; `accept` applies it only if the text is still the one it was made
+against. `undo` and `redo` restore the exact text; nothing reaches the disk until
+`save`, which writes through `crmdsl.edit.write_patch` (atomic, BOM and line endings
+kept, refused when the file changed on disk meanwhile).
+
+The session edits the file it was opened on; a change to an included file is refused
+(open that file instead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import crmdsl
+from crmdsl import edit
+
+__all__ = ["Proposal", "Refused", "Session", "finding_key"]
+
+
+class Refused(crmdsl.CrmdslError):
+    """A change the session will not make; the message says why."""
+
+
+def finding_key(d: crmdsl.Diagnostic) -> tuple[str, str]:
+    """What identifies a finding across edits (its place moves, its words do not)."""
+    return (d.code or d.kind, d.message)
+
+
+@dataclass(slots=True)
+class Proposal:
+    """A checked, not yet applied change: patch, texts before and after, what it does."""
+
+    patch: crmdsl.Patch
+    before: dict[str, str]
+    after: dict[str, str]
+    diff: str
+    added: list[crmdsl.Diagnostic] = field(default_factory=list)
+    cleared: list[crmdsl.Diagnostic] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        """What the patch does, in words."""
+        return self.patch.description or "edit"
+
+    def summary(self) -> str:
+        """The findings added and cleared, one line each, for the answer under the diff."""
+        lines = [f"- adds {d.code} {d.message} ({d.span})" for d in self.added]
+        lines += [f"- clears {d.code} {d.message}" for d in self.cleared]
+        return "\n".join(lines) if lines else "- no finding added or cleared"
+
+
+def unified_diff(before: dict[str, str], after: dict[str, str]) -> str:
+    """The unified diff of every file that changed, `a/` and `b/` prefixed."""
+    out: list[str] = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name, ""), after.get(name, "")
+        if old != new:
+            out += difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                f"a/{name}",
+                f"b/{name}",
+            )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
+
+
+class Session:
+    """The map being talked about, in memory."""
+
+    def __init__(self, path: str, text: str | None = None, *, today: dt.date | None = None) -> None:
+        self.path = path
+        self.today = today
+        if text is None:
+            first = crmdsl.analyze_path(path)
+            source = first.sources.get(path)
+            text = source.text if source is not None else ""
+        self.texts: dict[str, str] = {path: text}
+        self.saved: dict[str, str] = dict(self.texts)
+        self.undo_stack: list[crmdsl.Patch] = []
+        self.redo_stack: list[crmdsl.Patch] = []
+        self.pending: Proposal | None = None
+        self._cache: dict[str, tuple[crmdsl.Analysis, list[crmdsl.Diagnostic]]] = {}
+        try:
+            self.config: crmdsl.LintConfig | None = crmdsl.config_for(path)
+        except crmdsl.CrmdslError:
+            self.config = None
+
+    @property
+    def text(self) -> str:
+        """The current text of the map's file."""
+        return self.texts[self.path]
+
+    def set_text(self, text: str) -> None:
+        """Take a new text from outside (an editor); a pending proposal goes stale."""
+        self.texts[self.path] = text
+
+    def check(self, text: str) -> tuple[crmdsl.Analysis, list[crmdsl.Diagnostic]]:
+        """The analysis and lint findings of a text (the last few are kept)."""
+        hit = self._cache.get(text)
+        if hit is None:
+            analysis = crmdsl.analyze(text, self.path)
+            findings = crmdsl.lint(analysis, self.config, self.today).findings
+            hit = (analysis, findings)
+            if len(self._cache) > 8:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[text] = hit
+        return hit
+
+    @property
+    def analysis(self) -> crmdsl.Analysis:
+        """The analysis of the current text."""
+        return self.check(self.text)[0]
+
+    @property
+    def findings(self) -> list[crmdsl.Diagnostic]:
+        """The lint findings of the current text."""
+        return self.check(self.text)[1]
+
+    def propose(self, patch: crmdsl.Patch) -> Proposal:
+        """Apply `patch` to a copy and check it; `Refused` when it would not load."""
+        if not patch:
+            raise Refused("nothing to change: the map already says that")
+        others = [f for f in patch.files if f != self.path]
+        if others:
+            raise Refused(
+                f"this change is in {', '.join(others)}, an included file; "
+                "open that file to change it"
+            )
+        before = dict(self.texts)
+        try:
+            after = patch.apply(before)
+        except edit.StalePatchError as exc:
+            raise Refused(f"the text changed since the change was made: {exc}") from None
+        old_analysis, old_findings = self.check(before[self.path])
+        new_analysis, new_findings = self.check(after[self.path])
+        old_errors = Counter(finding_key(d) for d in old_analysis.diagnostics)
+        new_errors = [d for d in new_analysis.diagnostics if old_errors[finding_key(d)] == 0]
+        if new_errors:
+            first = new_errors[0]
+            raise Refused(
+                f"{patch.description or 'this change'} would break the map: "
+                f"{first.span}: {first.message}" + (f" ({first.hint})" if first.hint else "")
+            )
+        proposal = Proposal(
+            patch,
+            before,
+            after,
+            unified_diff(before, after),
+            _minus(new_findings, old_findings),
+            _minus(old_findings, new_findings),
+        )
+        self.pending = proposal
+        return proposal
+
+    def accept(self, proposal: Proposal | None = None) -> str:
+        """Apply a proposal (the pending one by default) if the text is still its base."""
+        chosen = proposal or self.pending
+        if chosen is None:
+            raise Refused("there is no proposed change to accept")
+        if chosen.before != self.texts:
+            self.pending = None
+            raise Refused("the map changed since this change was proposed; ask again")
+        self.texts = dict(chosen.after)
+        self.undo_stack.append(chosen.patch)
+        self.redo_stack.clear()
+        self.pending = None
+        return f"applied: {chosen.description}"
+
+    def reject(self) -> str:
+        """Drop the pending proposal."""
+        had = self.pending is not None
+        self.pending = None
+        return "dropped the proposed change" if had else "there is no proposed change"
+
+    def undo(self) -> str:
+        """Undo the last accepted change, to the exact text before it."""
+        if not self.undo_stack:
+            return "nothing to undo"
+        patch = self.undo_stack.pop()
+        self.texts = patch.inverse().apply(self.texts)
+        self.redo_stack.append(patch)
+        self.pending = None
+        return f"undone: {patch.description}"
+
+    def redo(self) -> str:
+        """Redo the last undone change."""
+        if not self.redo_stack:
+            return "nothing to redo"
+        patch = self.redo_stack.pop()
+        self.texts = patch.apply(self.texts)
+        self.undo_stack.append(patch)
+        self.pending = None
+        return f"redone: {patch.description}"
+
+    def unsaved_diff(self) -> str:
+        """The unified diff between the file on disk (as read) and the text now."""
+        return unified_diff(self.saved, self.texts)
+
+    def save(self) -> str:
+        """Write the changes to disk atomically; refused if the file changed on disk."""
+        if self.texts == self.saved:
+            return "nothing to save"
+        patch = edit.diff_patch(self.saved, self.texts, "save")
+        if not Path(self.path).exists():
+            from crmdsl.assistant.files import write_new
+
+            write_new(self.path, self.text)
+        else:
+            try:
+                edit.write_patch(patch)
+            except edit.StalePatchError:
+                raise Refused(
+                    f"{self.path} changed on disk since it was read; nothing written"
+                ) from None
+        self.saved = dict(self.texts)
+        return f"saved {self.path}"
+
+
+def _minus(
+    these: list[crmdsl.Diagnostic], those: list[crmdsl.Diagnostic]
+) -> list[crmdsl.Diagnostic]:
+    """The findings of `these` that `those` does not have (as many times as it has them)."""
+    left = Counter(finding_key(d) for d in those)
+    out = []
+    for d in these:
+        key = finding_key(d)
+        if left[key]:
+            left[key] -= 1
+        else:
+            out.append(d)
+    return out
