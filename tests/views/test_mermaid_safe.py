@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crmdsl.views.mermaid_safe import (
@@ -45,7 +45,7 @@ any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=60
 showable_text = st.text(
     st.characters(exclude_categories=("Cs",)).filter(lambda c: sanitize_text(c) == c),
     max_size=60,
-)
+).filter(lambda t: sanitize_text(t) == t)  # nor a pair Mermaid takes for a placeholder (¶ß)
 user_ids = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
 
 
@@ -89,6 +89,7 @@ def test_encoded_label_has_only_safe_characters(text: str) -> None:
 
 
 @given(any_text)
+@example("¶ß ﬂ°")  # placeholders of Mermaid's: a word joiner splits each pair
 def test_encoded_label_decodes_to_the_sanitized_text(text: str) -> None:
     assert decode_label(encode_label(text)) == sanitize_text(text)
 
