@@ -16,6 +16,7 @@ Drawing: `render(map, view, id=None)` -> `Diagram`; `VIEWS` the view names;
 Formatting: `format_text(text, path="<string>")` -> the canonical text.
 Reporting: `report(map, findings=None, today=None, path=None)` -> Markdown.
 Changing: `crmdsl.edit`, the edit operations (each returns a `Patch`).
+Comparing: `diff_maps(old, new)` -> `MapDiff`, what changed in meaning (`crmdsl diff`).
 
 See docs/api.md.
 """
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from crmdsl import edit
+    from crmdsl.diffing import MapDiff, diff_maps
     from crmdsl.edit.patch import Patch
     from crmdsl.errors import (
         CrmdslError,
@@ -66,6 +68,8 @@ _EXPORTS: dict[str, str] = {
     "load": "crmdsl.language.loader",
     "loads": "crmdsl.language.loader",
     "CrmMap": "crmdsl.model",
+    "MapDiff": "crmdsl.diffing",
+    "diff_maps": "crmdsl.diffing",
     "CrmdslError": "crmdsl.errors",
     "Diagnostic": "crmdsl.errors",
     "LoadError": "crmdsl.errors",
@@ -112,6 +116,7 @@ __all__ = [
     "LintConfig",
     "LintResult",
     "LoadError",
+    "MapDiff",
     "NotFormattable",
     "Patch",
     "Span",
@@ -123,6 +128,7 @@ __all__ = [
     "analyze_bytes",
     "analyze_path",
     "config_for",
+    "diff_maps",
     "edit",
     "fix_all",
     "fixes_for",

@@ -370,6 +370,11 @@ def export_json(
     raise typer.Exit(_guard(work))
 
 
+from crmdsl.cli.diff_cmd import diff_command  # noqa: E402 - options live with the body
+
+app.command("diff")(diff_command)
+
+
 @app.command()
 def schema(
     output: Annotated[
