@@ -112,7 +112,11 @@ class Diagnostic:
 
 
 class CrmdslError(Exception):
-    """The root of every error crmdsl raises on purpose."""
+    """The root of every exception crmdsl defines: `except CrmdslError` catches them all.
+
+    A test walks the package's modules and fails on an exception class that does not
+    derive from it.
+    """
 
 
 class UsageError(CrmdslError):

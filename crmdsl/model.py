@@ -1,4 +1,4 @@
-"""The model: what a map says, as pydantic objects, each carrying its source span.
+"""The model: what a map says, as slotted dataclasses, each carrying its source span.
 
 The builder creates these objects and the resolver fills in what references point at
 and the process flows. They are plain dataclasses, because what the parser checked needs
@@ -488,6 +488,9 @@ class CrmMap:
 
     def __post_init__(self) -> None:
         self._symbols: dict[str, Any] = {}
+        #: every reference of the map, as `crmdsl.language.refs.walk_refs` found them
+        #: (kept: the references of a loaded map do not change)
+        self._ref_sites: list[Any] | None = None
 
     @property
     def title(self) -> str | None:

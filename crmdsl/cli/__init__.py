@@ -1,4 +1,8 @@
-"""The `crmdsl` command line, built on typer; it talks to the core through its API."""
+"""The `crmdsl` command line: arguments in; text, written files and an exit code out.
+
+Built on typer (`crmdsl.cli.app` declares the commands); it talks to the core through
+the public API. Exit codes: 0 clean, 1 findings, 2 a load or usage error.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,11 @@
-"""The commands: `check`, `export json`, `schema`, `--version` (and more as they land).
+"""The typer app of the `crmdsl` command: the command line in; text, files and an exit code out.
+
+The commands: `check` (load errors and lint findings; `--fix` applies safe fixes),
+`rules` and `explain` (the lint rules), `report` (a Markdown analysis), `fmt` (the
+canonical layout), `render` (diagrams), `docs` (fills generated blocks of Markdown
+files), `schema` (the JSON Schema of the export), `export json`, `edit` (the live
+editor) and `ask` (the assistant), plus `--version`. Longer commands keep their body in
+`crmdsl/cli/<name>_cmd.py` (`check` in `check.py`); this module declares their options.
 
 Exit codes everywhere: 0 clean, 1 findings at or above the failing severity, 2 a load
 error or a usage error.

@@ -20,42 +20,18 @@ from crmdsl.edit.base import LineCuts, check_blocks, node_of
 from crmdsl.edit.doc import Doc, map_index
 from crmdsl.edit.patch import EditError, Patch
 from crmdsl.language.loader import Analysis
+from crmdsl.language.refs import child_nodes, walk_refs
+from crmdsl.language.schema import STATEMENTS
 
 __all__ = ["Reference", "delete", "references", "rename"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
-#: How a reference sits in its statement, by (node type, attribute): `clause` (a clause
+#: How a reference sits in its statement, by the walker's role: `clause` (a clause
 #: value), `item` (an entry of a list clause), `owner-line` (the statement cannot stand
 #: without it: an entity's system, an integration's ends, a map line's fields, an
 #: outcome's or a flow's steps, a field's `ref(...)` type).
-_ROLES: dict[tuple[type, str], tuple[str, str]] = {
-    (m.MapHeader, "owner"): ("clause", "owner"),
-    (m.System, "owner"): ("clause", "owner"),
-    (m.Entity, "system"): ("owner-line", ""),
-    (m.Journey, "persona"): ("clause", "persona"),
-    (m.Journey, "owner"): ("clause", "owner"),
-    (m.Touchpoint, "channel"): ("clause", "channel"),
-    (m.Touchpoint, "owner"): ("clause", "owner"),
-    (m.Touchpoint, "system"): ("clause", "system"),
-    (m.Touchpoint, "captures"): ("item", "captures"),
-    (m.Touchpoint, "backstage"): ("item", "backstage"),
-    (m.Process, "owner"): ("clause", "owner"),
-    (m.Step, "owner"): ("clause", "owner"),
-    (m.Step, "system"): ("clause", "system"),
-    (m.Step, "next"): ("clause", "->"),
-    (m.Outcome, "target"): ("owner-line", ""),
-    (m.Flow, "refs"): ("owner-line", ""),
-    (m.Integration, "source"): ("owner-line", ""),
-    (m.Integration, "target"): ("owner-line", ""),
-    (m.Integration, "owner"): ("clause", "owner"),
-    (m.Integration, "master"): ("clause", "master"),
-    (m.Mapping, "source"): ("owner-line", ""),
-    (m.Mapping, "target"): ("owner-line", ""),
-    (m.Goal, "owner"): ("clause", "owner"),
-    (m.Goal, "supported_by"): ("item", "supported-by"),
-}
-_CHILD_LISTS = ("fields", "stages", "touchpoints", "nodes", "outcomes", "flows", "maps")
+_ROLES = {"clause": "clause", "item": "item", "header": "owner-line"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,38 +59,15 @@ def _word(node: Any) -> str:
     return f"{node.statement} `{ident}`" if ident else f"a `{node.statement}` line"
 
 
-_BY_TYPE: dict[type, list[tuple[str, str, str]]] = {}
-for (_kind, _attr), (_role, _keyword) in _ROLES.items():
-    _BY_TYPE.setdefault(_kind, []).append((_attr, _role, _keyword))
-_CHILDREN_OF: dict[type, tuple[str, ...]] = {}
-
-
 def all_references(mp: m.CrmMap) -> list[Reference]:
     """Every reference of the map with the statement it stands in, in file order."""
     index = map_index(mp)
     found = index.get("references")
     if found is not None:
         return list(found)
-    out: list[Reference] = []
-    stack: list[Any] = [mp.header] if mp.header is not None else []
-    for name in ("systems", "entities", "journeys", "processes", "integrations", "goals"):
-        stack.extend(getattr(mp, name))
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        for attr, role, keyword in _BY_TYPE.get(kind, ()):
-            value = getattr(node, attr)
-            for ref in value if isinstance(value, list) else (value,):
-                if ref is not None:
-                    out.append(Reference(ref, node, role, keyword))
-        if kind is m.EntityField and node.type.ref is not None:
-            out.append(Reference(node.type.ref, node, "owner-line", ""))
-        children = _CHILDREN_OF.get(kind)
-        if children is None:
-            children = tuple(n for n in _CHILD_LISTS if hasattr(node, n))
-            _CHILDREN_OF[kind] = children
-        for name in children:
-            stack.extend(getattr(node, name))
+    out = [
+        Reference(site.ref, site.node, _ROLES[site.role], site.keyword) for site in walk_refs(mp)
+    ]
     out.sort(key=lambda r: (r.ref.span.file, r.ref.span.line, r.ref.span.col))
     index["references"] = out
     return list(out)
@@ -184,8 +137,7 @@ def _refs_within(doc: Doc, node: Any) -> list[Reference]:
                 if id(r) not in seen and not _inside(node, r.node):
                     seen.add(id(r))
                     out.append(r)
-        for name in _CHILD_LISTS:
-            stack.extend(getattr(current, name, None) or [])
+        stack.extend(child_nodes(current))
     out.sort(key=lambda r: (r.ref.span.file, r.ref.span.line, r.ref.span.col))
     return out
 
@@ -334,7 +286,6 @@ def delete(analysis: Analysis, key: str | m.Node, *, cascade: bool = False) -> P
 
 
 def _list_of(node: Any, keyword: str) -> list[m.Ref]:
-    attr = {"captures": "captures", "backstage": "backstage", "supported-by": "supported_by"}[
-        keyword
-    ]
-    return list(getattr(node, attr))
+    clause = STATEMENTS[node.statement].clause(keyword)
+    assert clause is not None  # the walker named it
+    return list(getattr(node, clause.attr))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crmdsl.errors import CrmdslError
 from crmdsl.language.currencies import CURRENCIES
 from crmdsl.language.grammar import Tok as Token
 from crmdsl.language.parse import Line
@@ -45,7 +46,7 @@ _BLOCK_KINDS = frozenset({ValueKind.REFS, ValueKind.NAMES, ValueKind.STRING})
 _CURRENCY = re.compile(r"[A-Za-z]{3}\Z")
 
 
-class FormatBug(Exception):
+class FormatBug(CrmdslError):
     """The layout met a line it cannot read; the formatter refuses (never guesses)."""
 
 

@@ -9,13 +9,14 @@ the whole map (`master` is one of the ends), and works out each process's flows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 from crmdsl import model as m
 from crmdsl.errors import Diagnostic, Note, Span
 from crmdsl.language.build.statements import BuiltFile
-from crmdsl.language.schema import BUILTIN_CHANNELS
+from crmdsl.language.refs import RefSite, walk_refs
+from crmdsl.language.schema import BUILTIN_CHANNELS, STATEMENTS
 from crmdsl.language.suggest import did_you_mean
 
 __all__ = ["resolve"]
@@ -40,17 +41,6 @@ _WORD = {
     m.Step: "step",
     m.Decision: "decision",
     m.End: "end",
-}
-_LISTS = {
-    m.Team: "teams",
-    m.Persona: "personas",
-    m.Channel: "channels",
-    m.System: "systems",
-    m.Entity: "entities",
-    m.Journey: "journeys",
-    m.Process: "processes",
-    m.Integration: "integrations",
-    m.Goal: "goals",
 }
 
 
@@ -80,7 +70,6 @@ class _Resolver:
             header=files[0].header if files else None,
             includes=[i for f in files for i in f.includes],
             comments=[c for f in files for c in f.comments],
-            **{name: [] for name in _LISTS.values()},
         )
 
     def run(self) -> tuple[m.CrmMap, list[Diagnostic]]:
@@ -107,7 +96,7 @@ class _Resolver:
     # -- symbols -------------------------------------------------------------------
 
     def _declare(self, node: m.Node) -> None:
-        getattr(self.map, _LISTS[type(node)]).append(node)
+        getattr(self.map, STATEMENTS[node.statement].list_attr).append(node)
         if isinstance(node, m.Channel):
             key = f"channel:{node.id}"
             existing = self.symbols.get(key)
@@ -188,51 +177,37 @@ class _Resolver:
     # -- references ----------------------------------------------------------------
 
     def _resolve_all(self) -> None:
-        mp = self.map
-        if mp.header is not None and mp.header.owner is not None:
-            self._ref(mp.header.owner, (m.Team,))
-        for system in mp.systems:
-            self._ref(system.owner, (m.Team,))
-        for entity in mp.entities:
-            self._ref(entity.system, (m.System,))
-            for f in entity.fields:
-                if f.type.ref is not None:
-                    self._entity_ref(f.type.ref, entity)
-        for journey in mp.journeys:
-            self._ref(journey.persona, (m.Persona,))
-            self._ref(journey.owner, (m.Team,))
-            for stage in journey.stages:
-                for tp in stage.touchpoints:
-                    self._ref(tp.channel, (m.Channel,), prefix="channel:")
-                    self._ref(tp.owner, (m.Team,))
-                    self._ref(tp.system, (m.System,))
-                    for r in tp.captures:
-                        self._field_ref(r)
-                    for r in tp.backstage:
-                        self._ref(r, (m.Step, m.Decision), member=True)
-        for process in mp.processes:
-            self._ref(process.owner, (m.Team,))
-            for node in process.nodes:
-                if isinstance(node, m.Step):
-                    self._ref(node.owner, (m.Team,))
-                    self._ref(node.system, (m.System,))
-                    self._ref(node.next, _NODES, prefix=f"{process.id}.")
-                elif isinstance(node, m.Decision):
-                    for outcome in node.outcomes:
-                        self._ref(outcome.target, _NODES, prefix=f"{process.id}.")
-            for flow in process.flows:
-                for r in flow.refs:
-                    self._ref(r, _NODES, prefix=f"{process.id}.")
+        """Resolve every reference the walker finds, by what it names; then the flows."""
+        for site in walk_refs(self.map):
+            _RESOLVERS[site.kind](self, site)
+        for process in self.map.processes:
             self._edges(process)
-        for integ in mp.integrations:
-            self._integration(integ)
-        for goal in mp.goals:
-            self._ref(goal.owner, (m.Team,))
-            for r in goal.supported_by:
-                if "." in r.text:
-                    self._ref(r, (m.Stage, m.Touchpoint, m.Step, m.Decision, m.End), member=True)
-                else:
-                    self._ref(r, (m.Journey, m.Process, m.Integration, m.System))
+        for integ in self.map.integrations:
+            self._check_master(integ)
+
+    def _simple(self, site: RefSite) -> None:
+        self._ref(site.ref, _SIMPLE[site.kind])
+
+    def _channel(self, site: RefSite) -> None:
+        self._ref(site.ref, (m.Channel,), prefix="channel:")
+
+    def _field(self, site: RefSite) -> None:
+        self._field_ref(site.ref)
+
+    def _backstage(self, site: RefSite) -> None:
+        self._ref(site.ref, (m.Step, m.Decision), member=True)
+
+    def _node(self, site: RefSite) -> None:
+        self._ref(site.ref, _NODES, prefix=f"{site.enclosing(m.Process).id}.")
+
+    def _support(self, site: RefSite) -> None:
+        if "." in site.ref.text:
+            self._ref(site.ref, (m.Stage, m.Touchpoint, m.Step, m.Decision, m.End), member=True)
+        else:
+            self._ref(site.ref, (m.Journey, m.Process, m.Integration, m.System))
+
+    def _field_type(self, site: RefSite) -> None:
+        self._entity_ref(site.ref, site.enclosing(m.Entity))
 
     def _ref(
         self,
@@ -339,37 +314,41 @@ class _Resolver:
         ]
         self._error(ref, f"no entity `{key}` for this `ref`", did_you_mean(ref.text, pool))
 
-    def _integration(self, integ: m.Integration) -> None:
-        src = self._ref(integ.source, (m.System,))
-        dst = self._ref(integ.target, (m.System,))
-        self._ref(integ.owner, (m.Team,))
-        if integ.master is not None and self._ref(integ.master, (m.System,)) is not None:
-            if integ.master.text not in {integ.source.text, integ.target.text}:
-                self.diags.append(
-                    Diagnostic(
-                        "bad-value",
-                        f"`master` must be one of the ends, `{integ.source.text}` or `{integ.target.text}`",
-                        integ.master.span,
-                        hint="the master wins when both ends changed the same record",
-                    )
+    def _check_master(self, integ: m.Integration) -> None:
+        """A resolved `master` must be one of the integration's ends."""
+        master = integ.master
+        if master is None or master.target is None:
+            return
+        if master.text not in {integ.source.text, integ.target.text}:
+            self.diags.append(
+                Diagnostic(
+                    "bad-value",
+                    f"`master` must be one of the ends, `{integ.source.text}` or `{integ.target.text}`",
+                    master.span,
+                    hint="the master wins when both ends changed the same record",
                 )
-        for mapping in integ.maps:
-            for ref, end, side in ((mapping.source, src, "left"), (mapping.target, dst, "right")):
-                if end is None:
-                    continue
-                system = integ.source.text if side == "left" else integ.target.text
-                parts = ref.text.split(".")
-                if len(parts) == 3 and parts[0] != system:
-                    self._error(
-                        ref,
-                        f"the {side} side of a `map` line is a field of `{system}`, not of `{parts[0]}`",
-                        f"write it as {'.'.join(parts[1:])}",
-                    )
-                    continue
-                full = ref.text if len(parts) == 3 else f"{system}.{ref.text}"
-                probe = m.Ref(text=full, span=ref.span, target=None)
-                if self._field_ref(probe) is not None:
-                    ref.target = full
+            )
+
+    def _map_end(self, site: RefSite) -> None:
+        """One side of a `map` line: a field of that end of the integration."""
+        integ = site.enclosing(m.Integration)
+        left = site.kind == "source-field"
+        end = integ.source if left else integ.target
+        if end.target is None:  # the end itself did not resolve: said once, there
+            return
+        ref, system, side = site.ref, end.text, "left" if left else "right"
+        parts = ref.text.split(".")
+        if len(parts) == 3 and parts[0] != system:
+            self._error(
+                ref,
+                f"the {side} side of a `map` line is a field of `{system}`, not of `{parts[0]}`",
+                f"write it as {'.'.join(parts[1:])}",
+            )
+            return
+        full = ref.text if len(parts) == 3 else f"{system}.{ref.text}"
+        probe = m.Ref(text=full, span=ref.span, target=None)
+        if self._field_ref(probe) is not None:
+            ref.target = full
 
     def _edges(self, process: m.Process) -> None:
         edges: list[m.Edge] = []
@@ -425,6 +404,25 @@ class _Resolver:
 
 
 _NODES = (m.Step, m.Decision, m.End)
+_SIMPLE: dict[str, tuple[type, ...]] = {
+    "team": (m.Team,),
+    "persona": (m.Persona,),
+    "system": (m.System,),
+}
+#: How each kind of reference of the clause table is resolved.
+_RESOLVERS: dict[str, Callable[[_Resolver, RefSite], None]] = {
+    "team": _Resolver._simple,
+    "persona": _Resolver._simple,
+    "system": _Resolver._simple,
+    "channel": _Resolver._channel,
+    "field": _Resolver._field,
+    "backstage": _Resolver._backstage,
+    "node": _Resolver._node,
+    "support": _Resolver._support,
+    "entity": _Resolver._field_type,
+    "source-field": _Resolver._map_end,
+    "target-field": _Resolver._map_end,
+}
 _MEMBERS: dict[type, tuple[type, ...]] = {
     m.Journey: (m.Stage, m.Touchpoint),
     m.Process: _NODES,

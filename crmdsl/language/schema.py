@@ -1,8 +1,10 @@
 """The clause table: which statement may stand where, with which clauses and values.
 
 One table serves the builder (what a line means), the error messages (what was expected
-there), the language reference (`docs/language.md` is generated from it) and, later, the
-editor's completion. Nothing else in crmdsl knows which clause belongs to which statement.
+there), the language reference (`docs/language.md` is generated from it), the editor's
+completion and the one reference walker (`crmdsl.language.refs`, which resolve, the
+query index and rename share). Nothing else in crmdsl knows which clause belongs to
+which statement, or where a statement's references stand.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ __all__ = [
     "FIELD_TYPES",
     "STATEMENTS",
     "ClauseSpec",
+    "HeaderRef",
     "StatementSpec",
     "ValueKind",
     "statement",
@@ -104,12 +107,28 @@ class ClauseSpec:
 
 
 @dataclass(frozen=True)
+class HeaderRef:
+    """A reference that stands in a statement's own line, outside any clause.
+
+    `attr` is the model attribute holding it (a dotted path such as `type.ref` reaches
+    into a value; a list attribute holds several); `ref` is what it names: a key of
+    `REF_WORDS`, or `entity` (a field's `ref(...)`), `source-field` or `target-field`
+    (the sides of a `map` line). The statement cannot stand without it (deleting its
+    target deletes the statement).
+    """
+
+    attr: str
+    ref: str
+
+
+@dataclass(frozen=True)
 class StatementSpec:
     """One statement: where it stands, how its header reads, its clauses and children.
 
     `header` names the header shape the builder reads: `id` (`KW ID "Label"`), `title`,
     `path`, `entity`, `integration`, `flow`, `metric`, `kpi`, `cost`, `mapping`,
-    `outcome` or `field`.
+    `outcome` or `field`. `list_attr` is the list of the parent model (or of the map)
+    that holds these statements; `refs` are the references of the header line.
     """
 
     keyword: str
@@ -119,6 +138,8 @@ class StatementSpec:
     doc: str
     clauses: tuple[ClauseSpec, ...] = ()
     children: tuple[str, ...] = ()
+    list_attr: str = ""
+    refs: tuple[HeaderRef, ...] = ()
 
     def clause(self, keyword: str) -> ClauseSpec | None:
         """The clause with this keyword, if this statement has it."""
@@ -159,7 +180,7 @@ FIELD_TYPES = (
 )  # fmt: skip
 FIELD_FLAGS = ("required", "unique", "key", "pii", "readonly", "consent")
 
-C, V = ClauseSpec, ValueKind
+C, V, H = ClauseSpec, ValueKind, HeaderRef
 
 
 def _owner(what: str) -> ClauseSpec:
@@ -201,10 +222,12 @@ STATEMENTS: dict[str, StatementSpec] = {
             "include", ("top",), "path", 'include "path.crm"',
             "Adds the declarations of another file (a fragment) to this map. The path is "
             "relative to this file and may not leave the root's folder.",
+            list_attr="includes",
         ),
         StatementSpec(
             "team", ("top",), "id", 'team ID "Label"', "A team that owns things.",
             (C("description", V.STRING, "description", "what the team does"),),
+            list_attr="teams",
         ),
         StatementSpec(
             "persona", ("top",), "id", 'persona ID "Label"', "A kind of customer.",
@@ -213,10 +236,12 @@ STATEMENTS: dict[str, StatementSpec] = {
                 _label_text("pain", "pains", "what hurts this customer"),
                 _label_text("segment", "segments", "a segment the persona belongs to"),
             ),
+            list_attr="personas",
         ),
         StatementSpec(
             "channel", ("top",), "id", 'channel ID "Label"',
             "A channel beyond the built-in ones (declaring a built-in one relabels it).",
+            list_attr="channels",
         ),
         StatementSpec(
             "system", ("top",), "id", 'system ID "Label"', "Where customer data lives.",
@@ -229,6 +254,7 @@ STATEMENTS: dict[str, StatementSpec] = {
                     "the data domains this system is the system of record for", repeat=True,
                 ),
             ),
+            list_attr="systems",
         ),
         StatementSpec(
             "entity", ("top",), "entity", 'entity SYSTEM.Name "Label"',
@@ -238,11 +264,13 @@ STATEMENTS: dict[str, StatementSpec] = {
                 C("retain", V.DURATION, "retain", "how long its personal data is kept"),
             ),
             ("field",),
+            list_attr="entities", refs=(H("system", "system"),),
         ),
         StatementSpec(
             "field", ("entity",), "field", "name: TYPE flags",
             "A field of an entity. Types: " + ", ".join(FIELD_TYPES[:-2])
             + ", enum(a, b, \"c d\"), ref(Entity). Flags: " + ", ".join(FIELD_FLAGS) + ".",
+            list_attr="fields", refs=(H("type.ref", "entity"),),
         ),
         StatementSpec(
             "journey", ("top",), "id", 'journey ID "Label"', "What a persona goes through.",
@@ -251,10 +279,12 @@ STATEMENTS: dict[str, StatementSpec] = {
                 _owner("journey"),
             ),
             ("stage",),
+            list_attr="journeys",
         ),
         StatementSpec(
             "stage", ("journey",), "id", 'stage ID "Label"', "A stage of a journey.",
             (), ("touchpoint",),
+            list_attr="stages",
         ),
         StatementSpec(
             "touchpoint", ("stage",), "id", 'touchpoint ID "Label"',
@@ -273,17 +303,20 @@ STATEMENTS: dict[str, StatementSpec] = {
                   ref="backstage", repeat=True),
             ),
             ("kpi",),
+            list_attr="touchpoints",
         ),
         StatementSpec(
             "kpi", ("touchpoint",), "kpi", 'kpi "Name" target VALUE',
             "A measure of a touchpoint.",
             (C("target", V.QUANTITY, "target", "the level to reach"),),
+            list_attr="kpis",
         ),
         StatementSpec(
             "process", ("top",), "id", 'process ID "Label"',
             "What the company does behind the journeys.",
             (_owner("process"),),
             ("step", "decision", "end", "flow"),
+            list_attr="processes",
         ),
         StatementSpec(
             "step", ("process",), "id", 'step ID "Label"', "A step of a process.",
@@ -297,22 +330,27 @@ STATEMENTS: dict[str, StatementSpec] = {
                 C("->", V.REF, "next", "the step it flows to (instead of the next one)",
                   ref="node"),
             ),
+            list_attr="nodes",
         ),
         StatementSpec(
             "decision", ("process",), "id", 'decision ID "Label"',
             "A decision; its block holds outcome lines `OUTCOME -> STEP`.",
             (), ("outcome",),
+            list_attr="nodes",
         ),
         StatementSpec(
             "outcome", ("decision",), "outcome", "OUTCOME -> STEP",
             "An outcome of a decision: an identifier or a string, then where it leads.",
+            list_attr="outcomes", refs=(H("target", "node"),),
         ),
         StatementSpec(
             "end", ("process",), "id", 'end ID "Label"', "A terminal point of a process.",
+            list_attr="nodes",
         ),
         StatementSpec(
             "flow", ("process",), "flow", "flow A -> B -> C",
             "Extra sequence flows between steps, decisions and ends of the process.",
+            list_attr="flows", refs=(H("refs", "node"),),
         ),
         StatementSpec(
             "integration", ("top",), "integration", 'integration ID "Label" A -> B',
@@ -325,6 +363,7 @@ STATEMENTS: dict[str, StatementSpec] = {
                   ref="system"),
             ),
             ("map-line",),
+            list_attr="integrations", refs=(H("source", "system"), H("target", "system")),
         ),
         StatementSpec(
             "map-line", ("integration",), "mapping", "map Entity.field -> Entity.field",
@@ -333,6 +372,7 @@ STATEMENTS: dict[str, StatementSpec] = {
                 C("key", V.FLAG, "key", "records are matched on this pair"),
                 C("transform", V.IDENT, "transform", "the named conversion applied"),
             ),
+            list_attr="maps", refs=(H("source", "source-field"), H("target", "target-field")),
         ),
         StatementSpec(
             "goal", ("top",), "id", 'goal ID "Label"', "A business goal.",
@@ -342,6 +382,7 @@ STATEMENTS: dict[str, StatementSpec] = {
                   ref="support", repeat=True),
             ),
             ("metric", "cost"),
+            list_attr="goals",
         ),
         StatementSpec(
             "metric", ("goal",), "metric", "metric NAME baseline VALUE target VALUE by DATE",
@@ -351,10 +392,12 @@ STATEMENTS: dict[str, StatementSpec] = {
                 C("target", V.QUANTITY, "target", "where it should get to"),
                 C("by", V.DATE, "by", "when"),
             ),
+            list_attr="metrics",
         ),
         StatementSpec(
             "cost", ("goal",), "cost", "cost MONEY per year | per month | once",
             "What reaching the goal costs; costs add up.",
+            list_attr="costs",
         ),
     )
 }  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from crmdsl.language.refs import walk_refs
 from crmdsl.model import (
     CrmMap,
     Decision,
@@ -61,48 +62,11 @@ def directions(integ: Integration, mapping: Mapping) -> list[Direction]:
 
 
 def map_refs(mp: CrmMap) -> Iterator[Ref]:
-    """Every reference written in the map (resolved or not), in no particular order."""
-    if mp.header is not None and mp.header.owner is not None:
-        yield mp.header.owner
-    for system in mp.systems:
-        if system.owner is not None:
-            yield system.owner
-    for entity in mp.entities:
-        yield entity.system
-        for fld in entity.fields:
-            if fld.type.ref is not None:
-                yield fld.type.ref
-    for journey in mp.journeys:
-        yield from _present(journey.persona, journey.owner)
-        for stage in journey.stages:
-            for tp in stage.touchpoints:
-                yield from _present(tp.channel, tp.owner, tp.system)
-                yield from tp.captures
-                yield from tp.backstage
-    for process in mp.processes:
-        yield from _present(process.owner)
-        for node in process.nodes:
-            if isinstance(node, Step):
-                yield from _present(node.owner, node.system, node.next)
-            elif isinstance(node, Decision):
-                for outcome in node.outcomes:
-                    yield outcome.target
-        for flow in process.flows:
-            yield from flow.refs
-    for integ in mp.integrations:
-        yield from _present(integ.source, integ.target, integ.owner, integ.master)
-        for mapping in integ.maps:
-            yield mapping.source
-            yield mapping.target
-    for goal in mp.goals:
-        yield from _present(goal.owner)
-        yield from goal.supported_by
+    """Every reference written in the map (resolved or not), in map order.
 
-
-def _present(*refs: Ref | None) -> Iterator[Ref]:
-    for ref in refs:
-        if ref is not None:
-            yield ref
+    The one reference walker (`crmdsl.language.refs`) finds them, by the clause table.
+    """
+    return (site.ref for site in walk_refs(mp))
 
 
 class MapIndex:

@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from crmdsl.errors import CrmdslError
+
 __all__ = [
     "EDGE_HEADS",
     "EDGE_SHAPES",
@@ -104,12 +106,15 @@ _ER_LINE_BREAKS_SINCE = (11, 0)
 _EXTENDED_SHAPES_SINCE = (11, 3)
 
 
-class MermaidLimitError(Exception):
+class MermaidLimitError(CrmdslError):
     """A diagram is bigger than Mermaid draws by default."""
 
 
-class MermaidInputError(ValueError):
-    """A view asked for something Mermaid cannot show (bad score, unknown id, ...)."""
+class MermaidInputError(CrmdslError, ValueError):
+    """A view asked for something Mermaid cannot show (bad score, unknown id, ...).
+
+    Also a `ValueError`, as it was before `CrmdslError` became the one root.
+    """
 
 
 # --- text ---------------------------------------------------------------------------

@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Literal
 
+from crmdsl.errors import CrmdslError
+
 __all__ = [
     "CHROMIUM_ARGS",
     "INSTALL_HELP",
@@ -98,11 +100,11 @@ _CHECKOUT_CLI_DIR = Path(__file__).resolve().parents[2] / "tools" / "mermaid" / 
 _CLI_PACKAGE = Path("@mermaid-js") / "mermaid-cli"
 
 
-class RendererNotFoundError(Exception):
+class RendererNotFoundError(CrmdslError):
     """Chromium, Node or mermaid-cli is missing; the message says how to install it."""
 
 
-class RenderError(Exception):
+class RenderError(CrmdslError):
     """The renderer itself failed (crashed, timed out, spoke garbage)."""
 
 

@@ -52,20 +52,6 @@ _MODELS: dict[str, type[m.Node]] = {
     "metric": m.Metric,
     "cost": m.Cost,
 }
-_CHILD_ATTR = {
-    "stage": "stages",
-    "touchpoint": "touchpoints",
-    "kpi": "kpis",
-    "step": "nodes",
-    "decision": "nodes",
-    "end": "nodes",
-    "flow": "flows",
-    "outcome": "outcomes",
-    "field": "fields",
-    "map-line": "maps",
-    "metric": "metrics",
-    "cost": "costs",
-}
 
 
 @dataclass(slots=True)
@@ -249,7 +235,7 @@ class _Builder(HeadReader):
             self.out.diagnostics.append(bad.diag)
             self._lose(line, scope)
             return
-        attrs.setdefault(_CHILD_ATTR[child_spec.keyword], []).append(node)
+        attrs.setdefault(child_spec.list_attr, []).append(node)
 
     def _clauses(
         self,

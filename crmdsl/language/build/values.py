@@ -12,7 +12,7 @@ import re
 from typing import Any, cast
 
 from crmdsl import model as m
-from crmdsl.errors import Diagnostic, Span
+from crmdsl.errors import CrmdslError, Diagnostic, Span
 from crmdsl.language.currencies import CURRENCIES
 from crmdsl.language.parse import Line
 from crmdsl.language.parse import Tok as Token
@@ -45,8 +45,8 @@ def _a(word: str) -> str:
     return f"{_ARTICLE.get(word, 'a')} {word if word != 'map-line' else '`map` line'}"
 
 
-class _Bad(Exception):
-    """A line could not be built; carries the diagnostic."""
+class _Bad(CrmdslError):
+    """A line could not be built; carries the diagnostic (caught by the builder, never raised out)."""
 
     def __init__(self, diag: Diagnostic) -> None:
         self.diag = diag
