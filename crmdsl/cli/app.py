@@ -335,6 +335,81 @@ def edit_command(
     raise typer.Exit(_guard(lambda: run_edit(path, serve=serve, host=host, port=port)))
 
 
+_MODEL_HELP = "(the assistant's language model; default: [tool.crmdsl.assistant])"
+
+
+@app.command("ask")
+def ask_command(
+    path: Annotated[str, typer.Argument(help="The map's file.")],
+    question: Annotated[str, typer.Argument(help="A question or a change, in plain words.")],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Make the proposed change in the file.")
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="text (Markdown, the default) or json.")
+    ] = "text",
+    today: Annotated[
+        str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Model server " + _MODEL_HELP)
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model name " + _MODEL_HELP)] = None,
+    api_key_env: Annotated[
+        str | None, typer.Option("--api-key-env", help="Env var of the API key " + _MODEL_HELP)
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Seconds to wait for the model.")
+    ] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Never use a model.")] = False,
+) -> None:
+    """Ask the assistant once: an answer with references, or a proposed edit as a diff.
+
+    Example: crmdsl ask examples/acme.crm "who owns lead_sync"
+    """
+    from crmdsl.cli.chat_cmd import ModelFlags, run_ask
+
+    flags = ModelFlags(base_url, model, api_key_env, timeout, offline)
+    raise typer.Exit(
+        _guard(
+            lambda: run_ask(
+                path, question, apply=apply, output_format=output_format, today=today, flags=flags
+            )
+        )
+    )
+
+
+@app.command("chat")
+def chat_command(
+    path: Annotated[str, typer.Argument(help="The map's file (with --interview: the new map).")],
+    interview: Annotated[
+        bool, typer.Option("--interview", help="Map a CRM by a guided interview.")
+    ] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Model server " + _MODEL_HELP)
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model name " + _MODEL_HELP)] = None,
+    api_key_env: Annotated[
+        str | None, typer.Option("--api-key-env", help="Env var of the API key " + _MODEL_HELP)
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Seconds to wait for the model.")
+    ] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Never use a model.")] = False,
+) -> None:
+    """Talk with the assistant about a map: questions, edits as diffs, /undo, /save.
+
+    Example: crmdsl chat examples/acme.crm
+    """
+    from crmdsl.cli.chat_cmd import ModelFlags, run_chat
+
+    flags = ModelFlags(base_url, model, api_key_env, timeout, offline)
+    raise typer.Exit(_guard(lambda: run_chat(path, interview=interview, today=today, flags=flags)))
+
+
 @app.command("docs")
 def docs_command(
     paths: Annotated[list[str], typer.Argument(help="Markdown pages or folders of pages.")],
