@@ -127,6 +127,11 @@ class Matching:
         if found is not None:
             return found
         kind, _, scoped = old_key.partition(" ")
+        if kind == "map-line":  # `integration:source -> target`, three keys
+            owner, _, ends = scoped.partition(":")
+            source, _, target = ends.partition(" -> ")
+            parts = (self.symbol(owner), self.symbol(source), self.symbol(target))
+            return f"{kind} {parts[0]}:{parts[1]} -> {parts[2]}"
         return f"{kind} {self.symbol(scoped)}"
 
 
@@ -152,8 +157,8 @@ def _find_renames(old: Mapping[str, Element], new: Mapping[str, Element]) -> Mat
             if e.depth == depth and e.key not in mapped_old and e.symbol is not None:
                 fresh.setdefault(_signature(e, m), []).append(e)
         for e in gone:
-            if e.symbol is None:
-                continue
+            if e.symbol is None or m.key(e.key) in new:
+                continue  # unnamed, or it follows a rename found just before
             pool = fresh.get(_signature(e, m))
             if pool:
                 target = pool.pop(0)

@@ -316,7 +316,8 @@ class _Walker:
             self.add(n, key, key, top)
 
     def _mapping(self, m: Mapping, integration: Element) -> None:
-        key = f"{integration.id}:{m.source.text} -> {m.target.text}"
+        ends = [r.target or r.text for r in (m.source, m.target)]
+        key = f"{integration.id}:{ends[0]} -> {ends[1]}"
         self.add(m, key, None, integration)
 
     def _metric(self, metric: Metric, goal: Element) -> None:
