@@ -133,9 +133,10 @@ def _external_pair(args: Sequence[str]) -> _Pair:
     old_data, new_data = read(old_file), read(new_file)
     root = path
     sample = (new_data or old_data or b"").decode("utf-8", errors="replace")
-    if not is_root_text(sample) and Path(path).exists():
-        run = find_maps([path])[0]
-        root = path if run.fragment_alone else run.path
+    if old_data is not None and new_data is not None and not is_root_text(sample):
+        run = find_maps([path])[0] if Path(path).exists() else None
+        root = path if run is None or run.fragment_alone else run.path
+    # A file added or deleted is compared on its own: the other side has no such file.
     old = analyze_overlay(root, {path: old_data}) if old_data is not None else None
     new = analyze_overlay(root, {path: new_data}) if new_data is not None else None
     return _Pair(old, new, f"a/{path}", f"b/{path}", path)

@@ -149,7 +149,7 @@ def _format_notes(a: Analysis, b: Analysis) -> list[Note]:
     before, after = _texts(a), _texts(b)
     root = b.map.root or "the root file"
     changed = sorted(n for n in after if n in before and before[n] != after[n])
-    out = [Note("format", f"{n or root}: layout or comments only") for n in changed]
+    out = [Note("format", f"{n or root}: the text changed, not the meaning") for n in changed]
     out += [Note("format", f"{n}: a new file") for n in sorted(set(after) - set(before))]
     out += [
         Note("format", f"{n}: no longer part of the map") for n in sorted(set(before) - set(after))

@@ -310,6 +310,7 @@ def compare_elements(
     mapped = {m.key(k): e for k, e in old.items()}
     changes: list[ElementChange] = []
     notes: list[Note] = []
+    moves: dict[tuple[str, str], list[str]] = {}
     for key, e in new.items():
         before = mapped.get(key)
         if before is None:
@@ -330,7 +331,11 @@ def compare_elements(
             item.clauses = clauses
             changes.append(item)
         if before.parent is None and before.place != e.place:
-            notes.append(Note("moved", f"{e.key} moved from {before.file} to {e.file}"))
+            moves.setdefault((before.file, e.file), []).append(e.key)
+    notes += [
+        Note("moved", f"from {src} to {dst}: {', '.join(keys)}")
+        for (src, dst), keys in moves.items()
+    ]
     for key, e in mapped.items():
         if key not in new and not _parent_gone(e, m, new):
             changes.append(_change(e, "removed"))

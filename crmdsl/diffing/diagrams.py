@@ -243,13 +243,18 @@ def change_diagram(
     before = _flow(old, view, old_subject)[0] if old is not None else FlowSpec(direction="LR")
     renamed = _renamed_keys(before, spec, matching)
     old_nodes = {renamed.get(k, k): n for k, n in before.nodes.items()}
-    counts = {"added": 0, "changed": 0, "removed": 0}
+    counts = {"added": 0, "changed": 0, "removed": 0, "renamed": 0}
+    new_ids = set(renamed.values())
     for key, node in spec.nodes.items():
         was = old_nodes.get(key)
         mark = "added" if was is None else "changed" if was.lines != node.lines else None
+        if mark is None and key in new_ids:
+            counts["renamed"] += 1
+            mark = "changed"  # the id changed: marked, though it reads the same
+        elif mark:
+            counts[mark] += 1
         if mark:
             node.css = f"diff{mark}"
-            counts[mark] += 1
     _put_back(spec, before, renamed, counts)
     _mark_edges(spec, before, renamed)
     spec.classes.update(MARKS)

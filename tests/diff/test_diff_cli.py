@@ -1,0 +1,245 @@
+"""`crmdsl diff` as a user runs it: two files, `--base REV`, `REV1 REV2`, git's external
+diff driver; every format; exit codes; clear messages and exit 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from diffrepo import ROOT, TODAY, git, run_crmdsl
+
+from crmdsl.diffing.output import JSON_SCHEMA
+
+EXPECTED_TEXT = {
+    "rename": [
+        '> step lead_to_cash.qualify renamed to lead_to_cash.check_lead "Qualify lead"',
+        "    references that followed: touchpoint onboarding.demo: backstage; "
+        "process lead_to_cash: flow; process lead_to_cash: start",
+        "view process lead_to_cash changed (1 renamed)",
+    ],
+    "touchpoint": [
+        " touchpoint | 1 added",
+        '+ touchpoint onboarding.chat "Live chat"',
+        "view journey onboarding changed (1 added)",
+    ],
+    "sla": ['~ step lead_to_cash.check_lead "Qualify lead"', "    sla 1d → 4h"],
+    "delete": [
+        '- system zendesk "Zendesk"',
+        '- entity zendesk.Ticket "Ticket"',
+        '~ touchpoint onboarding.ticket "Support ticket"',
+        "    − system zendesk",
+        "    − captures zendesk.Ticket.subject",
+        "- resolved warning[D301] entity `zendesk.Ticket` has no field flagged `key` or "
+        "`unique` (entity zendesk.Ticket)",
+        "view lineage zendesk.Ticket.requester_email removed",
+    ],
+    "move": [
+        " no change in meaning",
+        "note: moved: from acme.crm to teams.crm: team revops, team sales, team marketing, "
+        "team service, team it",
+    ],
+    "layout": [
+        " no change in meaning",
+        "note: format: acme.crm: the text changed, not the meaning",
+    ],
+}
+PREVIOUS = {"rename": "start", "touchpoint": "rename", "sla": "touchpoint", "delete": "sla",
+            "move": "delete", "layout": "move"}  # fmt: skip
+SAME_IN_MEANING = {"move", "layout"}
+
+
+def diff(history: dict[str, str], step: str, *more: str) -> subprocess.CompletedProcess[str]:
+    repo = Path(history["repo"])
+    return run_crmdsl(
+        repo, "diff", history[PREVIOUS[step]], history[step], "acme.crm", "--today", TODAY, *more
+    )
+
+
+@pytest.mark.parametrize("step", list(EXPECTED_TEXT))
+def test_each_commit_reads_as_what_it_changed(history: dict[str, str], step: str) -> None:
+    done = diff(history, step)
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"acme.crm ({history[PREVIOUS[step]]}) → acme.crm ({history[step]})"
+    for line in EXPECTED_TEXT[step]:
+        assert line in lines, (line, done.stdout)
+    assert done.returncode == (0 if step in SAME_IN_MEANING else 1), done.stderr
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("step", list(EXPECTED_TEXT))
+def test_json_follows_its_schema(history: dict[str, str], step: str) -> None:
+    done = diff(history, step, "--format", "json")
+    data = json.loads(done.stdout)
+    jsonschema.validate(data, JSON_SCHEMA)
+    assert data["same"] is (step in SAME_IN_MEANING)
+    assert done.returncode == (0 if step in SAME_IN_MEANING else 1)
+
+
+def test_json_of_an_sla_change(history: dict[str, str]) -> None:
+    (only,) = json.loads(diff(history, "sla", "--format", "json").stdout)["maps"]
+    (step,) = only["elements"]
+    assert (step["kind"], step["id"], step["status"]) == (
+        "step",
+        "lead_to_cash.check_lead",
+        "changed",
+    )
+    assert step["clauses"] == [{"clause": "sla", "status": "changed", "old": "1d", "new": "4h"}]
+    views = {v["view"]: v for v in only["views"]}
+    assert views["process"]["counts"]["changed"] == 1
+    assert views["process"]["diagram"].startswith('---\ntitle: "Changes: Lead to cash"')
+
+
+def test_markdown_for_a_pull_request(history: dict[str, str]) -> None:
+    text = diff(history, "delete", "--format", "md").stdout
+    assert text.startswith("### Map diff: `acme.crm (")
+    assert "| What | Changes |\n|---|---|\n| system | 1 removed |" in text
+    assert "<details>\n<summary>Elements</summary>" in text
+    assert '- removed system `zendesk` "Zendesk"' in text
+    assert "  - `− captures zendesk.Ticket.subject`" in text
+    assert '```mermaid\n---\ntitle: "Changes: Integrations"' in text
+    assert text.count("<details") == text.count("</details>")
+
+
+def test_semantic_hides_changes_of_no_meaning(history: dict[str, str]) -> None:
+    done = diff(history, "move", "--semantic")
+    assert done.stdout.splitlines()[1:] == [" no change in meaning"]
+    assert done.returncode == 0
+
+
+def test_two_revisions_without_a_path_compare_every_map(history: dict[str, str]) -> None:
+    done = run_crmdsl(Path(history["repo"]), "diff", history["touchpoint"], history["sla"],
+                      "--today", TODAY)  # fmt: skip
+    assert "    sla 1d → 4h" in done.stdout.splitlines()
+    assert done.returncode == 1
+
+
+def test_base_compares_the_work_tree_and_writes_nothing(history: dict[str, str]) -> None:
+    repo = Path(history["repo"])
+    path = repo / "acme.crm"
+    before = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(before.replace("score 5", "score 4"), encoding="utf-8")
+        status = git(repo, "status", "--porcelain", "--untracked-files=all")
+        done = run_crmdsl(repo, "diff", "--base", "HEAD", "acme.crm", "--today", TODAY)
+        assert git(repo, "status", "--porcelain", "--untracked-files=all") == status
+    finally:
+        path.write_text(before, encoding="utf-8")
+    lines = done.stdout.splitlines()
+    assert lines[0] == "acme.crm (HEAD) → acme.crm (work tree)"
+    assert '~ touchpoint onboarding.demo "Sales demo"' in lines
+    assert "    score 5 → 4" in lines
+    assert done.returncode == 1
+
+
+def test_base_reads_includes_at_the_revision(history: dict[str, str]) -> None:
+    repo = Path(history["repo"])
+    teams = repo / "teams.crm"
+    before = teams.read_text(encoding="utf-8")
+    try:
+        teams.write_text(before.replace('"IT"', '"Information technology"'), encoding="utf-8")
+        done = run_crmdsl(repo, "diff", "--base", "HEAD", "acme.crm", "--today", TODAY)
+    finally:
+        teams.write_text(before, encoding="utf-8")
+    assert '    label "IT" → "Information technology"' in done.stdout.splitlines()
+
+
+def test_two_files(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.crm", tmp_path / "new.crm"
+    shutil.copy(ROOT / "examples" / "acme.crm", old)
+    new.write_text(
+        old.read_text(encoding="utf-8").replace("users 120", "users 150"), encoding="utf-8"
+    )
+    done = run_crmdsl(tmp_path, "diff", "old.crm", "new.crm", "--today", TODAY)
+    assert done.stdout.splitlines()[:3] == ["old.crm → new.crm", " system | 1 changed", ""]
+    assert "    users 120 → 150" in done.stdout.splitlines()
+    assert done.returncode == 1
+    same = run_crmdsl(tmp_path, "diff", "old.crm", "old.crm", "--today", TODAY)
+    assert (same.returncode, same.stdout) == (0, "old.crm\n no change in meaning\n")
+
+
+def test_a_load_error_is_reported_naming_its_side(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "examples" / "acme.crm", tmp_path / "old.crm")
+    text = (tmp_path / "old.crm").read_text(encoding="utf-8")
+    (tmp_path / "new.crm").write_text(
+        text.replace("owner sales users", "owner sale users"), encoding="utf-8"
+    )
+    done = run_crmdsl(tmp_path, "diff", "old.crm", "new.crm", "--today", TODAY)
+    assert done.returncode == 2
+    assert "the new map, new.crm, has load errors:" in done.stderr
+    assert "error[unknown-reference]: no team `sale`" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "load error in the new map: new.crm:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--base", "HEAD", "old.crm"], "error: not inside a git repository"),
+        (["old.crm", "missing.crm"], "error: no such file: missing.crm"),
+        (["old.crm"], "error: give two map files"),
+        (["old.crm", "old.crm", "--format", "xml"], "error: --format takes text, md or json"),
+    ],
+)
+def test_bad_use_outside_git_is_a_clear_message(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    shutil.copy(ROOT / "examples" / "acme.crm", tmp_path / "old.crm")
+    done = run_crmdsl(tmp_path, "diff", *args)
+    assert done.returncode == 2
+    assert done.stderr.startswith(message), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_revision_is_a_clear_message(history: dict[str, str]) -> None:
+    done = run_crmdsl(Path(history["repo"]), "diff", "--base", "no-such-rev", "acme.crm")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: unknown revision `no-such-rev`")
+
+
+def test_fail_on_new(history: dict[str, str]) -> None:
+    # the touchpoint commit adds no finding at warning or above; deleting zendesk resolves two
+    assert diff(history, "touchpoint", "--fail-on-new", "warning").returncode == 0
+    repo = Path(history["repo"])
+    done = run_crmdsl(repo, "diff", history["start"], history["layout"], "acme.crm",
+                      "--today", TODAY, "--fail-on-new", "info")  # fmt: skip
+    introduced = [line for line in done.stdout.splitlines() if line.startswith("+ introduced")]
+    assert done.returncode == (1 if introduced else 0)
+
+
+def test_git_external_diff_driver(history: dict[str, str], tmp_path: Path) -> None:
+    repo = Path(history["repo"])
+    attributes = tmp_path / "attributes"
+    attributes.write_text("*.crm diff=crmdsl\n", encoding="utf-8")
+    command = f"{sys.executable} -m crmdsl diff --git-external --today {TODAY}"
+    done = subprocess.run(
+        ["git", "-c", f"core.attributesFile={attributes}", "-c", f"diff.crmdsl.command={command}",
+         "diff", history["touchpoint"], history["sla"]],
+        cwd=repo, capture_output=True, text=True, check=False,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "a/acme.crm → b/acme.crm"
+    assert "    sla 1d → 4h" in lines
+
+
+def test_git_external_with_a_fragment_added(history: dict[str, str], tmp_path: Path) -> None:
+    repo = Path(history["repo"])
+    attributes = tmp_path / "attributes"
+    attributes.write_text("*.crm diff=crmdsl\n", encoding="utf-8")
+    command = f"{sys.executable} -m crmdsl diff --git-external --today {TODAY}"
+    done = subprocess.run(
+        ["git", "-c", f"core.attributesFile={attributes}", "-c", f"diff.crmdsl.command={command}",
+         "diff", history["delete"], history["move"]],
+        cwd=repo, capture_output=True, text=True, check=False,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "a/acme.crm → b/acme.crm" in done.stdout
+    assert "a/teams.crm → b/teams.crm" in done.stdout
+    assert '+ team sales "Sales"' in done.stdout.splitlines()
