@@ -75,7 +75,8 @@ def explain(ctx: Context, g: dict[str, str]) -> Answer:
     if info is None:
         raise Reply(
             Answer(
-                f"There is no rule {tick(g['code'])} (`crmdsl rules` lists them).", kind="not-found"
+                f"There is no rule {tick(g['code'].upper())} (`crmdsl rules` lists them).",
+                kind="not-found",
             )
         )
     code, name, severity, text = info

@@ -110,7 +110,7 @@ _MODES = {
 def make_mode(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
     """`make step quote automated`."""
     item = ctx.named(g["name"], ("step",))
-    return edit.set_clause(ctx.analysis, item.key, _MODES[g["mode"]])
+    return edit.set_clause(ctx.analysis, item.key, _MODES[g.get("mode") or "automated"])
 
 
 def make_flag(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:

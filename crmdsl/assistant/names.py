@@ -24,6 +24,8 @@ __all__ = ["Match", "NameIndex", "Named", "norm"]
 #: how close (0-100) a fuzzy match must be to count, and to be taken without asking.
 _SURE = 88
 _MAYBE = 72
+#: a lone candidate this close is taken (with a note) rather than asked about.
+_TAKE = 75
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,9 @@ class NameIndex:
         def keep(items: Iterable[Named]) -> list[Named]:
             return _unique(i for i in items if wanted is None or i.kind in wanted)
 
-        text = norm(phrase)
+        text, hint = _kind_hint(norm(phrase))
+        if hint is not None and (wanted is None or hint & wanted):
+            wanted = hint & wanted if wanted is not None else hint
         exact = keep(self._exact.get(text, []))
         if exact:
             return _decide(phrase, exact, guessed=False)
@@ -138,8 +142,39 @@ class NameIndex:
         sure = keep(i for word, score in scored if score >= _SURE for i in self._exact[word])
         if sure:
             return _decide(phrase, sure, guessed=True)
+        starts = keep(i for word in self._words if _begins(word, text) for i in self._exact[word])
+        if starts:
+            return _decide(phrase, starts, guessed=True)
         maybe = keep(i for word, score in scored if score >= _MAYBE for i in self._exact[word])
+        best = [s for _, s in scored[:1]]
+        if len(maybe) == 1 and best and best[0] >= _TAKE:
+            return Match(phrase, found=maybe[0], guessed=True)
         return Match(phrase, suggestions=maybe[:3])
+
+
+#: words that say what kind of thing a phrase names ("the quote step").
+_KIND_WORDS: dict[str, set[str]] = {
+    "step": {"step"}, "touchpoint": {"touchpoint"}, "system": {"system"},
+    "process": {"process"}, "journey": {"journey"}, "goal": {"goal"}, "team": {"team"},
+    "integration": {"integration"}, "stage": {"stage"}, "field": {"field"},
+    "entity": {"entity"}, "persona": {"persona"}, "decision": {"decision"},
+}  # fmt: skip
+
+
+def _kind_hint(text: str) -> tuple[str, set[str] | None]:
+    """`quote step` -> (`quote`, {step}); a phrase without a kind word is left as it is."""
+    words = text.split()
+    if len(words) > 1 and words[-1] in _KIND_WORDS:
+        return " ".join(words[:-1]), _KIND_WORDS[words[-1]]
+    if len(words) > 1 and words[0] in _KIND_WORDS:
+        return " ".join(words[1:]), _KIND_WORDS[words[0]]
+    return text, None
+
+
+def _begins(word: str, text: str) -> bool:
+    """True when a label begins with the phrase's words (`customer lifecycle` names
+    `Customer lifecycle: onboarding to renewal`)."""
+    return len(text) >= 6 and word != text and word.startswith(text + " ")
 
 
 def _unique(items: Iterable[Named]) -> list[Named]:
