@@ -132,9 +132,9 @@ class EditorApp(NavigationMixin, PanesMixin):
         self.modified = False
         self.watching = watch
         self._generation = 0
-        self._running = False
-        self._done = -1  # the generation of the last analysis that finished
-        self._timer: Timer | None = None
+        self._analysing = False
+        self._analysed = -1  # the generation of the last analysis that finished
+        self._debounce: Timer | None = None
         self._settled = asyncio.Event()
         self._recovered_at = -1
         self._init_panes()
@@ -205,15 +205,15 @@ class EditorApp(NavigationMixin, PanesMixin):
 
     def schedule_analysis(self) -> None:
         """Analyse after the debounce, or after the run in progress."""
-        if self._running:
+        if self._analysing:
             return  # the run in progress starts the next one when it ends
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(self.settings.tui.debounce_ms / 1000, self._start_analysis)
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(self.settings.tui.debounce_ms / 1000, self._start_analysis)
 
     def _start_analysis(self) -> None:
-        self._timer = None
-        self._running = True
+        self._debounce = None
+        self._analysing = True
         self._settled.clear()
         own = self.editor_file == self.root_file
         job = Job(
@@ -233,25 +233,25 @@ class EditorApp(NavigationMixin, PanesMixin):
 
     def on_editor_app_analysed(self, message: Analysed) -> None:
         """Apply a finished analysis, unless the text moved on (then analyse again)."""
-        self._running = False
+        self._analysing = False
         if message.generation != self._generation:
             self.schedule_analysis()
             return
         if message.snapshot is None:
-            self._done = message.generation
+            self._analysed = message.generation
             self.notify(f"The analysis failed: {message.error}", severity="error")
             self.check_settled()
             return
         self._apply(message.snapshot)
 
     def _apply(self, snapshot: Snapshot) -> None:
-        self._done = snapshot.generation
+        self._analysed = snapshot.generation
         self.snapshot = snapshot
         self.analysis = snapshot.analysis
         if snapshot.loaded:
             self.good = snapshot
         self.source.set_problems(snapshot.problems, self.editor_file)
-        self.query_one(ProblemsPane).show(snapshot.problems)
+        self.main.query_one(ProblemsPane).show(snapshot.problems)
         self.update_status()
         self.refresh_outline()
         self.refresh_preview()
@@ -260,9 +260,9 @@ class EditorApp(NavigationMixin, PanesMixin):
     def check_settled(self) -> None:
         """Set the settled event when the analysis and preview of this text are shown."""
         if (
-            self._done == self._generation
-            and not self._running
-            and self._timer is None
+            self._analysed == self._generation
+            and not self._analysing
+            and self._debounce is None
             and not self.preview_pending
         ):
             self._settled.set()
@@ -288,7 +288,7 @@ class EditorApp(NavigationMixin, PanesMixin):
         words = self.symbol_words()
         if words:
             parts.append(words)
-        self.query_one("#status", Static).update(" · ".join(parts))
+        self.main.query_one("#status", Static).update(" · ".join(parts))
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         """The cursor moved: status bar, outline and preview follow."""

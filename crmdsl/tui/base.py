@@ -8,8 +8,10 @@ and the few methods they call on the app. `EditorApp` (app.py) implements them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
+from textual.screen import Screen
 
 import crmdsl
 from crmdsl.tui.config import Settings
@@ -38,9 +40,14 @@ class EditorBase(App[int]):
     modified: bool
 
     @property
+    def main(self) -> Screen[Any]:
+        """The editor's own screen (queries work while a dialog is open above it)."""
+        return self.screen_stack[0]
+
+    @property
     def source(self) -> SourceView:
         """The source pane."""
-        return self.query_one("#source", SourceView)
+        return self.main.query_one("#source", SourceView)
 
     def apply_patch(self, patch: crmdsl.Patch) -> None:
         """Apply a patch as one undo step."""

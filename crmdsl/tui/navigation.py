@@ -17,12 +17,15 @@ from crmdsl.tui.screens.prompt import PromptScreen
 from crmdsl.tui.screens.references import ReferencesScreen
 from crmdsl.tui.widgets.source import SourceView
 
-__all__ = ["NavigationMixin"]
+__all__ = ["NavigationMixin", "api"]
 
 
-def _api(name: str) -> Any:
+def api(name: str) -> Any:
     """A navigation function of crmdsl, or None when this crmdsl has none."""
-    return getattr(crmdsl, name, None)
+    try:
+        return getattr(crmdsl, name)
+    except (AttributeError, ImportError):
+        return None
 
 
 class NavigationMixin(EditorBase):
@@ -38,7 +41,7 @@ class NavigationMixin(EditorBase):
         return self.editor_file, row + 1, col + 1
 
     def _occurrence(self) -> Any:
-        symbol_at = _api("symbol_at")
+        symbol_at = api("symbol_at")
         if symbol_at is None or self.analysis is None:
             return None
         try:
@@ -62,7 +65,7 @@ class NavigationMixin(EditorBase):
         return words
 
     def _needs(self, name: str) -> Any:
-        function = _api(name)
+        function = api(name)
         if function is None:
             self.notify(f"This crmdsl has no {name} yet.", severity="warning")
         elif self.analysis is None:

@@ -16,6 +16,7 @@ from textual.widgets import TabbedContent
 
 import crmdsl
 from crmdsl.tui.base import EditorBase
+from crmdsl.tui.navigation import api
 from crmdsl.tui.screens.choice import ChoiceScreen
 from crmdsl.tui.widgets.outline import OutlinePane
 from crmdsl.tui.widgets.preview import AUTO, PreviewPane, choose_view, cursor_subject, draw
@@ -53,8 +54,8 @@ class PanesMixin(EditorBase):
 
     def refresh_outline(self) -> None:
         """Show the outline of the last map that loaded (saying so when it is stale)."""
-        pane = self.query_one(OutlinePane)
-        symbols = getattr(crmdsl, "document_symbols", None)
+        pane = self.main.query_one(OutlinePane)
+        symbols = api("document_symbols")
         if symbols is None:
             pane.show([], "The outline needs a newer crmdsl (document symbols).")
             return
@@ -67,7 +68,7 @@ class PanesMixin(EditorBase):
 
     def _follow_outline(self) -> None:
         row, _ = self.source.cursor_location
-        self.query_one(OutlinePane).follow(self.editor_file, row + 1)
+        self.main.query_one(OutlinePane).follow(self.editor_file, row + 1)
 
     def follow_cursor(self) -> None:
         """The cursor moved: the outline and the preview follow it."""
@@ -82,7 +83,7 @@ class PanesMixin(EditorBase):
 
     def refresh_preview(self, force: bool = True) -> None:
         """Render the view the cursor is in (or the chosen one) in a worker."""
-        pane = self.query_one(PreviewPane)
+        pane = self.main.query_one(PreviewPane)
         if self.good is None:
             pane.show(None, "The map has load errors; the preview appears once it loads.")
             return
@@ -116,14 +117,14 @@ class PanesMixin(EditorBase):
         if message.token != self._preview_token:
             return
         self.preview_pending = False
-        pane = self.query_one(PreviewPane)
+        pane = self.main.query_one(PreviewPane)
         pane.show(message.diagram, message.note)
         if pane.showing_drawing:
             self._start_drawing()
         self.check_settled()
 
     def _start_drawing(self) -> None:
-        pane = self.query_one(PreviewPane)
+        pane = self.main.query_one(PreviewPane)
         if pane.diagram is not None and pane.drawing_for != pane.diagram.text:
             self._draw(pane.diagram, self.settings.tui.preview_max_nodes)
 
@@ -133,7 +134,7 @@ class PanesMixin(EditorBase):
 
     def on_panes_mixin_drawn(self, message: Drawn) -> None:
         """Show a finished drawing."""
-        self.query_one(PreviewPane).show_drawing(message.text_of, message.drawing)
+        self.main.query_one(PreviewPane).show_drawing(message.text_of, message.drawing)
 
     def on_preview_pane_view_chosen(self, message: PreviewPane.ViewChosen) -> None:
         """The user picked a view (or `auto`)."""
@@ -142,12 +143,12 @@ class PanesMixin(EditorBase):
 
     def action_toggle_drawing(self) -> None:
         """Switch the preview between text and drawing."""
-        self.query_one(PreviewPane).action_toggle_drawing()
+        self.main.query_one(PreviewPane).action_toggle_drawing()
         self._start_drawing()
 
     def on_preview_pane_export(self, message: PreviewPane.Export) -> None:
         """Ask which kind of file to write."""
-        if self.query_one(PreviewPane).diagram is None:
+        if self.main.query_one(PreviewPane).diagram is None:
             self.notify("There is no diagram to write.", severity="warning")
             return
         answers = [
@@ -162,7 +163,7 @@ class PanesMixin(EditorBase):
 
     def export(self, kind: str | None) -> None:
         """Write the previewed diagram beside the map as `.mmd`, `.md` or `.svg`."""
-        diagram = self.query_one(PreviewPane).diagram
+        diagram = self.main.query_one(PreviewPane).diagram
         if diagram is None or kind not in ("mmd", "md", "svg"):
             return
         target = Path(self.root_file).with_name(
@@ -259,7 +260,7 @@ class PanesMixin(EditorBase):
 
     def action_copy_mermaid(self) -> None:
         """Copy the previewed diagram's Mermaid text."""
-        self.query_one(PreviewPane).action_copy()
+        self.main.query_one(PreviewPane).action_copy()
 
     # -- format and check ---------------------------------------------------------------
 
@@ -293,7 +294,7 @@ class PanesMixin(EditorBase):
 
     def action_show_tab(self, tab: str) -> None:
         """Show a tab of the side pane and focus it."""
-        side = self.query_one("#side", TabbedContent)
+        side = self.main.query_one("#side", TabbedContent)
         side.display = True
         side.active = tab
         pane = side.get_pane(tab)
@@ -303,7 +304,7 @@ class PanesMixin(EditorBase):
 
     def action_toggle_side(self) -> None:
         """Hide or show the side pane."""
-        side = self.query_one("#side", TabbedContent)
+        side = self.main.query_one("#side", TabbedContent)
         side.display = not side.display
 
     def action_focus_source(self) -> None:

@@ -60,7 +60,7 @@ class SourceView(TextArea):
         self.indent_type = "spaces"
         self.indent_width = 2
         self._underlines: dict[int, list[tuple[int, int, str]]] = {}
-        self._gutter: dict[int, str] = {}
+        self._gutter_marks: dict[int, str] = {}
 
     # -- problems -----------------------------------------------------------------------
 
@@ -80,14 +80,14 @@ class SourceView(TextArea):
             worst = gutter.get(row)
             if worst is None or _RANK.get(problem.severity, 3) < _RANK.get(worst, 3):
                 gutter[row] = problem.severity
-        if underlines != self._underlines or gutter != self._gutter:
-            self._underlines, self._gutter = underlines, gutter
+        if underlines != self._underlines or gutter != self._gutter_marks:
+            self._underlines, self._gutter_marks = underlines, gutter
             self._line_cache.clear()
             self.refresh()
 
     def mark_at(self, row: int) -> str | None:
         """The worst severity marked on a line (0-based), if any."""
-        return self._gutter.get(row)
+        return self._gutter_marks.get(row)
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -105,10 +105,10 @@ class SourceView(TextArea):
     def render_line(self, y: int) -> Strip:
         """The drawn line, with the severity mark spliced into the gutter."""
         strip = super().render_line(y)
-        if not self.show_line_numbers or not self._gutter:
+        if not self.show_line_numbers or not self._gutter_marks:
             return strip
         row = self.scroll_offset.y + y
-        severity = self._gutter.get(row)
+        severity = self._gutter_marks.get(row)
         if severity is None or row >= self.document.line_count:
             return strip
         mark, colour = GUTTER_MARKS[severity]

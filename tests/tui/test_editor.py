@@ -1,0 +1,209 @@
+"""The editor driven by Pilot: problems as you type, jumps, fixes, preview, save, quit, crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crmdsl.tui.app import EditorApp
+from crmdsl.tui.files import recovery_path
+from crmdsl.tui.widgets.preview import PreviewPane
+from crmdsl.tui.widgets.problems import ProblemsPane
+from tests.tui.conftest import answer, run, settled, until
+
+
+def _problem_lines(app: EditorApp) -> list[tuple[str, int]]:
+    return [(p.code or p.kind, p.span.line) for p in app.snapshot.problems if p.span]
+
+
+def test_a_broken_line_shows_a_problem_at_its_line_and_fixing_it_clears_it(acme: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            assert app.snapshot is not None and app.snapshot.loaded
+            app.source.goto(62, 1)  # the `step quote` line
+            app.source.move_cursor((62, len(app.source.document.get_line(62))))
+            await pilot.press("space", "s", "l", "a", "space", "x")
+            await settled(app)
+            assert [line for _, line in _problem_lines(app)] == [63]
+            table = app.query_one(ProblemsPane)
+            assert any(p.span and p.span.line == 63 for p in table.shown)
+            status = str(app.query_one("#status").render())
+            assert "✖ 1" in status and "modified" in status
+            await pilot.press("backspace", "2", "d")
+            await settled(app)
+            assert app.snapshot.loaded
+            assert all(line != 63 for _, line in _problem_lines(app))
+
+    run(body)
+
+
+def test_choosing_a_problem_moves_the_cursor_to_it(acme: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            await pilot.press("alt+1")
+            pane = app.query_one(ProblemsPane)
+            target = pane.shown[2]
+            await pilot.press("down", "down", "enter")
+            await until(lambda: app.source.has_focus, pilot)
+            row, col = app.source.cursor_location
+            assert (row + 1, col + 1) == (target.span.line, target.span.col)
+
+    run(body)
+
+
+def test_the_severity_filter_shows_only_warnings_and_worse(acme: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            await pilot.press("alt+1", "s", "s")
+            pane = app.query_one(ProblemsPane)
+            assert pane.severity_filter == "warnings"
+            assert pane.shown and {p.severity for p in pane.shown} == {"warning"}
+            assert len(pane.shown) < len(pane.problems)
+
+    run(body)
+
+
+def test_F_applies_a_safe_fix_as_one_undo_step(workdir: Path) -> None:
+    text = (Path(__file__).parents[1] / "rules/fixtures/D302/fires.crm").read_text()
+    Path("d302.crm").write_text(text)
+
+    async def body() -> None:
+        app = EditorApp("d302.crm", watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            pane = app.query_one(ProblemsPane)
+            await pilot.press("alt+1")
+            index = next(i for i, p in enumerate(pane.shown) if p.code == "D302")
+            for _ in range(index):
+                await pilot.press("down")
+            line = pane.shown[index].span.line
+            await pilot.press("F")
+            await settled(app)
+            assert "pii" in app.source.document.get_line(line - 1)
+            assert all(p.span.line != line for p in app.snapshot.problems if p.code == "D302")
+            app.source.focus()
+            await pilot.press("ctrl+z")
+            assert app.source.text == text
+
+    run(body)
+
+
+def test_the_preview_follows_the_cursor(acme: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            preview = app.query_one(PreviewPane)
+            assert preview.diagram is not None and preview.diagram.name == "overview"
+            app.source.goto(63, 5)
+            await until(lambda: preview.diagram.name == "process-lead_to_cash", pilot)
+            app.source.goto(47, 5)
+            await until(lambda: preview.diagram.name == "journey-onboarding", pilot)
+            assert "SMB onboarding" in app.query_one("#preview-text").text
+
+    run(body)
+
+
+def test_save_keeps_bom_crlf_and_permissions(workdir: Path) -> None:
+    original = Path(__file__).parents[2] / "examples/acme.crm"
+    data = b"\xef\xbb\xbf" + original.read_bytes().replace(b"\n", b"\r\n")
+    target = Path("crlf.crm")
+    target.write_bytes(data)
+    target.chmod(0o640)
+
+    async def body() -> None:
+        app = EditorApp(target, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            assert "\r" not in app.source.text
+            app.source.move_cursor((0, 0))
+            await pilot.press("#", "space")
+            await pilot.press("ctrl+s")
+            assert "saved" in str(app.query_one("#status").render())
+
+    run(body)
+    saved = target.read_bytes()
+    assert saved == b"\xef\xbb\xbf# " + data[3:]
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert not recovery_path(target).exists()
+
+
+def test_quitting_with_changes_asks_and_cancel_keeps_the_editor(acme: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            await pilot.press("x", "ctrl+q")
+            await answer(app, pilot, "quit-dialog", "cancel")
+            assert app.is_running and app.modified
+            await pilot.press("ctrl+q")
+            await answer(app, pilot, "quit-dialog", "save")
+            await until(lambda: not app.is_running, pilot)
+        assert app.return_code == 0
+
+    run(body)
+    assert acme.read_text().startswith("x# Acme")
+
+
+def test_a_crash_leaves_a_recovery_copy_and_the_next_start_offers_it(acme: Path) -> None:
+    class Boom(Exception):
+        pass
+
+    def explode() -> None:
+        raise Boom("a bug")
+
+    async def crash() -> None:
+        app = EditorApp(acme, watch=False)
+        with pytest.raises(Boom):
+            async with app.run_test(size=(140, 40)) as pilot:
+                await settled(app)
+                await pilot.press("z", "z")
+                app.action_next_problem = explode  # type: ignore[method-assign]
+                await pilot.press("f8")
+        assert recovery_path(acme).read_text().startswith("zz# Acme")
+
+    async def restart() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await answer(app, pilot, "recovery-dialog", "restore")
+            await until(lambda: app.source.text.startswith("zz# Acme"), pilot)
+            assert app.modified
+
+    run(crash)
+    run(restart)
+
+
+def test_a_missing_file_starts_from_a_template_that_loads(workdir: Path) -> None:
+    async def body() -> None:
+        app = EditorApp("new_map.crm", watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await answer(app, pilot, "template-dialog", "template")
+            await until(lambda: app.modified, pilot)
+            await settled(app)
+            assert app.source.text.startswith('map "New Map"')
+            assert app.snapshot.loaded, app.snapshot.problems
+            await pilot.press("ctrl+s")
+        assert Path("new_map.crm").read_text().startswith('map "New Map"')
+
+    run(body)
+
+
+def test_an_external_change_offers_reload(acme: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(acme)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            await until(lambda: bool(app.workers), pilot)
+            acme.write_text("# changed elsewhere\n" + acme.read_text())
+            await answer(app, pilot, "reload-dialog", "reload")
+            await until(lambda: app.source.text.startswith("# changed elsewhere"), pilot)
+            assert not app.modified
+
+    run(body)
