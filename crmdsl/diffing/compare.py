@@ -135,9 +135,22 @@ class Matching:
         return f"{kind} {self.symbol(scoped)}"
 
 
+def _own(atoms: tuple[str, ...], symbol: str | None) -> tuple[str, ...]:
+    """Atoms with references to the element itself (or inside it) made id-free."""
+    if symbol is None:
+        return atoms
+    me = "@" + symbol
+    return tuple(
+        "@~" + a[len(me) :] if a == me or a.startswith((me + ".", me + ":")) else a for a in atoms
+    )
+
+
 def _signature(e: Element, m: Matching) -> tuple[object, ...]:
     clauses = tuple(
-        sorted((name, tuple(m.val(v) for v in vals)) for name, vals in e.clauses.items())
+        sorted(
+            (name, tuple(_own(m.val(v), e.symbol) for v in vals))
+            for name, vals in e.clauses.items()
+        )
     )
     children = tuple(sorted(c.rsplit(".", 1)[-1] for c in e.children))
     return (e.kind, e.label, m.key(e.parent) if e.parent else None, clauses, children)
