@@ -172,8 +172,7 @@ def _kind_hint(text: str) -> tuple[str, set[str] | None]:
 
 
 def _begins(word: str, text: str) -> bool:
-    """True when a label begins with the phrase's words (`customer lifecycle` names
-    `Customer lifecycle: onboarding to renewal`)."""
+    """True when a label begins with the phrase's words (`customer lifecycle` ...)."""
     return len(text) >= 6 and word != text and word.startswith(text + " ")
 
 

@@ -109,7 +109,10 @@ class Session:
         hit = self._cache.get(text)
         if hit is None:
             analysis = crmdsl.analyze(text, self.path)
-            findings = crmdsl.lint(analysis, self.config, self.today).findings
+            # a map with load errors is not linted: its load errors are what is wrong
+            findings = (
+                crmdsl.lint(analysis, self.config, self.today).findings if analysis.ok else []
+            )
             hit = (analysis, findings)
             if len(self._cache) > 8:
                 self._cache.pop(next(iter(self._cache)))

@@ -5,6 +5,8 @@ Every row runs twice: through the engine's API (`Engine.ask`) and through
 lines of the diff; no row changes the file (the CLI runs without --apply).
 """
 
+# ruff: noqa: E501  (the request table: one request a line)
+
 from __future__ import annotations
 
 from collections.abc import Callable
