@@ -286,6 +286,9 @@ def diff_command(
         bool,
         typer.Option("--git-external", help="Act as git's external diff driver (7 arguments)."),
     ] = False,
+    json_schema: Annotated[
+        bool, typer.Option("--json-schema", help="Print the JSON Schema of --format json.")
+    ] = False,
 ) -> None:
     """Show what changed in a map's meaning: elements, clauses, renames, findings, views.
 
@@ -293,6 +296,11 @@ def diff_command(
     """
     from crmdsl.cli.app import _guard
 
+    if json_schema:
+        from crmdsl.diffing.output import JSON_SCHEMA
+
+        sys.stdout.write(json.dumps(JSON_SCHEMA, indent=2, sort_keys=True) + "\n")
+        raise typer.Exit(0)
     options = DiffOptions(
         base=base,
         output_format=output_format,

@@ -243,3 +243,30 @@ def test_git_external_with_a_fragment_added(history: dict[str, str], tmp_path: P
     assert "a/acme.crm → b/acme.crm" in done.stdout
     assert "a/teams.crm → b/teams.crm" in done.stdout
     assert '+ team sales "Sales"' in done.stdout.splitlines()
+
+
+def test_json_schema_is_printed(tmp_path: Path) -> None:
+    done = run_crmdsl(tmp_path, "diff", "--json-schema")
+    assert done.returncode == 0
+    assert json.loads(done.stdout) == JSON_SCHEMA
+
+
+def test_the_example_of_the_diff_page_is_what_crmdsl_prints(tmp_path: Path) -> None:
+    page = (ROOT / "docs" / "diff.md").read_text(encoding="utf-8")
+    shown = page.split("## What it reports\n\n```text\n", 1)[1].split("```", 1)[0]
+    old = (ROOT / "examples" / "acme.crm").read_text(encoding="utf-8")
+    new = (
+        old.replace("manual takes 1d", "manual takes 2d")
+        .replace("score 3 owner marketing", "score 2 owner marketing")
+        .replace('      kpi "Demo-to-close rate" target 25%\n', "")
+        .replace("qualify", "check_lead")
+        .replace(
+            '      pain "Has to repeat the order number"\n',
+            '      pain "Has to repeat the order number"\n      pain "Waits two days for an answer"\n',
+        )
+    )
+    (tmp_path / "acme-old.crm").write_text(old, encoding="utf-8")
+    (tmp_path / "acme.crm").write_text(new, encoding="utf-8")
+    done = run_crmdsl(tmp_path, "diff", "acme-old.crm", "acme.crm", "--today", TODAY)
+    assert done.stdout == shown
+    assert done.returncode == 1
