@@ -181,7 +181,7 @@ def _node_value(node: Node) -> Val:
     kind = node.statement
     if isinstance(node, Cost):
         per = "once" if node.period == "once" else f"per {node.period}"
-        return Val(f"{node.amount.text} {per}", ("cost", node.amount.text, per))
+        return Val(f"{node.amount.text} {per}", ("cost", per, node.amount.text))
     head: list[str] = []
     canon: list[str] = []
     for name in ("name", "label"):

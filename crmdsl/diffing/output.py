@@ -18,7 +18,7 @@ from crmdsl.diffing import MapDiff
 from crmdsl.diffing.compare import ElementChange
 from crmdsl.reporting.markdown import code, esc, message
 
-__all__ = ["JSON_SCHEMA", "markdown", "text_lines", "to_json"]
+__all__ = ["JSON_SCHEMA", "MARKDOWN_BUDGET", "markdown", "stat_rows", "text_lines", "to_json"]
 
 Line = tuple[str, str]
 _SIGNS = {"added": "+", "removed": "-", "changed": "~", "renamed": ">"}
@@ -140,20 +140,21 @@ def _findings_text(diff: MapDiff) -> list[Line]:
 
 
 def markdown(diffs: Sequence[MapDiff], semantic: bool = False) -> str:
-    """The diff as a Markdown page for a pull-request comment or a job summary."""
-    out: list[str] = []
+    """The diff as a Markdown page for a pull-request comment or a job summary.
+
+    The page stays under `MARKDOWN_BUDGET` characters: past it, change diagrams and the
+    rest of long lists are left out, saying so (`--format json` has everything).
+    """
+    page = _Page()
     for diff in diffs:
-        out += [f"### Map diff: {code(_headline(diff))}", ""]
-        out += _errors_md(diff)
+        page.add([f"### Map diff: {code(_headline(diff))}", ""])
+        page.add(_errors_md(diff))
         rows = stat_rows(diff)
         if rows:
-            out += ["| What | Changes |", "|---|---|"]
-            out += [f"| {esc(what)} | {counts} |" for what, counts in rows]
-            out.append("")
+            page.add(["| What | Changes |", "|---|---|"])
+            page.add([f"| {esc(what)} | {counts} |" for what, counts in rows] + [""])
         elif not diff.load_failed:
-            out += ["No change in meaning.", ""]
-        if diff.changes:
-            out += _details("Elements", _changes_md(diff))
+            page.add(["No change in meaning.", ""])
         if diff.findings:
             items = [
                 f"- {'**new**' if f.status == 'introduced' else 'resolved'} "
@@ -161,22 +162,65 @@ def markdown(diffs: Sequence[MapDiff], semantic: bool = False) -> str:
                 + (f" ({code(f.element)})" if f.element else "")
                 for f in diff.findings
             ]
-            out += _details("Findings", items, open_=True)
+            page.details("Findings", items, open_=True)
         if diff.goals:
             rows_g = [
                 f"| {code(g.id)} | {esc(g.old or '—')} | {esc(g.new or '—')} |" for g in diff.goals
             ]
-            out += _details("Goals", ["| Goal | Before | After |", "|---|---|---|", *rows_g])
-        for v in diff.views:
-            body = [f"The {esc(v.name)} view was {v.status}."]
-            if v.diagram:
-                body += ["", "```mermaid", v.diagram.rstrip("\n"), "```"]
-            out += _details(f"View: {v.name} ({v.status})", body)
+            page.details("Goals", ["| Goal | Before | After |", "|---|---|---|", *rows_g])
+        if diff.changes:
+            page.details("Elements", _changes_md(diff))
+        _views_md(page, diff)
         if diff.notes and not semantic:
-            out += _details(
-                "Changes of no meaning", [f"- {n.kind}: {esc(n.text)}" for n in diff.notes]
-            )
-    return "\n".join(out).rstrip("\n") + "\n"
+            notes = [f"- {n.kind}: {esc(n.text)}" for n in diff.notes]
+            page.details("Changes of no meaning", notes)
+    return "\n".join(page.lines).rstrip("\n") + "\n"
+
+
+#: Characters of Markdown past which diagrams and long lists are cut (a GitHub comment
+#: holds 65,536).
+MARKDOWN_BUDGET = 60_000
+_MORE = "- … and {n} more (`crmdsl diff --format json` lists every one)"
+
+
+class _Page:
+    """Markdown lines that keep count of their length."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.size = 0
+
+    def add(self, lines: list[str]) -> None:
+        self.lines += lines
+        self.size += sum(len(line) + 1 for line in lines)
+
+    def room(self) -> int:
+        return MARKDOWN_BUDGET - self.size
+
+    def details(self, summary: str, body: list[str], open_: bool = False) -> None:
+        kept: list[str] = []
+        used = 200  # the block's own lines, and the line saying what is left out
+        for n, line in enumerate(body):
+            if used + len(line) + 1 > self.room():
+                kept.append(_MORE.format(n=len(body) - n))
+                break
+            kept.append(line)
+            used += len(line) + 1
+        self.add(_details(summary, kept, open_))
+
+
+def _views_md(page: _Page, diff: MapDiff) -> None:
+    """A block per view with its change diagram while they fit; then one list of the rest."""
+    rest: list[str] = []
+    for v in diff.views:
+        text = f"The {esc(v.name)} view was {v.status}."
+        if rest or (v.diagram and len(v.diagram) + 400 > page.room()):
+            rest.append(f"- {esc(v.name)} ({v.status})")
+            continue
+        body = [text] + (["", "```mermaid", v.diagram.rstrip("\n"), "```"] if v.diagram else [])
+        page.add(_details(f"View: {v.name} ({v.status})", body))
+    if rest:
+        page.details("Other views that changed (no room for their diagrams here)", rest)
 
 
 def _details(summary: str, body: list[str], open_: bool = False) -> list[str]:

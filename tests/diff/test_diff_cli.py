@@ -270,3 +270,34 @@ def test_the_example_of_the_diff_page_is_what_crmdsl_prints(tmp_path: Path) -> N
     done = run_crmdsl(tmp_path, "diff", "acme-old.crm", "acme.crm", "--today", TODAY)
     assert done.stdout == shown
     assert done.returncode == 1
+
+
+def test_goal_figures_and_a_cost_change(tmp_path: Path) -> None:
+    old = (ROOT / "examples" / "acme.crm").read_text(encoding="utf-8")
+    (tmp_path / "old.crm").write_text(old, encoding="utf-8")
+    new = old.replace("cost 40_000 USD per year", "cost 50_000 USD per year")
+    (tmp_path / "new.crm").write_text(new, encoding="utf-8")
+    lines = run_crmdsl(tmp_path, "diff", "old.crm", "new.crm", "--today", TODAY).stdout.splitlines()
+    assert "    cost 40_000 USD per year → 50_000 USD per year" in lines
+    assert (
+        "goal grow: +100,000 USD a year, costs 40,000 USD a year, a 150% return → "
+        "+100,000 USD a year, costs 50,000 USD a year, a 100% return"
+    ) in lines
+    md = run_crmdsl(tmp_path, "diff", "old.crm", "new.crm", "--format", "md", "--today", TODAY)
+    assert "| `grow` | +100,000 USD a year, costs 40,000 USD a year, a 150% return |" in md.stdout
+
+
+def test_a_long_markdown_page_leaves_diagrams_out(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_map import generate
+
+    old = generate(3000)
+    new = old.replace("score 4", "score 2").replace("sla 1d", "sla 4h")
+    (tmp_path / "old.crm").write_text(old, encoding="utf-8")
+    (tmp_path / "new.crm").write_text(new, encoding="utf-8")
+    md = run_crmdsl(tmp_path, "diff", "old.crm", "new.crm", "--format", "md", "--today", TODAY)
+    assert md.returncode == 1
+    assert (
+        "<summary>Other views that changed (no room for their diagrams here)</summary>" in md.stdout
+    )
+    assert len(md.stdout) < 65_536
