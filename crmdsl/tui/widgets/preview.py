@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import ScrollableContainer, Vertical
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Select, Static, TextArea
 
 import crmdsl
+from rich.text import Text
 from crmdsl.tui.keymap import PREVIEW_KEYS, bindings
 
 __all__ = [
@@ -141,7 +142,7 @@ class PreviewPane(Vertical):
         yield Static("", id="preview-title")
         with ContentSwitcher(initial="preview-text", id="preview-switcher"):
             yield TextArea("", read_only=True, soft_wrap=False, id="preview-text")
-            with VerticalScroll(id="preview-drawing-box"):
+            with ScrollableContainer(id="preview-drawing-box"):
                 yield Static("", id="preview-drawing")
 
     @property
@@ -169,7 +170,7 @@ class PreviewPane(Vertical):
         """Show a finished drawing, if it is still of the diagram shown."""
         if self.diagram is not None and self.diagram.text == text_of:
             self.drawing_for = text_of
-            self.query_one("#preview-drawing", Static).update(drawing)
+            self.query_one("#preview-drawing", Static).update(Text(drawing, no_wrap=True))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """A view was picked."""

@@ -8,6 +8,7 @@ safe fix). `s` cycles the severity filter: all, errors, warnings and worse, info
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -61,7 +62,7 @@ class ProblemsPane(Vertical):
         """The pane's widgets."""
         yield Static("No problems.", id="problems-summary")
         table: DataTable[Text | str] = DataTable(cursor_type="row", id="problems-table")
-        table.add_columns("", "code", "message", "where")
+        table.add_columns("", "where", "code", "message")
         yield table
 
     def show(self, problems: Sequence[crmdsl.Diagnostic]) -> None:
@@ -87,7 +88,7 @@ class ProblemsPane(Vertical):
         n = counts(self.problems)
         if not self.problems:
             return "No problems."
-        words = f"{n['error']} errors, {n['warning']} warnings, {n['info']} info"
+        words = ", ".join(_count(n[key], word) for key, word in _WORDS)
         shown = (
             ""
             if self.severity_filter == "all"
@@ -123,8 +124,15 @@ class ProblemsPane(Vertical):
         self._refill()
 
 
+_WORDS = (("error", "error"), ("warning", "warning"), ("info", "info"))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
+
+
 def _row(problem: crmdsl.Diagnostic) -> tuple[Text, str, str, str]:
     mark, colour = GUTTER_MARKS.get(problem.severity, ("?", "red"))
     span = problem.span
-    where = f"{span.file}:{span.line}:{span.col}" if span is not None else ""
-    return (Text(mark, style=colour), problem.code or problem.kind, problem.message, where)
+    where = f"{PurePath(span.file).name}:{span.line}" if span is not None else ""
+    return (Text(mark, style=colour), where, problem.code or problem.kind, problem.message)
