@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Select, Static, TextArea
 
 import crmdsl
-from rich.text import Text
 from crmdsl.tui.keymap import PREVIEW_KEYS, bindings
 
 __all__ = [
