@@ -18,6 +18,7 @@ __all__ = [
     "LoadError",
     "Span",
     "UsageError",
+    "finding_order",
     "render_diagnostic",
 ]
 
@@ -200,6 +201,14 @@ def render_diagnostic(
         where = f" ({note.span.file}:{note.span.line}:{note.span.col})" if note.span else ""
         out.append(f"{pad}= note: {note.message}{where}")
     return "\n".join(out)
+
+
+def finding_order(diag: Diagnostic) -> tuple[str, int, int, str, str]:
+    """The order of lint findings everywhere: file, line, column, code, message."""
+    span = diag.span
+    if span is None:
+        return ("", 0, 0, diag.code, diag.message)
+    return (span.file, span.line, span.col, diag.code, diag.message)
 
 
 def sorted_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:

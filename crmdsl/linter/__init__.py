@@ -2,9 +2,11 @@
 
 `lint` runs the rules of `crmdsl.rules` that the config enables, gives each finding the
 severity the config says (preset, then per-code setting), drops what suppression
-comments silence, adds M005 for suppressions that silence nothing, and sorts the rest
-by file, line, column and code. The rules themselves live in `crmdsl/rules/`; the output
-formats in `crmdsl.linter.formats` and `crmdsl.linter.sarif`.
+comments silence, then runs the rules that read the suppression pass (M005, unused
+suppressions) and sorts the rest in the one order of findings (`finding_order`: file,
+line, column, code). The rules and their safe fixes live in `crmdsl/rules/`;
+`crmdsl.linter.fixes` turns a fix into a `Patch`; the output formats are in
+`crmdsl.linter.formats` and `crmdsl.linter.sarif`.
 """
 
 from __future__ import annotations
@@ -14,17 +16,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from crmdsl.errors import Diagnostic, LoadError, Span
+from crmdsl.errors import Diagnostic, LoadError, finding_order
 from crmdsl.linter.config import ConfigError, LintConfig
-from crmdsl.linter.suppress import Suppression, apply_suppressions, find_suppressions, silence
+from crmdsl.linter.suppress import find_suppressions, silence
 from crmdsl.model import CrmMap
 
 if TYPE_CHECKING:
     from crmdsl.language.loader import Analysis
 
-__all__ = ["ConfigError", "LintConfig", "LintResult", "finding_sort_key", "lint", "registry"]
-
-UNUSED_SUPPRESSION = "M005"
+__all__ = ["ConfigError", "LintConfig", "LintResult", "lint", "registry"]
 
 
 def registry() -> Mapping[str, Any]:
@@ -56,14 +56,6 @@ class LintResult:
         return any(self.config.fails(f.severity) for f in self.findings)
 
 
-def finding_sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
-    """File, line, column, code, message."""
-    s = d.span
-    if s is None:
-        return ("", 0, 0, d.code, d.message)
-    return (s.file, s.line, s.col, d.code, d.message)
-
-
 def lint(
     target: Analysis | CrmMap,
     config: LintConfig | None = None,
@@ -75,7 +67,7 @@ def lint(
     `standalone` says the file is checked on its own, not through a root (M001).
     Raises `LoadError` when given an analysis with load errors: such a map is not linted.
     """
-    from crmdsl.rules import RuleContext, run_rules
+    from crmdsl.rules import RuleContext, SuppressionPass, run_rules
 
     config = config or LintConfig()
     today = today or dt.date.today()
@@ -95,7 +87,7 @@ def lint(
         rule = rules[diag.code]
         return replace(diag, kind=rule.name, severity=config.severity_of(diag.code, rule.severity))
 
-    codes = [code for code in rules if code != UNUSED_SUPPRESSION and enabled(code)]
+    codes = [code for code in rules if enabled(code)]
     ctx = RuleContext(
         crm_map,
         today,
@@ -103,29 +95,19 @@ def lint(
         max_handoffs=config.max_handoffs,
         standalone=standalone,
     )
-    found = [weigh(d) for d in run_rules(ctx, codes) if d.code in rules and enabled(d.code)]
+    first = [code for code in codes if not rules[code].after_suppressions]
+    found = [weigh(d) for d in run_rules(ctx, first) if d.code in rules and enabled(d.code)]
     suppressions = find_suppressions(crm_map, lines_of)
-
-    def unused(s: Suppression, message: str, span: Span, codes: list[str]) -> Diagnostic:
-        rule = rules.get(UNUSED_SUPPRESSION)
-        name = rule.name if rule is not None else "unused-suppression"
-        default = rule.severity if rule is not None else "info"
-        return Diagnostic(
-            name,
-            message,
-            span,
-            hint="remove it, or name the code of a finding on this statement",
-            severity=config.severity_of(UNUSED_SUPPRESSION, default),
-            code=UNUSED_SUPPRESSION,
-            extra={"codes": codes, "whole_file": s.whole_file},
-        )
-
-    kept, dropped, idle = apply_suppressions(found, suppressions, rules.keys(), enabled, unused)
-    if enabled(UNUSED_SUPPRESSION):
-        for diag, hit in zip(idle, silence(idle, suppressions), strict=True):
-            if hit:
-                dropped += 1
-            else:
-                kept.append(diag)
-    kept.sort(key=finding_sort_key)
+    silenced = silence(found, suppressions)
+    kept = [d for d, hit in zip(found, silenced, strict=True) if not hit]
+    dropped = len(found) - len(kept)
+    # M005 reads which suppressions silenced something; a suppression may silence it too
+    ctx.suppressions = SuppressionPass(suppressions, rules.keys(), enabled)
+    after = [weigh(d) for d in run_rules(ctx, [c for c in codes if c not in first])]
+    for diag, hit in zip(after, silence(after, suppressions), strict=True):
+        if hit:
+            dropped += 1
+        else:
+            kept.append(diag)
+    kept.sort(key=finding_order)
     return LintResult(kept, dropped, config, today)

@@ -20,8 +20,8 @@ from crmdsl.errors import UsageError
 from crmdsl.language.suggest import did_you_mean
 
 __all__ = [
+    "CONFIG_FILES",
     "FAIL_ON_LEVELS",
-    "GROUPS",
     "LEVELS",
     "PRESETS",
     "SEVERITY_RANK",
@@ -44,17 +44,8 @@ FAIL_ON_LEVELS = ("error", "warning", "info")
 PRESETS = ("recommended", "strict")
 #: Rank of a severity; higher is worse.
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-#: Rule groups by letter, for `select`/`ignore`.
-GROUPS = {
-    "M": "the map as a whole",
-    "J": "journeys",
-    "P": "processes",
-    "D": "data",
-    "I": "integrations",
-    "G": "goals",
-    "C": "customer data protection",
-}
-
+#: The config files looked for in each folder, nearest first; a `pyproject.toml` counts
+#: only when it has a `[tool.crmdsl]` table.
 CONFIG_FILES = ("crmdsl.toml", "pyproject.toml")
 
 
@@ -128,12 +119,10 @@ def find_config(start: str | Path) -> Path | None:
     if not here.is_dir():
         here = here.parent
     for folder in (here, *here.parents):
-        own = folder / "crmdsl.toml"
-        if own.is_file():
-            return own
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return pyproject
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
     return None
 
 
@@ -221,6 +210,8 @@ def split_codes(values: Iterable[str], known_codes: Sequence[str], flag: str) ->
 
 def check_code(code: str, known_codes: Sequence[str], where: str, *, group_ok: bool = True) -> None:
     """Raise `ConfigError` unless `code` is a rule code (or, where allowed, a group letter)."""
+    from crmdsl.rules.registry import GROUPS  # the rule groups, by letter
+
     if code in known_codes or (group_ok and code in GROUPS):
         return
     pool = [*known_codes, *(GROUPS if group_ok else ())]

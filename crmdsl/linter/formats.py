@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from crmdsl.errors import Diagnostic
-from crmdsl.linter import LintResult, finding_sort_key
+from crmdsl.errors import Diagnostic, finding_order
+from crmdsl.linter import LintResult
 
 __all__ = [
     "CheckedMap",
@@ -205,7 +205,7 @@ def json_report(maps: Sequence[CheckedMap], today: str | None) -> dict[str, obje
     totals: Counter[str] = Counter()
     entries = []
     for m in maps:
-        findings = sorted(m.findings, key=finding_sort_key)
+        findings = sorted(m.findings, key=finding_order)
         prints = fingerprints(findings, m.lines_of)
         counts = Counter(f.severity for f in findings)
         totals.update(counts)

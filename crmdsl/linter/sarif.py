@@ -15,11 +15,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from crmdsl.errors import LOAD_ERROR_KINDS, Diagnostic
-from crmdsl.linter import finding_sort_key
-from crmdsl.linter.config import GROUPS
+from crmdsl.errors import LOAD_ERROR_KINDS, Diagnostic, finding_order
 from crmdsl.linter.formats import CheckedMap, fingerprints
 from crmdsl.linter.ruledoc import parse_doc
+from crmdsl.rules.registry import GROUPS
 from crmdsl.version import __version__
 
 __all__ = ["INFORMATION_URI", "SARIF_SCHEMA", "sarif_log"]
@@ -149,7 +148,7 @@ def sarif_log(maps: Sequence[CheckedMap], rules: Mapping[str, Any]) -> dict[str,
         loads = list(m.load_errors)
         for d, fp in zip(loads, fingerprints(loads, m.lines_of), strict=True):
             results.append(_result(d, d.kind, index.get(d.kind), fp))
-        findings = sorted(m.findings, key=finding_sort_key)
+        findings = sorted(m.findings, key=finding_order)
         for d, fp in zip(findings, fingerprints(findings, m.lines_of), strict=True):
             results.append(_result(d, d.code, index.get(d.code), fp))
     return {

@@ -1,11 +1,12 @@
-"""Suppression comments: a map's comments and findings in, kept findings and M005 findings out.
+"""Suppression comments: a map's comments in, the suppressions and what they silence out.
 
 `# crmdsl: ignore[J101,P207]` at the end of a line silences those codes for the statement
 that starts on that line and its block; alone on a line it does the same for the next
 statement (other comment lines and blank lines may stand between). `# crmdsl:
 ignore-file[M001]` anywhere in a file silences the codes for the whole file. Text after
-the `]` is free (a reason). A suppression that silences nothing, or names a code that is
-no rule, is reported as M005 on the comment.
+the `]` is free (a reason). `silence` says which findings a suppression covers and marks
+the codes each one used; a suppression that silences nothing, or names a code that is no
+rule, is what rule M005 (`crmdsl.rules.map`) reports.
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from crmdsl.errors import LOAD_ERROR_KINDS, Diagnostic, Span
-from crmdsl.language.suggest import did_you_mean
+from crmdsl.errors import Diagnostic, Span
 from crmdsl.model import Comment, CrmMap, Node
 
 __all__ = [
     "Suppression",
-    "apply_suppressions",
     "find_suppressions",
     "silence",
     "statement_extents",
@@ -192,59 +191,3 @@ def silence(findings: Sequence[Diagnostic], suppressions: Sequence[Suppression])
 
 def _line(d: Diagnostic) -> int:
     return d.span.line if d.span is not None else 0
-
-
-def apply_suppressions(
-    findings: Iterable[Diagnostic],
-    suppressions: Sequence[Suppression],
-    known_codes: Collection[str],
-    enabled: Callable[[str], bool],
-    make_unused: Callable[[Suppression, str, Span, list[str]], Diagnostic],
-) -> tuple[list[Diagnostic], int, list[Diagnostic]]:
-    """Drop suppressed findings; return (kept, how many dropped, M005 findings).
-
-    `enabled(code)` says whether a rule ran: a code of a rule that did not run is not
-    reported as unused, since nobody can tell whether it would have silenced something.
-    `make_unused(suppression, message, span, codes)` builds one M005 finding; `codes` are
-    the codes of the comment that silence nothing (unused, unknown, or load error kinds).
-    """
-    findings = list(findings)
-    silenced = silence(findings, suppressions)
-    kept = [d for d, hit in zip(findings, silenced, strict=True) if not hit]
-    dropped = len(findings) - len(kept)
-    unused: list[Diagnostic] = []
-    for s in suppressions:
-        message, codes = _unused_message(s, known_codes, enabled)
-        if message:
-            unused.append(make_unused(s, message, s.span, codes))
-    return kept, dropped, unused
-
-
-def _unused_message(
-    s: Suppression, known: Collection[str], enabled: Callable[[str], bool]
-) -> tuple[str, list[str]]:
-    """Why a suppression is (partly) useless, in words, and the useless codes; "" when fine."""
-    what = "ignore-file" if s.whole_file else "ignore"
-    if not s.codes:
-        return f"`{what}[]` names no rule code, so it silences nothing", []
-    problems: list[str] = []
-    idle = []
-    useless = []
-    for code in s.codes:
-        if code in LOAD_ERROR_KINDS or code not in known or (code not in s.used and enabled(code)):
-            useless.append(code)
-        if code in LOAD_ERROR_KINDS:
-            problems.append(f"`{code}` is a load error, and load errors cannot be suppressed")
-        elif code not in known:
-            hint = did_you_mean(code, known)
-            problems.append(f"`{code}` is not a rule code" + (f" ({hint})" if hint else ""))
-        elif code not in s.used and enabled(code):
-            idle.append(code)
-    if idle:
-        listed = ", ".join(idle)
-        where = "in this file" if s.whole_file else "on this statement"
-        problems.insert(0, f"no {listed} finding {where}")
-    if not problems:
-        return "", []
-    text = f"unused suppression `{what}[{', '.join(s.codes)}]`: " + "; ".join(problems)
-    return text, useless

@@ -2,19 +2,20 @@
 
 In: a `RuleContext`. Out: `Hit`s on the `entity` or `system` keyword, on a field's name,
 or on the `touchpoint` keyword (D304). D303 and D304 read which fields `map` lines write
-and carry from the shared index; both sides of a two-way line count both ways.
+and carry from the shared index; both sides of a two-way line count both ways. D302 has
+a safe fix (`flag_pii`): a finding and the map in, the text edit that adds `pii` out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from crmdsl.errors import Note, Span
-from crmdsl.model import Integration, System
+from crmdsl.errors import Diagnostic, Note, Span
+from crmdsl.model import CrmMap, Integration, System
 from crmdsl.rules.places import and_list, field_span, keyword_span, quoted
-from crmdsl.rules.registry import Hit, RuleContext, rule
+from crmdsl.rules.registry import Fix, FixText, Hit, RuleContext, rule
 
-__all__: list[str] = []
+__all__ = ["flag_pii"]
 
 
 @rule("D301", "entity-no-key", "warning")
@@ -44,7 +45,23 @@ def entity_no_key(ctx: RuleContext) -> Iterator[Hit]:
 _PII_TYPES = {"email": "an email address", "phone": "a phone number"}
 
 
-@rule("D302", "pii-not-flagged", "warning")
+def flag_pii(diag: Diagnostic, mp: CrmMap, text: FixText) -> Fix | None:
+    """D302's fix: add the flag `pii` at the end of the field's line (before a comment)."""
+    span = diag.span
+    if span is None:
+        return None
+    for entity in mp.entities:
+        for fld in entity.fields:
+            if fld.span.file == span.file and fld.span.line == span.line:
+                if fld.pii or fld.type.name not in _PII_TYPES:
+                    return None
+                line = text.line(span.file, span.line)
+                pos = text.offset(span.file, span.line, line.end_col)
+                return Fix(f"D302: flag `{fld.name}` pii", ((span.file, pos, pos, " pii"),))
+    return None
+
+
+@rule("D302", "pii-not-flagged", "warning", fix=flag_pii)
 def pii_not_flagged(ctx: RuleContext) -> Iterator[Hit]:
     """What it does: flags a field of type `email` or `phone` that is not flagged `pii`.
 

@@ -1,21 +1,32 @@
 """Rules M001–M005: the map as a whole (header, review date, owners, unused declarations).
 
 In: a `RuleContext`. Out: `Hit`s placed on the map header, on line 1 of a fragment, or on
-the keyword of the declaration concerned. M005 (unused suppressions) is registered here
-with its documentation, but emitted by the suppression pass, which knows the comments.
+the keyword of the declaration concerned. M005 (unused suppressions) reads what the
+linter's suppression pass found (`RuleContext.suppressions`), so the linter runs it after
+that pass; its safe fix (`drop_unused_suppression`) removes the comment or its unused codes.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Collection, Iterator
 
-from crmdsl.model import Declared
+from crmdsl.errors import LOAD_ERROR_KINDS, Diagnostic
+from crmdsl.language.suggest import did_you_mean
+from crmdsl.model import CrmMap, Declared
 from crmdsl.rules.places import file_start, keyword_span
-from crmdsl.rules.registry import Hit, RuleContext, add_rule, rule
+from crmdsl.rules.registry import (
+    Fix,
+    FixText,
+    Hit,
+    RuleContext,
+    SuppressionComment,
+    rule,
+)
 
-__all__ = ["add_months"]
+__all__ = ["add_months", "drop_unused_suppression"]
 
 
 @rule("M001", "map-missing-header", "warning")
@@ -158,16 +169,95 @@ def unused_declaration(ctx: RuleContext) -> Iterator[Hit]:
                 )
 
 
-_M005_DOC = """What it does: flags a `# crmdsl: ignore[...]` comment that silences no finding.
+_SUPPRESSION = re.compile(r"#\s*crmdsl:\s*(ignore|ignore-file)\s*\[([^\]]*)\]")
 
-Why it matters: a suppression is a decision someone took about a real gap in the map.
-Once the gap is fixed, or the statement moved, the comment silences nothing and only
-hides the next real finding there. Removing stale suppressions keeps each one meaningful.
 
-Example:
-    system slack "Slack" kind other owner it   # crmdsl: ignore[M003]
-Fix:
-    system slack "Slack" kind other owner it
-"""
+def drop_unused_suppression(diag: Diagnostic, mp: CrmMap, text: FixText) -> Fix | None:
+    """M005's fix: remove the comment, or only its unused codes when others are used."""
+    span = diag.span
+    if span is None or span.file not in text.texts:
+        return None
+    at = (span.file, span.line, span.col)
+    comment = next((c for c in mp.comments if (c.file, c.line, c.col) == at), None)
+    found = _SUPPRESSION.search(comment.text) if comment is not None else None
+    if comment is None or found is None:
+        return None
+    codes = [c.strip() for c in found.group(2).split(",") if c.strip()]
+    given = diag.extra.get("codes")
+    unused = {str(c) for c in given} if isinstance(given, list | tuple | set) else set()
+    if codes and not unused:
+        return None
+    keep = [c for c in codes if c not in unused]
+    file, lineno = span.file, span.line
+    start = text.offset(file, lineno, comment.col)
+    if keep:
+        sep = ", " if ", " in found.group(2) else ","
+        edit = (file, start + found.start(2), start + found.end(2), sep.join(keep))
+        return Fix(f"M005: drop {', '.join(sorted(unused))} from the suppression", (edit,))
+    if comment.own_line:
+        a, b = text.removal(file, lineno, lineno)
+    else:
+        before = text.line_text(file, lineno)[: comment.col - 1].rstrip()
+        a, b = text.line_start(file, lineno) + len(before), text.line_end(file, lineno)
+    return Fix("M005: remove the unused suppression", ((file, a, b, ""),))
 
-add_rule("M005", "unused-suppression", "info", _M005_DOC, None)
+
+@rule("M005", "unused-suppression", "info", fix=drop_unused_suppression, after_suppressions=True)
+def unused_suppression(ctx: RuleContext) -> Iterator[Hit]:
+    """What it does: flags a `# crmdsl: ignore[...]` comment that silences no finding.
+
+    Why it matters: a suppression is a decision someone took about a real gap in the map.
+    Once the gap is fixed, or the statement moved, the comment silences nothing and only
+    hides the next real finding there. Removing stale suppressions keeps each one meaningful.
+
+    Example:
+        system slack "Slack" kind other owner it   # crmdsl: ignore[M003]
+    Fix:
+        system slack "Slack" kind other owner it
+    """
+    found = ctx.suppressions
+    if found is None:  # the linter runs this rule after its suppression pass
+        return
+    for s in found.comments:
+        message, codes = _unused_message(s, found.known, found.enabled)
+        if message:
+            yield Hit(
+                s.span,
+                message,
+                hint="remove it, or name the code of a finding on this statement",
+                extra={"codes": codes, "whole_file": s.whole_file},
+            )
+
+
+def _unused_message(
+    s: SuppressionComment, known: Collection[str], enabled: Callable[[str], bool]
+) -> tuple[str, list[str]]:
+    """Why a suppression is (partly) useless, in words, and the useless codes; "" when fine.
+
+    A code of a rule that did not run is not called unused: nobody can tell whether it
+    would have silenced something.
+    """
+    what = "ignore-file" if s.whole_file else "ignore"
+    if not s.codes:
+        return f"`{what}[]` names no rule code, so it silences nothing", []
+    problems: list[str] = []
+    idle = []
+    useless = []
+    for code in s.codes:
+        if code in LOAD_ERROR_KINDS or code not in known or (code not in s.used and enabled(code)):
+            useless.append(code)
+        if code in LOAD_ERROR_KINDS:
+            problems.append(f"`{code}` is a load error, and load errors cannot be suppressed")
+        elif code not in known:
+            hint = did_you_mean(code, known)
+            problems.append(f"`{code}` is not a rule code" + (f" ({hint})" if hint else ""))
+        elif code not in s.used and enabled(code):
+            idle.append(code)
+    if idle:
+        listed = ", ".join(idle)
+        where = "in this file" if s.whole_file else "on this statement"
+        problems.insert(0, f"no {listed} finding {where}")
+    if not problems:
+        return "", []
+    text = f"unused suppression `{what}[{', '.join(s.codes)}]`: " + "; ".join(problems)
+    return text, useless

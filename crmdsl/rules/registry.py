@@ -7,31 +7,41 @@ severity, a message naming the things involved, and a span placed as docs/rules.
 A rule is a small function in its group module (`map.py`, `journeys.py`, ...) decorated
 with `@rule(code, name, severity)`. The function yields `Hit`s (where, what, a hint,
 notes); the registry turns them into `Diagnostic`s, so no rule repeats its own code.
-Config, suppression and output formats sit on top of this and are not rules' business.
+A rule with a safe fix names it in the decorator (`fix=`), beside the rule: the fix reads
+the finding and the map and returns a `Fix` (text edits), asking a `FixText` that the
+linter passes in for positions in the text, so the rules never import the edit engine.
+Config, suppression comments and output formats sit on top of this and are not rules'
+business; M005 reads what the suppression pass found (`RuleContext.suppressions`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from crmdsl.errors import Diagnostic, Note, Span
+from crmdsl.errors import Diagnostic, Note, Span, finding_order
 from crmdsl.gcpause import paused_gc
 from crmdsl.model import CrmMap
 
 if TYPE_CHECKING:
+    from crmdsl.language.parse import Line
     from crmdsl.query.index import MapIndex
 
 __all__ = [
     "GROUPS",
     "RULES",
     "SEVERITIES",
+    "Fix",
+    "FixFunction",
+    "FixText",
     "Hit",
     "Rule",
     "RuleContext",
+    "SuppressionComment",
+    "SuppressionPass",
     "rule",
     "run_rules",
 ]
@@ -51,11 +61,101 @@ GROUPS: dict[str, str] = {
 }
 
 
+#: A text edit of a fix: file, start and end offsets in its text, the new text.
+TextEdit = tuple[str, int, int, str]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A rule's safe fix of one finding: what it does, in words, and its text edits."""
+
+    description: str
+    edits: tuple[TextEdit, ...]
+
+
+class FixText(Protocol):
+    """The positions in a map's text a fix asks for (the edit engine's `Doc` is one).
+
+    Lines and columns are 1-based as in spans; offsets index the file's text.
+    """
+
+    @property
+    def texts(self) -> Mapping[str, str]:
+        """Each file's text, by path."""
+        ...
+
+    def line(self, file: str, lineno: int) -> Line:
+        """The parsed line at `lineno` (its tokens end at `end_col`, before any comment)."""
+        ...
+
+    def offset(self, file: str, line: int, col: int) -> int:
+        """The offset of a line and column."""
+        ...
+
+    def line_start(self, file: str, line: int) -> int:
+        """The offset where a line starts."""
+        ...
+
+    def line_end(self, file: str, line: int) -> int:
+        """The offset where a line ends (before its newline)."""
+        ...
+
+    def line_text(self, file: str, line: int) -> str:
+        """A line's text, without its newline."""
+        ...
+
+    def removal(self, file: str, first: int, last: int) -> tuple[int, int]:
+        """The offsets that remove whole lines `first..last` (and a blank line they leave)."""
+        ...
+
+
+#: A fix: the finding, the map it was found in and its text in; a `Fix` or None out.
+FixFunction = Callable[[Diagnostic, CrmMap, FixText], "Fix | None"]
+
+
+class SuppressionComment(Protocol):
+    """What M005 reads of a suppression comment (the linter's `Suppression`)."""
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes the comment names."""
+        ...
+
+    @property
+    def used(self) -> set[str]:
+        """The codes that silenced a finding."""
+        ...
+
+    @property
+    def whole_file(self) -> bool:
+        """Whether it is an `ignore-file` comment."""
+        ...
+
+    @property
+    def span(self) -> Span:
+        """Where the comment stands."""
+        ...
+
+
+@dataclass(frozen=True)
+class SuppressionPass:
+    """What the linter's suppression pass found, for M005.
+
+    `comments` are the suppression comments, each with the codes that silenced a finding;
+    `known` the codes of every rule; `enabled` says whether a rule ran.
+    """
+
+    comments: Sequence[SuppressionComment]
+    known: Collection[str]
+    enabled: Callable[[str], bool]
+
+
 @dataclass(frozen=True)
 class Rule:
-    """One lint rule: code, kebab-case name, default severity, group, docs and its check.
+    """One lint rule: code, kebab-case name, default severity, group, docs, check and fix.
 
-    `check` is None only for M005 (unused suppressions), which the suppression pass emits.
+    `fix` makes the safe fix of a finding (None: no safe fix); `after_suppressions` marks
+    a rule that reads what the suppression pass found, which the linter runs after it.
     """
 
     code: str
@@ -63,7 +163,14 @@ class Rule:
     severity: str
     group: str
     doc: str
-    check: Callable[[RuleContext], Iterable[Diagnostic]] | None
+    check: Callable[[RuleContext], Iterable[Diagnostic]]
+    fix: FixFunction | None = None
+    after_suppressions: bool = False
+
+    @property
+    def fixable(self) -> bool:
+        """Whether the rule's findings have a safe fix (`crmdsl check --fix`)."""
+        return self.fix is not None
 
 
 @dataclass
@@ -73,6 +180,7 @@ class RuleContext:
     `standalone` says the map is a fragment checked alone (no header, no root includes
     it), which is what M001 reports. Indexes that several rules share are built once, on
     first use, and kept here (`index`), so no rule walks the map inside a loop over it.
+    `suppressions` is what the linter's suppression pass found, for M005 (None before).
     """
 
     map: CrmMap
@@ -80,6 +188,7 @@ class RuleContext:
     max_review_age: int = 12
     max_handoffs: int = 6
     standalone: bool = False
+    suppressions: SuppressionPass | None = None
     _index: MapIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -100,6 +209,7 @@ class Hit:
     message: str
     hint: str = ""
     notes: tuple[Note, ...] = ()
+    extra: Mapping[str, object] | None = None
 
 
 RULES: dict[str, Rule] = {}
@@ -107,8 +217,15 @@ RULES: dict[str, Rule] = {}
 HitFunction = Callable[[RuleContext], Iterable[Hit]]
 
 
-def rule(code: str, name: str, severity: str) -> Callable[[HitFunction], HitFunction]:
-    """Register the decorated function as the check of rule `code`.
+def rule(
+    code: str,
+    name: str,
+    severity: str,
+    *,
+    fix: FixFunction | None = None,
+    after_suppressions: bool = False,
+) -> Callable[[HitFunction], HitFunction]:
+    """Register the decorated function as the check of rule `code` (and `fix` as its fix).
 
     The function's docstring is the rule's documentation (three parts: *What it does*,
     *Why it matters*, *Example* with its *Fix*).
@@ -117,21 +234,17 @@ def rule(code: str, name: str, severity: str) -> Callable[[HitFunction], HitFunc
         raise ValueError(f"{code}: unknown severity {severity!r}")
 
     def register(func: HitFunction) -> HitFunction:
-        add_rule(code, name, severity, inspect.cleandoc(func.__doc__ or ""), func)
+        if code in RULES:
+            raise ValueError(f"rule {code} is registered twice")
+        doc = inspect.cleandoc(func.__doc__ or "")
+        check = _as_check(code, name, severity, func)
+        RULES[code] = Rule(code, name, severity, code[0], doc, check, fix, after_suppressions)
+        ordered = sorted(RULES.items(), key=lambda item: _code_order(item[0]))
+        RULES.clear()
+        RULES.update(ordered)
         return func
 
     return register
-
-
-def add_rule(code: str, name: str, severity: str, doc: str, func: HitFunction | None) -> None:
-    """Put a rule into `RULES` (kept ordered by code); `func=None` for M005."""
-    if code in RULES:
-        raise ValueError(f"rule {code} is registered twice")
-    check = _as_check(code, name, severity, func) if func is not None else None
-    RULES[code] = Rule(code, name, severity, code[0], doc, check)
-    ordered = sorted(RULES.items(), key=lambda item: _code_order(item[0]))
-    RULES.clear()
-    RULES.update(ordered)
 
 
 def _code_order(code: str) -> tuple[int, str]:
@@ -151,6 +264,7 @@ def _as_check(
                 notes=hit.notes,
                 severity=severity,
                 code=code,
+                extra=dict(hit.extra) if hit.extra else {},
             )
 
     check.__name__ = func.__name__
@@ -170,17 +284,8 @@ def run_rules(ctx: RuleContext, codes: Iterable[str] | None = None) -> list[Diag
     # findings do not trigger full collections over the whole model (measured: up to 5x).
     with paused_gc():
         for code in selected:
-            check = RULES[code].check
-            if check is not None:
-                found.extend(check(ctx))
-    return sorted(found, key=_finding_order)
-
-
-def _finding_order(diag: Diagnostic) -> tuple[str, int, int, str, str]:
-    span = diag.span
-    if span is None:
-        return ("", 0, 0, diag.code, diag.message)
-    return (span.file, span.line, span.col, diag.code, diag.message)
+            found.extend(RULES[code].check(ctx))
+    return sorted(found, key=finding_order)
 
 
 # The group modules register their rules on import; they need the names above first.

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from crmdsl.errors import Diagnostic, Note, Span
+from crmdsl.rules.map import unused_suppression
+from crmdsl.rules.registry import SuppressionPass
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Rule:
     group: str
     doc: str
     check: object
+    fix: object = None
+    after_suppressions: bool = False
 
 
 @dataclass
@@ -32,6 +36,7 @@ class RuleContext:
     max_review_age: int = 12
     max_handoffs: int = 6
     standalone: bool = False
+    suppressions: SuppressionPass | None = None
     seen: dict = field(default_factory=dict)
 
 
@@ -131,7 +136,7 @@ _TABLE = [
     ("M001", "map-missing-header", "warning", _m001),
     ("M002", "map-stale", "warning", _m002),
     ("M003", "owner-missing", "warning", _m003),
-    ("M005", "unused-suppression", "info", None),
+    ("M005", "unused-suppression", "info", unused_suppression),  # the real one
     ("J104", "touchpoint-no-score", "info", _j104),
     ("P205", "step-no-owner", "warning", _p205),
     ("D305", "multiple-systems-of-record", "error", _d305),
@@ -150,6 +155,7 @@ RULES = {
             good=f"good {code}",
         ),
         check,
+        after_suppressions=code == "M005",
     )
     for code, name, sev, check in _TABLE
 }
@@ -159,11 +165,12 @@ def run_rules(ctx: RuleContext, codes: Iterable[str] | None = None) -> list[Diag
     out: list[Diagnostic] = []
     for code in codes if codes is not None else RULES:
         rule = RULES[code]
-        if rule.check is None:
-            continue
         for d in rule.check(ctx):
+            extra = dict(d.extra or {})
             out.append(
-                Diagnostic(rule.name, d.message, d.span, d.hint, d.notes, rule.severity, code)
+                Diagnostic(
+                    rule.name, d.message, d.span, d.hint, d.notes, rule.severity, code, extra
+                )
             )
     return out
 
@@ -174,6 +181,7 @@ def install(monkeypatch) -> types.ModuleType:
     module.RULES = RULES
     module.Rule = Rule
     module.RuleContext = RuleContext
+    module.SuppressionPass = SuppressionPass
     module.run_rules = run_rules
     monkeypatch.setitem(sys.modules, "crmdsl.rules", module)
     import crmdsl

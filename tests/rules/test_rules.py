@@ -97,7 +97,11 @@ def test_registry_matches_rules_md() -> None:
     assert [(r.code, r.name, r.severity) for r in RULES.values()] == EXPECTED_RULES
     for code, rule in RULES.items():
         assert rule.group == code[0]
-        assert (rule.check is None) == (code == "M005"), code
+        assert rule.after_suppressions == (code == "M005"), code
+
+
+def test_the_registry_knows_which_rules_have_a_safe_fix() -> None:
+    assert [code for code, rule in RULES.items() if rule.fixable] == ["M005", "D302"]
 
 
 @pytest.mark.parametrize("code", list(RULES))
