@@ -4,6 +4,7 @@ diff driver; every format; exit codes; clear messages and exit 2 for bad input."
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -201,48 +202,56 @@ def test_an_unknown_revision_is_a_clear_message(history: dict[str, str]) -> None
     assert done.stderr.startswith("error: unknown revision `no-such-rev`")
 
 
-def test_fail_on_new(history: dict[str, str]) -> None:
-    # the touchpoint commit adds no finding at warning or above; deleting zendesk resolves two
-    assert diff(history, "touchpoint", "--fail-on-new", "warning").returncode == 0
-    repo = Path(history["repo"])
-    done = run_crmdsl(repo, "diff", history["start"], history["layout"], "acme.crm",
-                      "--today", TODAY, "--fail-on-new", "info")  # fmt: skip
-    introduced = [line for line in done.stdout.splitlines() if line.startswith("+ introduced")]
-    assert done.returncode == (1 if introduced else 0)
+def test_fail_on_new(tmp_path: Path) -> None:
+    old = (ROOT / "examples" / "acme.crm").read_text(encoding="utf-8")
+    (tmp_path / "old.crm").write_text(old, encoding="utf-8")
+    # a score of 2 without an idea is a new warning (J105)
+    (tmp_path / "new.crm").write_text(old.replace("score 3", "score 2"), encoding="utf-8")
+    base = ["diff", "old.crm", "new.crm", "--today", TODAY, "--fail-on-new"]
+    assert run_crmdsl(tmp_path, *base, "warning").returncode == 1
+    assert run_crmdsl(tmp_path, *base, "error").returncode == 0
+    # the other way round the warning is resolved: the maps differ, nothing is new
+    back = ["diff", "new.crm", "old.crm", "--today", TODAY]
+    assert run_crmdsl(tmp_path, *back).returncode == 1
+    assert run_crmdsl(tmp_path, *back, "--fail-on-new", "info").returncode == 0
+    bad = run_crmdsl(tmp_path, *base, "loud")
+    assert (bad.returncode, bad.stderr) == (
+        2,
+        "error: --fail-on-new takes error, warning or info\n",
+    )
 
 
-def test_git_external_diff_driver(history: dict[str, str], tmp_path: Path) -> None:
-    repo = Path(history["repo"])
+def git_diff_through_crmdsl(repo: Path, tmp_path: Path, *revisions: str) -> str:
+    """`git diff REVISIONS` with crmdsl as the external diff driver of `.crm` files."""
     attributes = tmp_path / "attributes"
     attributes.write_text("*.crm diff=crmdsl\n", encoding="utf-8")
     command = f"{sys.executable} -m crmdsl diff --git-external --today {TODAY}"
     done = subprocess.run(
         ["git", "-c", f"core.attributesFile={attributes}", "-c", f"diff.crmdsl.command={command}",
-         "diff", history["touchpoint"], history["sla"]],
+         "diff", *revisions],
         cwd=repo, capture_output=True, text=True, check=False,
-        env={**__import__("os").environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    return done.stdout
+
+
+def test_git_external_diff_driver(history: dict[str, str], tmp_path: Path) -> None:
+    out = git_diff_through_crmdsl(
+        Path(history["repo"]), tmp_path, history["touchpoint"], history["sla"]
+    )
+    lines = out.splitlines()
     assert lines[0] == "a/acme.crm → b/acme.crm"
     assert "    sla 1d → 4h" in lines
 
 
 def test_git_external_with_a_fragment_added(history: dict[str, str], tmp_path: Path) -> None:
-    repo = Path(history["repo"])
-    attributes = tmp_path / "attributes"
-    attributes.write_text("*.crm diff=crmdsl\n", encoding="utf-8")
-    command = f"{sys.executable} -m crmdsl diff --git-external --today {TODAY}"
-    done = subprocess.run(
-        ["git", "-c", f"core.attributesFile={attributes}", "-c", f"diff.crmdsl.command={command}",
-         "diff", history["delete"], history["move"]],
-        cwd=repo, capture_output=True, text=True, check=False,
-        env={**__import__("os").environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "a/acme.crm → b/acme.crm" in done.stdout
-    assert "a/teams.crm → b/teams.crm" in done.stdout
-    assert '+ team sales "Sales"' in done.stdout.splitlines()
+    out = git_diff_through_crmdsl(
+        Path(history["repo"]), tmp_path, history["delete"], history["move"]
+    )
+    assert "a/acme.crm → b/acme.crm" in out
+    assert "a/teams.crm → b/teams.crm" in out
+    assert '+ team sales "Sales"' in out.splitlines()
 
 
 def test_json_schema_is_printed(tmp_path: Path) -> None:

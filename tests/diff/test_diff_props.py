@@ -17,21 +17,11 @@ from crmdsl.edit import EditError
 from crmdsl.language.schema import STATEMENTS
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "format"))
-from mapgen import World, generate, value  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parents[1] / "edit"))
+from mapgen import generate, value  # noqa: E402
+from test_edit_props import _world  # noqa: E402  (what a generated map declares)
 
 TODAY = datetime.date(2026, 10, 1)
-
-
-def _world(mp: crmdsl.CrmMap) -> World:
-    w = World()
-    w.teams = [t.id for t in mp.teams]
-    w.personas = [p.id for p in mp.personas]
-    w.systems = [s.id for s in mp.systems]
-    w.fields = {
-        s: [(e.name, f.name) for e in mp.entities if e.system.text == s for f in e.fields]
-        for s in w.systems
-    }
-    return w
 
 
 def _symbols(a: crmdsl.Analysis) -> dict[str, object]:
