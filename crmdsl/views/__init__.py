@@ -3,7 +3,8 @@
 In: a resolved `CrmMap`, a view name and (for most views) the id of what to draw.
 Out: a `Diagram` holding Mermaid text that renders in real Mermaid, shows every label as
 the user wrote it and is the same bytes for the same map. `render` is the public entry
-point; `VIEWS` lists the seven views and what their `id` names; `subjects` lists what
+point; `VIEWS` lists the seven views, what their `id` names and each one's builder
+(`ViewInfo.build`, which imports its view module on first use); `subjects` lists what
 `--all` draws for a view; `everything` draws every view of a map.
 
 Each view lives in its own module as a pure function from the map to a spec
@@ -15,7 +16,7 @@ chatter swallowed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from crmdsl.model import CrmMap, Entity, EntityField, Journey, Process, System
@@ -26,26 +27,87 @@ __all__ = ["VIEWS", "Diagram", "ViewError", "ViewInfo", "everything", "render", 
 IdKind = Literal["journey", "process", "system", "field", "none"]
 
 
+#: A view's builder: the map, the object its id names (None for a map-wide view) and
+#: the id as given in; the view's spec out. Each imports its view module when first used.
+Builder = Callable[[CrmMap, object, "str | None"], Spec]
+
+
+def _journey(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.journey import journey_view
+
+    assert isinstance(target, Journey)
+    return journey_view(crm_map, target)
+
+
+def _process(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.process import process_view
+
+    assert isinstance(target, Process)
+    return process_view(crm_map, target)
+
+
+def _integrations(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.integrations import integrations_view
+
+    return integrations_view(crm_map, subject)
+
+
+def _entities(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.entities import entities_view
+
+    return entities_view(crm_map, subject)
+
+
+def _lineage(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.lineage import lineage_view
+
+    return lineage_view(crm_map, str(subject))
+
+
+def _blueprint(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.blueprint import blueprint_view
+
+    assert isinstance(target, Journey)
+    return blueprint_view(crm_map, target)
+
+
+def _overview(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.overview import overview_view
+
+    return overview_view(crm_map)
+
+
 @dataclass(frozen=True)
 class ViewInfo:
-    """A view: its name, what its id names, whether the id is needed, and a summary."""
+    """A view: its name, what its id names, whether the id is needed, a summary, its builder."""
 
     name: str
     id_kind: IdKind
     id_required: bool
     summary: str
+    build: Builder = field(repr=False, compare=False)
 
 
 VIEWS: dict[str, ViewInfo] = {
     info.name: info
     for info in (
-        ViewInfo("journey", "journey", True, "a journey's stages and scored touchpoints"),
-        ViewInfo("process", "process", True, "a process in swimlanes per team"),
-        ViewInfo("integrations", "system", False, "systems and the integrations between them"),
-        ViewInfo("entities", "system", False, "entities and fields per system, mapped fields"),
-        ViewInfo("lineage", "field", True, "one field from the touchpoints to its record"),
-        ViewInfo("blueprint", "journey", True, "a journey as a service blueprint"),
-        ViewInfo("overview", "none", False, "the whole map at a glance"),
+        ViewInfo("journey", "journey", True, "a journey's stages and scored touchpoints", _journey),
+        ViewInfo("process", "process", True, "a process in swimlanes per team", _process),
+        ViewInfo(
+            "integrations",
+            "system",
+            False,
+            "systems and the integrations between them",
+            _integrations,
+        ),
+        ViewInfo(
+            "entities", "system", False, "entities and fields per system, mapped fields", _entities
+        ),
+        ViewInfo(
+            "lineage", "field", True, "one field from the touchpoints to its record", _lineage
+        ),
+        ViewInfo("blueprint", "journey", True, "a journey as a service blueprint", _blueprint),
+        ViewInfo("overview", "none", False, "the whole map at a glance", _overview),
     )
 }
 
@@ -128,39 +190,6 @@ def _title(crm_map: CrmMap, view: str, target: object, subject: str | None) -> s
     return {"integrations": "Integrations", "entities": "Data model"}[view]
 
 
-def _spec(crm_map: CrmMap, view: str, target: object, subject: str | None) -> Spec:
-    builders: dict[str, Callable[[], Spec]] = {}
-    if view == "journey":
-        from crmdsl.views.journey import journey_view
-
-        builders[view] = lambda: journey_view(crm_map, target)  # type: ignore[arg-type]
-    elif view == "process":
-        from crmdsl.views.process import process_view
-
-        builders[view] = lambda: process_view(crm_map, target)  # type: ignore[arg-type]
-    elif view == "integrations":
-        from crmdsl.views.integrations import integrations_view
-
-        builders[view] = lambda: integrations_view(crm_map, subject)
-    elif view == "entities":
-        from crmdsl.views.entities import entities_view
-
-        builders[view] = lambda: entities_view(crm_map, subject)
-    elif view == "lineage":
-        from crmdsl.views.lineage import lineage_view
-
-        builders[view] = lambda: lineage_view(crm_map, str(subject))
-    elif view == "blueprint":
-        from crmdsl.views.blueprint import blueprint_view
-
-        builders[view] = lambda: blueprint_view(crm_map, target)  # type: ignore[arg-type]
-    else:
-        from crmdsl.views.overview import overview_view
-
-        builders[view] = lambda: overview_view(crm_map)
-    return builders[view]()
-
-
 def render(
     crm_map: CrmMap,
     view: str,
@@ -189,7 +218,7 @@ def render(
     if isinstance(target, Journey | Process):
         id = target.id  # noqa: A001
     title = _title(crm_map, view, target, id)
-    spec = _spec(crm_map, view, target, id)
+    spec = info.build(crm_map, target, id)
     floor, edge_count = size_floor(spec)
     if edge_count > MAX_EDGES or floor > MAX_TEXT_SIZE:
         reason = (
