@@ -48,7 +48,7 @@ class AssistantPane(Widget):
     """Ask the map; see answers with links; accept or reject proposed edits."""
 
     DEFAULT_CSS = """
-    AssistantPane { layout: vertical; }
+    AssistantPane { layout: vertical; height: 1fr; width: 1fr; }
     AssistantPane #assistant-log { height: 1fr; }
     AssistantPane #assistant-actions { height: auto; display: none; }
     AssistantPane #assistant-actions.pending { display: block; }

@@ -1,0 +1,101 @@
+"""The Assistant pane in the editor, driven with Pilot: ask, see the answer, accept, undo."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("textual")
+
+from crmdsl.tui.app import EditorApp  # noqa: E402
+from crmdsl.tui.widgets.assistant import AssistantPane  # noqa: E402
+from tests.assistant.conftest import EXAMPLES  # noqa: E402
+
+TIMEOUT = 30.0
+
+
+@pytest.fixture
+def acme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name in ("NO_COLOR", "TEXTUAL_THEME", "TEXTUAL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    shutil.copy(EXAMPLES / "acme.crm", tmp_path / "acme.crm")
+    return Path("acme.crm")
+
+
+async def _until(check: Callable[[], bool], pilot: Any) -> None:
+    async def loop() -> None:
+        while not check():
+            await pilot.pause()
+
+    await asyncio.wait_for(loop(), TIMEOUT)
+
+
+async def _ask(app: Any, pilot: Any, pane: AssistantPane, text: str) -> None:
+    before = pane.last_answer
+    await pilot.click("#assistant-input")
+    app.query_one("#assistant-input").value = text
+    await pilot.press("enter")
+    await _until(lambda: pane.last_answer is not before, pilot)
+
+
+def test_ask_accept_undo_and_follow_a_reference(acme: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+            original = app.editor_text()
+            await pilot.press("alt+4")
+            pane = app.query_one(AssistantPane)
+
+            await _ask(app, pilot, pane, "who owns lead_sync")
+            assert pane.last_answer is not None
+            assert "team `it` (IT)" in pane.last_answer.text
+            assert not pane.query_one("#assistant-actions").has_class("pending")
+            link = next(
+                e for e in pane.query("Markdown.answer").results() if "acme.crm:72" in e.source
+            )
+            link.post_message(link.LinkClicked(link, "crmdsl-goto:acme.crm:72:13"))
+            await _until(lambda: app.source.cursor_location == (71, 12), pilot)
+
+            await _ask(app, pilot, pane, "set the SLA of qualify to 4h")
+            assert pane.proposal is not None
+            assert "+  step qualify" in pane.last_answer.text
+            assert app.editor_text() == original  # shown, not applied
+            await _until(lambda: pane.query_one("#assistant-actions").has_class("pending"), pilot)
+            await pilot.click("#assistant-accept")
+            await _until(lambda: "takes 2d sla 4h" in app.editor_text(), pilot)
+            assert Path(acme).read_text() == original  # nothing written until the editor saves
+
+            app.source.focus()
+            await pilot.press("ctrl+z")
+            await _until(lambda: app.editor_text() == original, pilot)
+
+    asyncio.run(body())
+
+
+def test_a_stale_proposal_is_refused_in_the_pane(acme: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+            await pilot.press("alt+4")
+            pane = app.query_one(AssistantPane)
+            await _ask(app, pilot, pane, "make step quote automated")
+            assert pane.proposal is not None
+            app.source.apply_text(app.editor_text().replace("Send quote", "Send a quote"))
+            changed = app.editor_text()
+            await _until(lambda: pane.query_one("#assistant-actions").has_class("pending"), pilot)
+            await pilot.click("#assistant-accept")
+            await _until(lambda: pane.proposal is None, pilot)
+            assert app.editor_text() == changed
+            last = list(pane.query("Markdown.answer").results())[-1]
+            assert "The text changed since this change was proposed" in last.source
+
+    asyncio.run(body())
