@@ -190,6 +190,11 @@ def _title(crm_map: CrmMap, view: str, target: object, subject: str | None) -> s
     return {"integrations": "Integrations", "entities": "Data model"}[view]
 
 
+def _spec(crm_map: CrmMap, view: str, target: object, subject: str | None) -> Spec:
+    """The spec of a view, before it is written as Mermaid (`crmdsl.diffing` compares them)."""
+    return VIEWS[view].build(crm_map, target, subject)
+
+
 def render(
     crm_map: CrmMap,
     view: str,
@@ -218,7 +223,7 @@ def render(
     if isinstance(target, Journey | Process):
         id = target.id  # noqa: A001
     title = _title(crm_map, view, target, id)
-    spec = info.build(crm_map, target, id)
+    spec = _spec(crm_map, view, target, id)
     floor, edge_count = size_floor(spec)
     if edge_count > MAX_EDGES or floor > MAX_TEXT_SIZE:
         reason = (
