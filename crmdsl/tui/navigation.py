@@ -9,6 +9,7 @@ from `crmdsl.symbol_at`, `definition_of`, `references_to`: nothing is worked out
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import crmdsl
@@ -18,6 +19,8 @@ from crmdsl.tui.screens.references import ReferencesScreen
 from crmdsl.tui.widgets.source import SourceView
 
 __all__ = ["NavigationMixin", "api"]
+
+_OWNER = re.compile(r"^- owner: `([^`]+)`", re.MULTILINE)
 
 
 def api(name: str) -> Any:
@@ -50,7 +53,7 @@ class NavigationMixin(EditorBase):
             return None
 
     def symbol_words(self) -> str:
-        """What the name under the cursor is: kind, id, label and owner."""
+        """What the name under the cursor is: kind, id, label and owner (from its hover)."""
         occurrence = self._occurrence()
         if occurrence is None:
             return ""
@@ -58,10 +61,11 @@ class NavigationMixin(EditorBase):
         words = f"{symbol.kind} {symbol.id}"
         if symbol.label and symbol.label != symbol.id:
             words += f' "{symbol.label}"'
-        owner = getattr(getattr(symbol, "statement", None), "owner", None)
-        owner_text = getattr(owner, "text", None)
-        if isinstance(owner_text, str) and owner_text:
-            words += f" · owner {owner_text}"
+        hover_text = api("hover_text")
+        hover = hover_text(self.analysis, *self._place()) if hover_text else None
+        owner = _OWNER.search(hover or "")
+        if owner is not None:
+            words += f" · owner {owner.group(1)}"
         return words
 
     def _needs(self, name: str) -> Any:

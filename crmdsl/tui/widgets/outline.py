@@ -79,7 +79,7 @@ class OutlinePane(Vertical):
         """Select the innermost item whose span holds the cursor's line."""
         best: TreeNode[Item] | None = None
         for item, node in self._tree_items:
-            span = item.span
+            span = getattr(item, "statement", None) or item.span
             if span is not None and span.file == file and span.line <= line <= span.end_line:
                 best = node  # later items are deeper or further down: the innermost wins
         tree: Tree[Item] = self.query_one("#outline-tree", Tree)
