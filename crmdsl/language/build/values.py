@@ -2,14 +2,16 @@
 
 `ValueReader` reads every kind of value of the clause table (references, strings with
 their escapes, numbers, durations, dates, money and other quantities, choices) and says
-in words what was expected where it finds something else. `crmdsl.language.build.statements` drives it.
+in words what was expected where it finds something else; `_READERS` maps each value
+kind to its reader. `crmdsl.language.build.statements` drives it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, NamedTuple, cast
 
 from crmdsl import model as m
 from crmdsl.errors import CrmdslError, Diagnostic, Span
@@ -94,6 +96,19 @@ def _id_from(label: str) -> str:
     return made if made and not made[0].isdigit() else "my_id"
 
 
+class _Ask(NamedTuple):
+    """One clause value to read: where it stands and how to say what was expected."""
+
+    spec: StatementSpec
+    clause: ClauseSpec
+    line: Line
+    toks: list[Token]
+    i: int
+    tok: Token | None
+    expects: str
+    noun_hint: str
+
+
 class ValueReader:
     """Reads clause values from a line's tokens; errors are raised as `_Bad`."""
 
@@ -102,104 +117,129 @@ class ValueReader:
     def _value(
         self, spec: StatementSpec, clause: ClauseSpec, line: Line, toks: list[Token], i: int
     ) -> tuple[Any, int]:
-        kind = clause.value
-        kw = clause.keyword
-        if kind is ValueKind.FLAG:
+        """The value of a clause from token `i` on, and the index after it.
+
+        The reader is chosen by the clause's value kind (`_READERS`); each raises `_Bad`
+        saying what was expected where it finds something else.
+        """
+        if clause.value is ValueKind.FLAG:
             return clause.flag_value, i
-        expects = f"expected {clause.expects()} after `{kw}`"
         tok = toks[i] if i < len(toks) else None
+        kind = clause.value
         noun_hint = f"not {_NOUNS[kind]}" if kind in _NOUNS and tok is not None else ""
-        if kind in {ValueKind.REF, ValueKind.IDENT}:
+        expects = f"expected {clause.expects()} after `{clause.keyword}`"
+        ask = _Ask(spec, clause, line, toks, i, tok, expects, noun_hint)
+        return _READERS[kind](self, ask)
+
+    def _read_word(self, ask: _Ask) -> tuple[Any, int]:
+        """A reference or a name (`ref`, `ident`): one word."""
+        tok, kw = ask.tok, ask.clause.keyword
+        if tok is None or tok.type != "WORD":
+            raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=ask.noun_hint)
+        if ask.clause.value is ValueKind.IDENT:
+            if not _IDENT.match(tok.value):
+                raise self._bad(
+                    "syntax",
+                    ask.line,
+                    tok,
+                    f"{ask.expects}; `{_shorten(tok.value)}` is not a name",
+                )
+            return tok.value, ask.i + 1
+        words = ask.clause.expects() + f" after `{kw}`"
+        return self._ref_tok(ask.line, tok, ask.clause.ref, words), ask.i + 1
+
+    def _read_list(self, ask: _Ask) -> tuple[Any, int]:
+        """References or names separated by commas (`refs`, `names`)."""
+        line, toks, i, kw = ask.line, ask.toks, ask.i, ask.clause.keyword
+        values: list[Any] = []
+        while True:
+            tok = toks[i] if i < len(toks) else None
             if tok is None or tok.type != "WORD":
-                raise self._expected(line, toks, i, expects, hint=noun_hint)
-            if kind is ValueKind.IDENT:
+                more = f"expected another item after `,` in the `{kw}` list"
+                raise self._expected(line, toks, i, more if values else ask.expects)
+            if ask.clause.value is ValueKind.NAMES:
                 if not _IDENT.match(tok.value):
                     raise self._bad(
-                        "syntax", line, tok, f"{expects}; `{_shorten(tok.value)}` is not a name"
+                        "syntax", line, tok, f"{ask.expects}; `{_shorten(tok.value)}` is not a name"
                     )
-                return tok.value, i + 1
-            return self._ref_tok(line, tok, clause.ref, clause.expects() + f" after `{kw}`"), i + 1
-        if kind in {ValueKind.REFS, ValueKind.NAMES}:
-            values: list[Any] = []
-            while True:
-                tok = toks[i] if i < len(toks) else None
-                if tok is None or tok.type != "WORD":
-                    raise self._expected(
-                        line,
-                        toks,
-                        i,
-                        expects
-                        if not values
-                        else f"expected another item after `,` in the `{kw}` list",
-                    )
-                if kind is ValueKind.NAMES:
-                    if not _IDENT.match(tok.value):
-                        raise self._bad(
-                            "syntax", line, tok, f"{expects}; `{_shorten(tok.value)}` is not a name"
-                        )
-                    values.append(m.Name(value=tok.value, span=self._span(line, tok)))
-                else:
-                    values.append(
-                        self._ref_tok(line, tok, clause.ref, clause.expects() + f" after `{kw}`")
-                    )
+                values.append(m.Name(value=tok.value, span=self._span(line, tok)))
+            else:
+                words = ask.clause.expects() + f" after `{kw}`"
+                values.append(self._ref_tok(line, tok, ask.clause.ref, words))
+            i += 1
+            if i < len(toks) and toks[i].type == "COMMA":
                 i += 1
-                if i < len(toks) and toks[i].type == "COMMA":
-                    i += 1
-                    continue
-                return values, i
-        if kind is ValueKind.STRING:
-            if tok is None or tok.type != "STRING":
-                raise self._expected(line, toks, i, expects, hint=noun_hint)
-            return self._string(line, tok), i + 1
-        if kind in {ValueKind.INTEGER, ValueKind.SCORE}:
-            if tok is None or tok.type != "NUMBER":
-                raise self._expected(line, toks, i, expects, hint=noun_hint)
-            text = tok.value.replace("_", "")
-            if not text.lstrip("+-").isdigit() or text.startswith(("-", "+")):
-                raise self._bad("bad-value", line, tok, f"{expects}, found `{_shorten(tok.value)}`")
-            number = self._whole(line, tok, text)
-            if kind is ValueKind.SCORE and not 1 <= number <= 5:
-                raise self._bad(
-                    "bad-value",
-                    line,
-                    tok,
-                    f"a score is a whole number from 1 to 5, not {tok.value}",
-                    hint="1 is bad, 5 is great",
-                )
-            return number, i + 1
-        if kind is ValueKind.DURATION:
-            if tok is None or tok.type != "DURATION":
-                hint = (
-                    "a number needs a unit: m, h, d, w, mo or y"
-                    if tok is not None and tok.type == "NUMBER"
-                    else noun_hint
-                )
-                raise self._expected(line, toks, i, expects, hint=hint)
-            return self._duration(line, tok), i + 1
-        if kind is ValueKind.DATE:
-            if tok is None or tok.type != "DATE":
-                raise self._expected(line, toks, i, expects, hint=noun_hint)
-            return self._date(line, tok), i + 1
-        if kind is ValueKind.QUANTITY:
-            if tok is None or tok.type not in {"NUMBER", "PERCENT", "DURATION"}:
-                raise self._expected(line, toks, i, expects, hint=noun_hint)
-            return self._quantity(line, toks, i, kw)
-        if kind is ValueKind.CHOICE:
-            if tok is None or tok.type != "WORD":
-                raise self._expected(line, toks, i, expects, hint=noun_hint)
-            if tok.value not in clause.choices:
-                hint = did_you_mean(tok.value, clause.choices) or "one of " + ", ".join(
-                    clause.choices
-                )
-                raise self._bad(
-                    "bad-value",
-                    line,
-                    tok,
-                    f"`{_shorten(tok.value)}` is not a {kw} of {_a(spec.keyword)}",
-                    hint=hint,
-                )
-            return tok.value, i + 1
-        raise AssertionError(kind)  # pragma: no cover - the table has no other kinds
+                continue
+            return values, i
+
+    def _read_string(self, ask: _Ask) -> tuple[Any, int]:
+        """A text in quotes, its escapes undone."""
+        tok = ask.tok
+        if tok is None or tok.type != "STRING":
+            raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=ask.noun_hint)
+        return self._string(ask.line, tok), ask.i + 1
+
+    def _read_whole(self, ask: _Ask) -> tuple[Any, int]:
+        """A whole number (`integer`), or one from 1 to 5 (`score`)."""
+        tok, line = ask.tok, ask.line
+        if tok is None or tok.type != "NUMBER":
+            raise self._expected(line, ask.toks, ask.i, ask.expects, hint=ask.noun_hint)
+        text = tok.value.replace("_", "")
+        if not text.lstrip("+-").isdigit() or text.startswith(("-", "+")):
+            found = f"{ask.expects}, found `{_shorten(tok.value)}`"
+            raise self._bad("bad-value", line, tok, found)
+        number = self._whole(line, tok, text)
+        if ask.clause.value is ValueKind.SCORE and not 1 <= number <= 5:
+            raise self._bad(
+                "bad-value",
+                line,
+                tok,
+                f"a score is a whole number from 1 to 5, not {tok.value}",
+                hint="1 is bad, 5 is great",
+            )
+        return number, ask.i + 1
+
+    def _read_duration(self, ask: _Ask) -> tuple[Any, int]:
+        """A duration such as `4h`; a bare number is told it needs a unit."""
+        tok = ask.tok
+        if tok is None or tok.type != "DURATION":
+            hint = (
+                "a number needs a unit: m, h, d, w, mo or y"
+                if tok is not None and tok.type == "NUMBER"
+                else ask.noun_hint
+            )
+            raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=hint)
+        return self._duration(ask.line, tok), ask.i + 1
+
+    def _read_date(self, ask: _Ask) -> tuple[Any, int]:
+        """A date `YYYY-MM-DD` that exists."""
+        tok = ask.tok
+        if tok is None or tok.type != "DATE":
+            raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=ask.noun_hint)
+        return self._date(ask.line, tok), ask.i + 1
+
+    def _read_quantity(self, ask: _Ask) -> tuple[Any, int]:
+        """A number, a percent, a duration or money (`quantity`)."""
+        tok = ask.tok
+        if tok is None or tok.type not in {"NUMBER", "PERCENT", "DURATION"}:
+            raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=ask.noun_hint)
+        return self._quantity(ask.line, ask.toks, ask.i, ask.clause.keyword)
+
+    def _read_choice(self, ask: _Ask) -> tuple[Any, int]:
+        """One of the clause's choices; another word names the closest."""
+        tok, clause = ask.tok, ask.clause
+        if tok is None or tok.type != "WORD":
+            raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=ask.noun_hint)
+        if tok.value not in clause.choices:
+            hint = did_you_mean(tok.value, clause.choices) or "one of " + ", ".join(clause.choices)
+            raise self._bad(
+                "bad-value",
+                ask.line,
+                tok,
+                f"`{_shorten(tok.value)}` is not a {clause.keyword} of {_a(ask.spec.keyword)}",
+                hint=hint,
+            )
+        return tok.value, ask.i + 1
 
     def _quantity(self, line: Line, toks: list[Token], i: int, kw: str) -> tuple[m.Quantity, int]:
         tok = toks[i]
@@ -387,3 +427,19 @@ class ValueReader:
                 hint=hint,
             )
         )
+
+
+#: The reader of each value kind of the clause table (a flag takes no value).
+_READERS: dict[ValueKind, Callable[[ValueReader, _Ask], tuple[Any, int]]] = {
+    ValueKind.IDENT: ValueReader._read_word,
+    ValueKind.REF: ValueReader._read_word,
+    ValueKind.REFS: ValueReader._read_list,
+    ValueKind.NAMES: ValueReader._read_list,
+    ValueKind.STRING: ValueReader._read_string,
+    ValueKind.INTEGER: ValueReader._read_whole,
+    ValueKind.SCORE: ValueReader._read_whole,
+    ValueKind.DURATION: ValueReader._read_duration,
+    ValueKind.DATE: ValueReader._read_date,
+    ValueKind.QUANTITY: ValueReader._read_quantity,
+    ValueKind.CHOICE: ValueReader._read_choice,
+}
