@@ -45,7 +45,7 @@ class Context:
     def names(self) -> NameIndex:
         """The map's names (built on first use)."""
         if self._names is None:
-            self._names = NameIndex(self.map)
+            self._names = self.session.names()
         return self._names
 
     @property

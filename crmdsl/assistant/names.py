@@ -58,12 +58,16 @@ class Match:
     guessed: bool = False
 
 
+_SEPARATORS = str.maketrans(
+    {"_": " ", "-": " ", ".": " ", '"': "", "'": "", "`": "", "’": "", "“": "", "”": ""}
+)
+_ARTICLE = re.compile(r"^(?:the|a|an|our|my)\s+")
+
+
 def norm(text: str) -> str:
     """Lower case, `_`, `-` and `.` as spaces, quotes and `the` dropped, spaces squeezed."""
-    text = text.lower().replace("_", " ").replace("-", " ").replace(".", " ")
-    text = re.sub(r"[\"'`’“”]", "", text)
-    text = re.sub(r"^(the|a|an|our|my)\s+", "", text.strip())
-    return " ".join(text.split())
+    text = " ".join(text.lower().translate(_SEPARATORS).split())
+    return _ARTICLE.sub("", text) if text[:1] in "tamo" else text
 
 
 def _named(kind: str, key: str, node: Any, title: str | None = None) -> Named:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import crmdsl
 from crmdsl import edit
+from crmdsl.assistant.names import NameIndex
 
 __all__ = ["Proposal", "Refused", "Session", "finding_key"]
 
@@ -90,6 +91,7 @@ class Session:
         self.redo_stack: list[crmdsl.Patch] = []
         self.pending: Proposal | None = None
         self._cache: dict[str, tuple[crmdsl.Analysis, list[crmdsl.Diagnostic]]] = {}
+        self._names: tuple[str, NameIndex] | None = None
         try:
             self.config: crmdsl.LintConfig | None = crmdsl.config_for(path)
         except crmdsl.CrmdslError:
@@ -118,6 +120,13 @@ class Session:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[text] = hit
         return hit
+
+    def names(self) -> NameIndex:
+        """The forgiving name index of the current text (built once per text)."""
+        text = self.text
+        if self._names is None or self._names[0] != text:
+            self._names = (text, NameIndex(self.analysis.map))
+        return self._names[1]
 
     @property
     def analysis(self) -> crmdsl.Analysis:

@@ -1,0 +1,114 @@
+"""The assistant's speed: answers and proposed diffs on a 10k-line map, and `crmdsl ask`.
+
+Loads a generated map of about 10,000 lines once (`benchmarks/gen_map.py`; loading is
+not counted), then asks each request of a mix of questions and edit requests many
+times, each on a fresh session of the loaded map, and prints the p50 and p95 wall time
+of an answer and of a proposed diff (target: p95 at most 100 ms). Then runs
+`crmdsl ask examples/acme.crm "who owns lead_sync"` end to end as a new process, as a
+user would (target: at most 0.5 s), best and median of a few runs.
+
+    python benchmarks/bench_assistant.py            # 10k lines, 20 rounds
+    python benchmarks/bench_assistant.py --quick    # 5 rounds
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_map import generate  # noqa: E402
+
+from crmdsl.assistant.engine import Engine  # noqa: E402
+from crmdsl.assistant.session import Session  # noqa: E402
+
+TODAY = dt.date(2026, 11, 23)
+ROOT = Path(__file__).resolve().parents[1]
+
+QUESTIONS = [
+    "who owns lead_sync7",
+    "what does onboarding7.webinar capture",
+    "which systems hold PII",
+    "list the moments of truth",
+    "where does crm7.Lead.email come from",
+    "what are the pain points in onboarding7",
+    "what is the longest path of sell7",
+    "how many hand-offs in sell7",
+    "what breaks if we remove mkt7",
+    "what is the ROI of grow7",
+    "explain J106",
+    "who owns lead_synk7",
+]
+EDITS = [
+    "set the SLA of sell7.qualify to 4h",
+    "rename lead_sync7 to contact_sync7",
+    "add a pain 'slow refunds' to the onboarding7.ticket touchpoint",
+    "connect desk7 to crm7 daily via api",
+    "make step sell7.quote automated",
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def timed(base: Session, requests: list[str], rounds: int) -> tuple[list[float], list[str]]:
+    """Wall times (ms) of each request on a fresh session sharing the loaded analysis."""
+    times: list[float] = []
+    kinds: list[str] = []
+    for _ in range(rounds):
+        for request in requests:
+            session = Session(base.path, base.text, today=TODAY)
+            # the map loaded, linted and its names indexed once, as in a chat
+            session._cache, session._names = dict(base._cache), base._names
+            engine = Engine(session)
+            t0 = time.perf_counter()
+            answer = engine.ask(request)
+            times.append((time.perf_counter() - t0) * 1000)
+            kinds.append(answer.kind)
+    return times, kinds
+
+
+def main() -> None:
+    rounds = 5 if "--quick" in sys.argv else 20
+    text = generate(10_000)
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "big.crm")
+        Path(path).write_text(text, encoding="utf-8")
+        t0 = time.perf_counter()
+        base = Session(path, today=TODAY)
+        base.findings  # noqa: B018 - load, lint and index the names once, not counted
+        base.names()
+        load = time.perf_counter() - t0
+        print(
+            f"map: {len(text.splitlines())} lines, loaded and linted in {load:.2f} s (not counted)"
+        )
+        for label, requests in (("answer", QUESTIONS), ("proposed diff", EDITS)):
+            times, kinds = timed(base, requests, rounds)
+            bad = sorted({k for k in kinds if k in ("unknown", "refused", "not-found")})
+            print(
+                f"{label:>14}: p50 {percentile(times, 0.5):6.1f} ms  p95 {percentile(times, 0.95):6.1f} ms"
+                f"  ({len(times)} requests{'; not served: ' + ', '.join(bad) if bad else ''})"
+            )
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "crmdsl", "ask", "examples/acme.crm", "who owns lead_sync"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        runs.append(time.perf_counter() - t0)
+    print(f"crmdsl ask end to end: best {min(runs):.2f} s, median {statistics.median(runs):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
