@@ -232,6 +232,25 @@ def delete(analysis: Analysis, key: str | m.Node, *, cascade: bool = False) -> P
             f"time{'s' if len(refs) != 1 else ''}:\n{listed}\n"
             "remove those references first, or delete with cascade"
         )
+    doomed, loose = _casualties(doc, node)
+    edits: list[tuple[str, int, int, str]] = []
+    for victim in doomed:
+        file = victim.span.file
+        first, last = doc.own_range(file, doc.node_line(victim))
+        start, end = doc.removal(file, first, last)
+        edits.append((file, start, end, ""))
+    edits.extend(_cut_references(doc, doomed, loose))
+    patch = Patch.build(doc.texts, edits, f"delete `{key_text.removeprefix('channel:')}`")
+    check_blocks(doc, patch)
+    return patch
+
+
+def _casualties(doc: Doc, node: Any) -> tuple[list[Any], list[Reference]]:
+    """What deleting `node` removes, and the references left to cut out.
+
+    Statements that cannot stand without it go too (with their own casualties); the
+    references in clauses of statements that stay are returned to be cut out.
+    """
     doomed: list[Any] = [node]
     todo = [node]
     loose: list[Reference] = []
@@ -247,12 +266,16 @@ def delete(analysis: Analysis, key: str | m.Node, *, cascade: bool = False) -> P
                     todo.append(victim)
             else:
                 loose.append(r)
-    edits: list[tuple[str, int, int, str]] = []
-    for victim in doomed:
-        file = victim.span.file
-        first, last = doc.own_range(file, doc.node_line(victim))
-        start, end = doc.removal(file, first, last)
-        edits.append((file, start, end, ""))
+    return doomed, loose
+
+
+def _cut_references(
+    doc: Doc, doomed: list[Any], loose: list[Reference]
+) -> list[tuple[str, int, int, str]]:
+    """The edits that cut `loose` references out of their clauses.
+
+    A whole clause, or one entry of a list clause; not where the statement goes too.
+    """
     cuts = LineCuts(doc)
     lists: dict[tuple[int, Any], list[m.Ref]] = {}
     for r in loose:
@@ -279,10 +302,7 @@ def delete(analysis: Analysis, key: str | m.Node, *, cascade: bool = False) -> P
         ]
         rest = [v.text for v in values if all(v is not g for g in gone)]
         cuts.cut(occurrence, f"{keyword} {', '.join(rest)}" if rest else "")
-    edits.extend(cuts.edits())
-    patch = Patch.build(doc.texts, edits, f"delete `{key_text.removeprefix('channel:')}`")
-    check_blocks(doc, patch)
-    return patch
+    return cuts.edits()
 
 
 def _list_of(node: Any, keyword: str) -> list[m.Ref]:

@@ -234,27 +234,7 @@ class _Resolver:
             self._error(ref, f"`{shown}` is {_a(_word(found))}, not {_a(want)}", "")
             return None
         if member and "." in ref.text:
-            scope, _, name = ref.text.partition(".")
-            owner = self.symbols.get(scope)
-            scopes = tuple(t for t, inner in _MEMBERS.items() if set(inner) & set(kinds))
-            if not isinstance(owner, scopes):
-                pool = [k for k, v in self.symbols.items() if isinstance(v, scopes)]
-                words = _either(_word_of(t) for t in scopes)
-                if owner is not None:
-                    self._error(ref, f"`{scope}` is {_a(_word(owner))}, not {_a(words)}", "")
-                else:
-                    self._error(ref, f"no {words} `{scope}`", did_you_mean(scope, pool))
-                return None
-            fit = tuple(k for k in kinds if k in _MEMBERS[type(owner)])
-            pool = [
-                k.partition(".")[2]
-                for k, v in self.symbols.items()
-                if k.startswith(scope + ".") and isinstance(v, fit)
-            ]
-            words = _either(_word_of(k) for k in fit)
-            self._error(
-                ref, f"no {words} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool)
-            )
+            self._member_error(ref, kinds)
             return None
         if prefix:
             pool = [
@@ -271,6 +251,31 @@ class _Resolver:
         where = f" in process `{prefix[:-1]}`" if prefix and prefix != "channel:" else ""
         self._error(ref, f"no {want} `{shown}`{where}", did_you_mean(shown, pool))
         return None
+
+    def _member_error(self, ref: m.Ref, kinds: tuple[type, ...]) -> None:
+        """Say why `scope.name` names no member of `kinds` (the scope, or the name in it)."""
+        scope, _, name = ref.text.partition(".")
+        owner = self.symbols.get(scope)
+        scopes = tuple(t for t, inner in _MEMBERS.items() if set(inner) & set(kinds))
+        if not isinstance(owner, scopes):
+            pool = [k for k, v in self.symbols.items() if isinstance(v, scopes)]
+            words = _either(_word_of(t) for t in scopes)
+            if owner is not None:
+                self._error(ref, f"`{scope}` is {_a(_word(owner))}, not {_a(words)}", "")
+            else:
+                self._error(ref, f"no {words} `{scope}`", did_you_mean(scope, pool))
+            return
+        inner = next(v for t, v in _MEMBERS.items() if isinstance(owner, t))
+        fit = tuple(k for k in kinds if k in inner)
+        pool = [
+            k.partition(".")[2]
+            for k, v in self.symbols.items()
+            if k.startswith(scope + ".") and isinstance(v, fit)
+        ]
+        words = _either(_word_of(k) for k in fit)
+        self._error(
+            ref, f"no {words} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool)
+        )
 
     def _field_ref(self, ref: m.Ref) -> m.EntityField | None:
         found = self.symbols.get(ref.text)

@@ -237,6 +237,7 @@ class HeadReader(ValueReader):
     def _head_field(
         self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
     ) -> int:
+        """A field line `name: type flags`: its name, its type, then its flags."""
         name = toks[0]
         if not _IDENT.match(name.value):
             raise self._bad(
@@ -247,6 +248,12 @@ class HeadReader(ValueReader):
             )
         attrs["name"] = name.value
         attrs["name_span"] = self._span(line, name)
+        attrs["type"] = self._field_type(line)
+        self._field_flags(line, toks[1:], attrs)
+        return len(toks)
+
+    def _field_type(self, line: Line) -> m.FieldType:
+        """A field's type; `enum(...)` with its values, `ref(...)` with its entity."""
         assert line.ftype is not None
         type_tok, args = line.ftype
         tname = type_tok.value
@@ -259,8 +266,13 @@ class HeadReader(ValueReader):
                 f"`{tname}` is not a field type",
                 hint=hint or "types: " + ", ".join(FIELD_TYPES),
             )
-        ftype: dict[str, Any] = {"name": tname, "values": [], "ref": None}
-        if tname in {"enum", "ref"} and args is None:
+        if tname not in {"enum", "ref"}:
+            if args is not None:
+                raise self._bad(
+                    "syntax", line, type_tok, f"the type `{tname}` takes no values in brackets"
+                )
+            return m.FieldType(name=tname, values=[], ref=None)
+        if args is None:
             raise self._bad(
                 "syntax",
                 line,
@@ -268,35 +280,36 @@ class HeadReader(ValueReader):
                 f"`{tname}` needs its {'values' if tname == 'enum' else 'entity'} in brackets, as in "
                 + ("enum(new, won, lost)" if tname == "enum" else "ref(Account)"),
             )
-        if tname not in {"enum", "ref"} and args is not None:
-            raise self._bad(
-                "syntax", line, type_tok, f"the type `{tname}` takes no values in brackets"
-            )
         if tname == "enum":
-            assert args is not None
-            if not args:
-                raise self._bad("bad-value", line, type_tok, "an enum needs at least one value")
-            values = [self._string(line, a) if a.type == "STRING" else a.value for a in args]
-            seen: set[str] = set()
-            for value, tok in zip(values, args, strict=True):
-                if value in seen:
-                    raise self._bad(
-                        "duplicate-id", line, tok, f"the enum value `{value}` is listed twice"
-                    )
-                seen.add(value)
-            ftype["values"] = values
-        elif tname == "ref":
-            assert args is not None
-            if len(args) != 1 or args[0].type != "WORD" or args[0].value.count(".") > 1:
+            return m.FieldType(name=tname, values=self._enum_values(line, type_tok, args), ref=None)
+        if len(args) != 1 or args[0].type != "WORD" or args[0].value.count(".") > 1:
+            raise self._bad(
+                "syntax",
+                line,
+                args[0] if args else type_tok,
+                "`ref` names one entity, as in ref(Account) or ref(salesforce.Account)",
+            )
+        return m.FieldType(
+            name=tname, values=[], ref=_ref(args[0].value, self._span(line, args[0]))
+        )
+
+    def _enum_values(self, line: Line, type_tok: Token, args: list[Token]) -> list[str]:
+        """The values of `enum(...)`: at least one, none twice."""
+        if not args:
+            raise self._bad("bad-value", line, type_tok, "an enum needs at least one value")
+        values = [self._string(line, a) if a.type == "STRING" else a.value for a in args]
+        seen: set[str] = set()
+        for value, tok in zip(values, args, strict=True):
+            if value in seen:
                 raise self._bad(
-                    "syntax",
-                    line,
-                    args[0] if args else type_tok,
-                    "`ref` names one entity, as in ref(Account) or ref(salesforce.Account)",
+                    "duplicate-id", line, tok, f"the enum value `{value}` is listed twice"
                 )
-            ftype["ref"] = _ref(args[0].value, self._span(line, args[0]))
-        attrs["type"] = m.FieldType(**ftype)
-        for tok in toks[1:]:
+            seen.add(value)
+        return values
+
+    def _field_flags(self, line: Line, toks: list[Token], attrs: dict[str, Any]) -> None:
+        """The flags after a field's type, each at most once."""
+        for tok in toks:
             if tok.type != "WORD" or tok.value not in FIELD_FLAGS:
                 hint = did_you_mean(tok.value, FIELD_FLAGS) if tok.type == "WORD" else ""
                 raise self._bad(
@@ -314,7 +327,6 @@ class HeadReader(ValueReader):
                     f"the flag `{_shorten(tok.value)}` is given twice",
                 )
             attrs[tok.value] = True
-        return len(toks)
 
     def _quoted_name(
         self, line: Line, toks: list[Token], attrs: dict[str, Any], attr: str, message: str

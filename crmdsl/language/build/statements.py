@@ -364,24 +364,8 @@ class _Builder(HeadReader):
                 hint=f"currency codes are written in capitals: {word.upper()}",
             )
         if word and word in KNOWN_WORDS:
-            child = STATEMENTS.get(word)
-            if (
-                child is not None
-                and child.parents != ("top",)
-                and spec.keyword not in child.parents
-            ):
-                where = " or ".join(_a(p) for p in child.parents)
-                message = f"{_a(word)} belongs inside {where}, not in {what}"
-            elif child is not None and "top" in child.parents and child.keyword != "map":
-                message = f"{_a(word)} is a top-level statement; it cannot stand in {what}"
-            else:
-                message = f"`{_shorten(word)}` is not allowed in {what}"
-            hint = (
-                ("it takes " + ", ".join(f"`{w}`" for w in allowed))
-                if allowed
-                else "it takes no clauses"
-            )
-            return self._bad("clause-not-allowed", line, tok, message, hint=hint)
+            message = _misplaced(spec, word)
+            return self._bad("clause-not-allowed", line, tok, message, hint=_takes(allowed))
         if tok.type == "COMMA":
             comma = self._comma_message(spec, line, tok)
             if comma is not None:
@@ -392,13 +376,9 @@ class _Builder(HeadReader):
                 line,
                 tok,
                 f"unexpected {_what(tok).removeprefix('the ')} in {what}",
-                hint=("it takes " + ", ".join(f"`{w}`" for w in allowed)) if allowed else "",
+                hint=_takes(allowed) if allowed else "",
             )
-        hint = did_you_mean(word, allowed) or (
-            ("it takes " + ", ".join(f"`{w}`" for w in allowed))
-            if allowed
-            else "it takes no clauses"
-        )
+        hint = did_you_mean(word, allowed) or _takes(allowed)
         return self._bad(
             "syntax", line, tok, f"unknown clause `{_shorten(word)}` in {what}", hint=hint
         )
@@ -442,6 +422,25 @@ class _Builder(HeadReader):
                 if found.group(1) in {"journey", "process", "entity"}:
                     scope = name  # what its block declares is `name.x`, not a bare id
         return scope
+
+
+def _takes(allowed: list[str]) -> str:
+    """The hint listing what a statement takes."""
+    return (
+        ("it takes " + ", ".join(f"`{w}`" for w in allowed)) if allowed else "it takes no clauses"
+    )
+
+
+def _misplaced(spec: StatementSpec, word: str) -> str:
+    """Why a word the language knows cannot stand in this statement."""
+    what = _a(spec.keyword)
+    child = STATEMENTS.get(word)
+    if child is not None and child.parents != ("top",) and spec.keyword not in child.parents:
+        where = " or ".join(_a(p) for p in child.parents)
+        return f"{_a(word)} belongs inside {where}, not in {what}"
+    if child is not None and "top" in child.parents and child.keyword != "map":
+        return f"{_a(word)} is a top-level statement; it cannot stand in {what}"
+    return f"`{_shorten(word)}` is not allowed in {what}"
 
 
 def _comment(path: str, c: Comment) -> m.Comment:
