@@ -16,6 +16,7 @@ fails.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,6 +87,18 @@ def _roots(folder: str, rev: str | None) -> list[str]:
     return [f for f in files if is_root_text(Path(f).read_text(encoding="utf-8", errors="replace"))]
 
 
+def _root_of(path: str) -> str:
+    """A fragment's root (the first under the work tree that includes it); else the path."""
+    from crmdsl.diffing.git import git_top
+    from crmdsl.language.workspace import find_maps, is_root_text
+
+    file = Path(path)
+    if not file.is_file() or is_root_text(file.read_text(encoding="utf-8", errors="replace")):
+        return path
+    run = find_maps([path], search_root=str(git_top()))[0]
+    return path if run.fragment_alone else os.path.relpath(run.path)
+
+
 def _at(rev: str | None, path: str) -> Analysis | None:
     from crmdsl.diffing.git import analyze_at
 
@@ -100,7 +113,11 @@ def _git_pairs(old_rev: str, new_rev: str | None, path: str) -> list[_Pair]:
         resolve_revision(new_rev)
     new_label = new_rev or "work tree"
     folder = Path(path).is_dir() or (not Path(path).suffix and new_rev is not None)
-    paths = sorted(set(_roots(path, old_rev)) | set(_roots(path, new_rev))) if folder else [path]
+    paths = (
+        sorted(set(_roots(path, old_rev)) | set(_roots(path, new_rev)))
+        if folder
+        else [_root_of(path)]
+    )
     if not paths:
         raise UsageError(f"no map (a .crm file with a `map` header) under {path}")
     return [

@@ -310,3 +310,26 @@ def test_a_long_markdown_page_leaves_diagrams_out(tmp_path: Path) -> None:
         "<summary>Other views that changed (no room for their diagrams here)</summary>" in md.stdout
     )
     assert len(md.stdout) < 65_536
+
+
+def test_a_fragment_from_a_subfolder_is_compared_through_its_root(tmp_path: Path) -> None:
+    parts = tmp_path / "maps" / "parts"
+    parts.mkdir(parents=True)
+    (tmp_path / "maps" / "crm.crm").write_text(
+        'map "M"\n  owner sales\ninclude "parts/teams.crm"\nsystem sf "Salesforce" owner sales\n',
+        encoding="utf-8",
+    )
+    (parts / "teams.crm").write_text('team sales "Sales"\n', encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "start")
+    (parts / "teams.crm").write_text('team sales "Sales team"\n', encoding="utf-8")
+    done = run_crmdsl(parts, "diff", "--base", "HEAD", "teams.crm", "--today", TODAY)
+    assert done.stdout.splitlines() == [
+        "../crm.crm (HEAD) → ../crm.crm (work tree)",
+        " team | 1 changed",
+        "",
+        '~ team sales "Sales team"',
+        '    label "Sales" → "Sales team"',
+    ], done.stderr
+    assert done.returncode == 1
