@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import Counter
 
 import crmdsl
-from crmdsl import edit
 from crmdsl.assistant.answer import Answer, Reference, ref_of, ref_span
 from crmdsl.assistant.context import Context, Reply, tick
 from crmdsl.assistant.names import Named
@@ -113,7 +112,7 @@ def how_to_fix(ctx: Context, g: dict[str, str]) -> Answer:
 def impact(ctx: Context, g: dict[str, str]) -> Answer:
     """What breaks if a thing is removed, computed on a copy."""
     item = ctx.named(g["name"])
-    uses = edit.references(ctx.analysis, item.key)
+    uses = crmdsl.edit.references(ctx.analysis, item.key)
     refs: list[Reference] = [ref_of(item)]
     lines = [f"Removing {item.kind} {tick(item.key)} ({item.title}, {item.file}:{item.line}):", ""]
     lines.append(f"**{len(uses)} reference{'s' if len(uses) != 1 else ''} to it** would break:")
@@ -127,12 +126,12 @@ def impact(ctx: Context, g: dict[str, str]) -> Answer:
 
 def _cascade_findings(ctx: Context, item: Named) -> list[str]:
     try:
-        patch = edit.delete(ctx.analysis, item.key, cascade=True)
-    except edit.EditError as exc:
+        patch = crmdsl.edit.delete(ctx.analysis, item.key, cascade=True)
+    except crmdsl.edit.EditError as exc:
         return [f"It cannot be removed with what names it: {exc}"]
     try:
         after = patch.apply(ctx.session.texts)
-    except edit.StalePatchError as exc:  # pragma: no cover - the patch was just made
+    except crmdsl.edit.StalePatchError as exc:  # pragma: no cover - the patch was just made
         raise Refused(str(exc)) from None
     new_analysis, new_findings = ctx.session.check(after[ctx.session.path])
     old_errors = Counter(finding_key(d) for d in ctx.analysis.diagnostics)

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 
 import crmdsl
-from crmdsl import edit
 from crmdsl.assistant.answer import Answer, Reference
 from crmdsl.assistant.context import Context, Reply, tick
 from crmdsl.assistant.names import norm
@@ -20,7 +19,7 @@ from crmdsl.assistant.session import Refused
 
 __all__ = ["EDITS", "propose", "slug"]
 
-Builder = Callable[[Context, dict[str, str]], crmdsl.Patch]
+Builder = Callable[[Context, dict[str, str]], "crmdsl.Patch"]
 
 
 def slug(text: str, fallback: str = "item") -> str:
@@ -63,7 +62,7 @@ def add_touchpoint(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
         clauses["channel"] = channel
     if team := _team(ctx, g.get("owner")):
         clauses["owner"] = team
-    return edit.add_touchpoint(
+    return crmdsl.edit.add_touchpoint(
         ctx.analysis, stage.key, slug(g["label"], "touchpoint"), g["label"], clauses
     )
 
@@ -79,7 +78,7 @@ def rename(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
                 kind="refused",
             )
         )
-    return edit.rename(ctx.analysis, item.key, new)
+    return crmdsl.edit.rename(ctx.analysis, item.key, new)
 
 
 def connect(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
@@ -94,7 +93,7 @@ def connect(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
         clauses.append((freq.replace(" ", "-"), True))
     if g.get("via"):
         clauses.append(("via", g["via"]))
-    return edit.connect_systems(
+    return crmdsl.edit.connect_systems(
         ctx.analysis, a.id, b.id, two_way=bool(g.get("both")), clauses=clauses
     )
 
@@ -110,7 +109,7 @@ _MODES = {
 def make_mode(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
     """`make step quote automated`."""
     item = ctx.named(g["name"], ("step",))
-    return edit.set_clause(ctx.analysis, item.key, _MODES[g.get("mode") or "automated"])
+    return crmdsl.edit.set_clause(ctx.analysis, item.key, _MODES[g.get("mode") or "automated"])
 
 
 def make_flag(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
@@ -118,9 +117,9 @@ def make_flag(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
     flag = norm(g["flag"]).replace(" ", "-")
     if flag in {"pii", "required", "unique", "key", "readonly", "consent"}:
         item = ctx.named(g["name"], ("field",))
-        return edit.set_field_flag(ctx.analysis, item.key, flag)
+        return crmdsl.edit.set_field_flag(ctx.analysis, item.key, flag)
     item = ctx.named(g["name"], ("touchpoint",))
-    return edit.set_clause(ctx.analysis, item.key, "moment-of-truth")
+    return crmdsl.edit.set_clause(ctx.analysis, item.key, "moment-of-truth")
 
 
 _CLAUSES = {
@@ -148,7 +147,7 @@ def set_clause(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
         value = ctx.named(value, ("system",)).id
     elif keyword == "channel":
         value = _channel(ctx, value) or value
-    return edit.set_clause(ctx.analysis, item.key, keyword, value)
+    return crmdsl.edit.set_clause(ctx.analysis, item.key, keyword, value)
 
 
 def add_text(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
@@ -156,14 +155,14 @@ def add_text(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
     keyword = g["kw"].lower()
     kinds = ("persona",) if keyword == "needs" else ("touchpoint", "persona")
     item = ctx.named(g["name"], kinds)
-    return edit.add_item(ctx.analysis, item.key, keyword, g["text"])
+    return crmdsl.edit.add_item(ctx.analysis, item.key, keyword, g["text"])
 
 
 def remove(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
     """`remove the ad touchpoint`: the thing and everything that names it."""
     kind = g.get("kind")
     item = ctx.named(g["name"], (kind,) if kind else None)
-    return edit.delete(ctx.analysis, item.key, cascade=True)
+    return crmdsl.edit.delete(ctx.analysis, item.key, cascade=True)
 
 
 def add_goal(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
@@ -176,17 +175,7 @@ def add_goal(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
     while ident in taken:
         ident, n = f"{base}_{n}", n + 1
     owner = ctx.map.header.owner.text if ctx.map.header and ctx.map.header.owner else None
-    return edit.add_goal(ctx.analysis, ident, label, {"owner": owner} if owner else None)
-
-
-_DECLARE: dict[str, Callable[..., crmdsl.Patch]] = {
-    "team": edit.add_team,
-    "persona": edit.add_persona,
-    "system": edit.add_system,
-    "channel": edit.add_channel,
-    "journey": edit.add_journey,
-    "process": edit.add_process,
-}
+    return crmdsl.edit.add_goal(ctx.analysis, ident, label, {"owner": owner} if owner else None)
 
 
 def declare(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
@@ -194,7 +183,8 @@ def declare(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
     kind = g["kind"].lower()
     label = g.get("label") or None
     ident = g.get("id") or slug(label or "", kind)
-    return _DECLARE[kind](ctx.analysis, ident, label)
+    add: Callable[..., crmdsl.Patch] = getattr(crmdsl.edit, f"add_{kind}")
+    return add(ctx.analysis, ident, label)
 
 
 def fix_safe(ctx: Context, g: dict[str, str]) -> crmdsl.Patch:
@@ -210,7 +200,7 @@ def run_edit(builder: Builder, ctx: Context, g: dict[str, str]) -> Answer:
     try:
         patch = builder(ctx, g)
         return propose(ctx, patch)
-    except (edit.EditError, Refused) as exc:
+    except (crmdsl.edit.EditError, Refused) as exc:
         return Answer(f"I cannot make that change: {exc}", kind="refused")
 
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import crmdsl
-from crmdsl import edit
 from crmdsl.assistant.names import NameIndex
 
 __all__ = ["Proposal", "Refused", "Session", "finding_key"]
@@ -151,7 +150,7 @@ class Session:
         before = dict(self.texts)
         try:
             after = patch.apply(before)
-        except edit.StalePatchError as exc:
+        except crmdsl.edit.StalePatchError as exc:
             raise Refused(f"the text changed since the change was made: {exc}") from None
         old_analysis, old_findings = self.check(before[self.path])
         new_analysis, new_findings = self.check(after[self.path])
@@ -222,15 +221,15 @@ class Session:
         """Write the changes to disk atomically; refused if the file changed on disk."""
         if self.texts == self.saved:
             return "nothing to save"
-        patch = edit.diff_patch(self.saved, self.texts, "save")
+        patch = crmdsl.edit.diff_patch(self.saved, self.texts, "save")
         if not Path(self.path).exists():
             from crmdsl.assistant.files import write_new
 
             write_new(self.path, self.text)
         else:
             try:
-                edit.write_patch(patch)
-            except edit.StalePatchError:
+                crmdsl.edit.write_patch(patch)
+            except crmdsl.edit.StalePatchError:
                 raise Refused(
                     f"{self.path} changed on disk since it was read; nothing written"
                 ) from None
