@@ -17,6 +17,8 @@ Formatting: `format_text(text, path="<string>")` -> the canonical text.
 Reporting: `report(map, findings=None, today=None, path=None)` -> Markdown.
 Changing: `crmdsl.edit`, the edit operations (each returns a `Patch`).
 Comparing: `diff_maps(old, new)` -> `MapDiff`, what changed in meaning (`crmdsl diff`).
+Navigating (for editors): `symbol_at`, `definition_of`, `references_to`, `hover_text`,
+    `completions_at`, `document_symbols`, on an `Analysis` and a position.
 
 See docs/api.md.
 """
@@ -48,6 +50,18 @@ if TYPE_CHECKING:
     from crmdsl.linter.config import ConfigError, LintConfig, config_for
     from crmdsl.linter.fixes import fix_all, fixes_for
     from crmdsl.model import CrmMap
+    from crmdsl.query.navigation import (
+        Completion,
+        Occurrence,
+        OutlineItem,
+        Symbol,
+        completions_at,
+        definition_of,
+        document_symbols,
+        hover_text,
+        references_to,
+        symbol_at,
+    )
     from crmdsl.reporting.facts import lineage, longest_path, rule_info
     from crmdsl.reporting.processes import handoffs
     from crmdsl.reporting.report import goal_return
@@ -98,12 +112,23 @@ _EXPORTS: dict[str, str] = {
     "rule_info": "crmdsl.reporting.facts",
     "handoffs": "crmdsl.reporting.processes",
     "goal_return": "crmdsl.reporting.report",
+    "Symbol": "crmdsl.query.navigation",
+    "Occurrence": "crmdsl.query.navigation",
+    "Completion": "crmdsl.query.navigation",
+    "OutlineItem": "crmdsl.query.navigation",
+    "symbol_at": "crmdsl.query.navigation",
+    "definition_of": "crmdsl.query.navigation",
+    "references_to": "crmdsl.query.navigation",
+    "hover_text": "crmdsl.query.navigation",
+    "completions_at": "crmdsl.query.navigation",
+    "document_symbols": "crmdsl.query.navigation",
 }
 
 # Written out (not built from `_EXPORTS`) so that type checkers and linters see the
 # public names; tests/test_architecture.py checks it names `_EXPORTS` and the rest.
 __all__ = [
     "Analysis",
+    "Completion",
     "ConfigError",
     "CrmMap",
     "CrmdslError",
@@ -118,8 +143,11 @@ __all__ = [
     "LoadError",
     "MapDiff",
     "NotFormattable",
+    "Occurrence",
+    "OutlineItem",
     "Patch",
     "Span",
+    "Symbol",
     "UsageError",
     "VIEWS",
     "ViewError",
@@ -127,24 +155,30 @@ __all__ = [
     "analyze",
     "analyze_bytes",
     "analyze_path",
+    "completions_at",
     "config_for",
+    "definition_of",
     "diff_maps",
+    "document_symbols",
     "edit",
     "fix_all",
     "fixes_for",
     "format_text",
     "goal_return",
     "handoffs",
+    "hover_text",
     "lineage",
     "lint",
     "load",
     "loads",
     "longest_path",
+    "references_to",
     "render",
     "render_diagnostic",
     "render_svgs",
     "report",
     "rule_info",
+    "symbol_at",
     "view_subjects",
 ]
 
