@@ -10,6 +10,7 @@ schema`), both importing pydantic only when called.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
@@ -42,6 +43,7 @@ __all__ = [
     "Process",
     "Quantity",
     "Ref",
+    "SUPPRESSION",
     "Stage",
     "Step",
     "System",
@@ -454,6 +456,11 @@ class Goal(Declared):
     metrics: list[Metric] = field(default_factory=list)
     costs: list[Cost] = field(default_factory=list)
     supported_by: list[Ref] = field(default_factory=list)
+
+
+#: A suppression comment, `# crmdsl: ignore[CODES]` or `# crmdsl: ignore-file[CODES]`:
+#: group 1 is `ignore` or `ignore-file`, group 2 the codes as written.
+SUPPRESSION = re.compile(r"#\s*crmdsl:\s*(ignore|ignore-file)\s*\[([^\]]*)\]")
 
 
 @_DATA

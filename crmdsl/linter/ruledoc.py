@@ -1,7 +1,8 @@
 """A rule's docstring in parts: the docstring in, its *What it does*, *Why it matters* and *Example* out.
 
-`crmdsl explain`, `crmdsl rules`, the SARIF rule descriptions and docs/rules.md all read a
-rule's words from here, so they say the same thing.
+`crmdsl explain`, `crmdsl rules` and the SARIF rule descriptions read a rule's words
+from here, so they say the same thing (`docs/rules.md` is written by `crmdsl.rules.docs`
+from the same docstrings).
 """
 
 from __future__ import annotations

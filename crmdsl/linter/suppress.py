@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crmdsl.errors import Diagnostic, Span
-from crmdsl.model import Comment, CrmMap, Node
+from crmdsl.model import SUPPRESSION, Comment, CrmMap, Node
 
 __all__ = [
     "Suppression",
@@ -26,8 +25,6 @@ __all__ = [
     "silence",
     "statement_extents",
 ]
-
-_PATTERN = re.compile(r"#\s*crmdsl:\s*(ignore|ignore-file)\s*\[([^\]]*)\]")
 
 
 @dataclass(slots=True)
@@ -102,7 +99,7 @@ def find_suppressions(
     last_start = {file: max(starts) for file, starts in extents.items() if starts}
     out: list[Suppression] = []
     for c in crm_map.comments:
-        found = _PATTERN.search(c.text)
+        found = SUPPRESSION.search(c.text)
         if found is None:
             continue
         kind, raw = found.group(1), found.group(2)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from collections.abc import Callable, Collection, Iterator
 
 from crmdsl.errors import LOAD_ERROR_KINDS, Diagnostic
 from crmdsl.language.suggest import did_you_mean
-from crmdsl.model import CrmMap, Declared
+from crmdsl.model import SUPPRESSION, CrmMap, Declared
 from crmdsl.rules.places import file_start, keyword_span
 from crmdsl.rules.registry import (
     Fix,
@@ -169,9 +168,6 @@ def unused_declaration(ctx: RuleContext) -> Iterator[Hit]:
                 )
 
 
-_SUPPRESSION = re.compile(r"#\s*crmdsl:\s*(ignore|ignore-file)\s*\[([^\]]*)\]")
-
-
 def drop_unused_suppression(diag: Diagnostic, mp: CrmMap, text: FixText) -> Fix | None:
     """M005's fix: remove the comment, or only its unused codes when others are used."""
     span = diag.span
@@ -179,7 +175,7 @@ def drop_unused_suppression(diag: Diagnostic, mp: CrmMap, text: FixText) -> Fix 
         return None
     at = (span.file, span.line, span.col)
     comment = next((c for c in mp.comments if (c.file, c.line, c.col) == at), None)
-    found = _SUPPRESSION.search(comment.text) if comment is not None else None
+    found = SUPPRESSION.search(comment.text) if comment is not None else None
     if comment is None or found is None:
         return None
     codes = [c.strip() for c in found.group(2).split(",") if c.strip()]
