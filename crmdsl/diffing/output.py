@@ -23,6 +23,7 @@ __all__ = ["JSON_SCHEMA", "MARKDOWN_BUDGET", "markdown", "stat_rows", "text_line
 Line = tuple[str, str]
 _SIGNS = {"added": "+", "removed": "-", "changed": "~", "renamed": ">"}
 _STYLES = {"added": "added", "removed": "removed", "changed": "changed", "renamed": "changed"}
+_CLAUSE_STYLES = {"set": "added", "added": "added", "cleared": "removed", "removed": "removed"}
 _PLURAL = {"entity": "entities", "map-line": "map lines", "map": "map header"}
 
 
@@ -120,7 +121,7 @@ def _changes_text(diff: MapDiff) -> list[Line]:
         if c.status == "renamed":
             head = f"{_SIGNS[c.status]} {c.kind} {c.old_id} renamed to {c.id}{_title(c)}"
         out.append((_STYLES[c.status], head))
-        out += [("", f"    {x.text()}") for x in c.clauses]
+        out += [(_CLAUSE_STYLES.get(x.status, ""), f"    {x.text()}") for x in c.clauses]
         if c.followed:
             out.append(("dim", "    references that followed: " + "; ".join(c.followed)))
     return out
