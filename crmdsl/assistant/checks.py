@@ -17,7 +17,7 @@ import crmdsl
 from crmdsl.assistant.answer import Answer, Reference, ref_of, ref_span
 from crmdsl.assistant.context import Context, Reply, tick
 from crmdsl.assistant.names import Named
-from crmdsl.assistant.session import Refused, finding_key
+from crmdsl.assistant.session import Refused, new_diagnostics
 
 __all__ = ["CHECKS", "finding_line"]
 
@@ -134,10 +134,8 @@ def _cascade_findings(ctx: Context, item: Named) -> list[str]:
     except crmdsl.edit.StalePatchError as exc:  # pragma: no cover - the patch was just made
         raise Refused(str(exc)) from None
     new_analysis, new_findings = ctx.session.check(after[ctx.session.path])
-    old_errors = Counter(finding_key(d) for d in ctx.analysis.diagnostics)
-    errors = [d for d in new_analysis.diagnostics if not old_errors[finding_key(d)]]
-    old = Counter(finding_key(d) for d in ctx.findings)
-    added = [d for d in new_findings if not old[finding_key(d)]]
+    errors = new_diagnostics(new_analysis.diagnostics, ctx.analysis.diagnostics)
+    added = new_diagnostics(new_findings, ctx.findings)
     out = ["Removed with everything that names it, the map would have:"]
     out += [f"- load error: {d.message} ({d.span})" for d in errors]
     out += [f"- new {finding_line(d)}" for d in added]

@@ -24,7 +24,7 @@ from pathlib import Path
 import crmdsl
 from crmdsl.assistant.names import NameIndex
 
-__all__ = ["Proposal", "Refused", "Session", "finding_key"]
+__all__ = ["Proposal", "Refused", "Session", "finding_key", "new_diagnostics"]
 
 
 class Refused(crmdsl.CrmdslError):
@@ -46,6 +46,8 @@ class Proposal:
     diff: str
     added: list[crmdsl.Diagnostic] = field(default_factory=list)
     cleared: list[crmdsl.Diagnostic] = field(default_factory=list)
+    #: load errors of the text before that the change removes
+    errors_cleared: list[crmdsl.Diagnostic] = field(default_factory=list)
 
     @property
     def description(self) -> str:
@@ -56,6 +58,7 @@ class Proposal:
         """The findings added and cleared, one line each, for the answer under the diff."""
         lines = [f"- adds {d.code} {d.message} ({d.span})" for d in self.added]
         lines += [f"- clears {d.code} {d.message}" for d in self.cleared]
+        lines += [f"- clears the load error: {d.message}" for d in self.errors_cleared]
         return "\n".join(lines) if lines else "- no finding added or cleared"
 
 
@@ -154,8 +157,7 @@ class Session:
             raise Refused(f"the text changed since the change was made: {exc}") from None
         old_analysis, old_findings = self.check(before[self.path])
         new_analysis, new_findings = self.check(after[self.path])
-        old_errors = Counter(finding_key(d) for d in old_analysis.diagnostics)
-        new_errors = [d for d in new_analysis.diagnostics if old_errors[finding_key(d)] == 0]
+        new_errors = new_diagnostics(new_analysis.diagnostics, old_analysis.diagnostics)
         if new_errors:
             first = new_errors[0]
             raise Refused(
@@ -167,8 +169,9 @@ class Session:
             before,
             after,
             unified_diff(before, after),
-            _minus(new_findings, old_findings),
-            _minus(old_findings, new_findings),
+            new_diagnostics(new_findings, old_findings),
+            new_diagnostics(old_findings, new_findings),
+            new_diagnostics(old_analysis.diagnostics, new_analysis.diagnostics),
         )
         self.pending = proposal
         return proposal
@@ -237,7 +240,7 @@ class Session:
         return f"saved {self.path}"
 
 
-def _minus(
+def new_diagnostics(
     these: list[crmdsl.Diagnostic], those: list[crmdsl.Diagnostic]
 ) -> list[crmdsl.Diagnostic]:
     """The findings of `these` that `those` does not have (as many times as it has them)."""

@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("textual")
-
-from crmdsl.tui.app import EditorApp  # noqa: E402
-from crmdsl.tui.widgets.assistant import AssistantPane  # noqa: E402
-from tests.assistant.conftest import EXAMPLES  # noqa: E402
+from crmdsl.tui.app import EditorApp
+from crmdsl.tui.widgets.assistant import AssistantPane
+from tests.assistant.conftest import EXAMPLES
 
 TIMEOUT = 30.0
 

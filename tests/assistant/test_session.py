@@ -176,3 +176,10 @@ def test_chat_help_and_unknown_command(maps: Path) -> None:
     assert "/undo" in out
     assert "No command /frobnicate" in out
     assert "there is no proposed change" in out
+
+
+def test_a_change_that_mends_a_load_error_says_so(maps: Path) -> None:
+    Path("broken.crm").write_text('team sales "Sales"\nsystem crm "CRM" owner sale\n')
+    answer = Engine(Session("broken.crm")).ask("set the owner of crm to sales")
+    assert answer.proposal is not None
+    assert "- clears the load error: no team `sale`" in answer.text
