@@ -97,3 +97,27 @@ def test_a_stale_proposal_is_refused_in_the_pane(acme: Path) -> None:
             assert "The text changed since this change was proposed" in last.source
 
     asyncio.run(body())
+
+
+def test_the_model_answer_streams_into_the_pane(acme: Path) -> None:
+    from tests.assistant.test_model import Stub, text_reply
+
+    stub = Stub()
+    stub.script = [text_reply("Lead sync is ", "owned by IT.")]
+    Path("crmdsl.toml").write_text(f'[assistant]\nbase_url = "{stub.url}"\nmodel = "stub"\n')
+
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+            await pilot.press("alt+4")
+            pane = app.query_one(AssistantPane)
+            await _ask(app, pilot, pane, "who owns lead sync?")
+            assert pane.last_answer is not None
+            assert pane.last_answer.text == "Lead sync is owned by IT."
+            assert pane.last_answer.kind == "model"
+
+    try:
+        asyncio.run(body())
+    finally:
+        stub.close()

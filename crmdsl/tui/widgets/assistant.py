@@ -95,10 +95,10 @@ class AssistantPane(Widget):
         assert self.engine is not None
         try:
             config = model_config(self.engine.session.path)
+            return Model(config, self.engine) if config is not None else None
         except crmdsl.CrmdslError as exc:
-            self.notify(str(exc), severity="warning")
+            self.notify(f"the assistant works without its model: {exc}", severity="warning")
             return None
-        return Model(config, self.engine) if config is not None else None
 
     # -- asking -------------------------------------------------------------------------
 
