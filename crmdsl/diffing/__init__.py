@@ -125,6 +125,8 @@ def _scope(
     for c in changes:
         scope.kinds.add(c.kind)
         scope.tops.add(c.id.split(".", 1)[0])
+        if c.kind == "stage":
+            scope.lineage = True  # its touchpoints came, went or changed their order
         if c.kind == "touchpoint":
             names = {x.clause for x in c.clauses}
             side = after.get(c.key) or before.get(c.key)

@@ -76,8 +76,10 @@ class Scope:
 
     def wants(self, view: str, subject: str | None) -> bool:
         """True when the view of `subject` may have changed."""
-        if self.everything or subject is None:
+        if self.everything:
             return True
+        if subject is None:
+            return bool(self.kinds)
         if view == "lineage":
             return self.lineage or bool(self.kinds & _SHOWN_BY["lineage"])
         return subject in self.tops or bool(self.kinds & _SHOWN_BY.get(view, frozenset()))

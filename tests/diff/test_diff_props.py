@@ -19,7 +19,7 @@ from crmdsl.language.schema import STATEMENTS
 sys.path.insert(0, str(Path(__file__).parents[1] / "format"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "edit"))
 from mapgen import generate, value  # noqa: E402
-from test_edit_props import _world  # noqa: E402  (what a generated map declares)
+from test_edit_props import _random_op, _world  # noqa: E402  (a generated map, edited)
 
 TODAY = datetime.date(2026, 10, 1)
 
@@ -90,3 +90,23 @@ def test_a_rename_by_the_edit_engine_is_one_rename(seed: int) -> None:
     assert [c.old_id for c in renamed] == [key.removeprefix("channel:")], patch.description
     assert others == []
     assert renamed[0].id.rsplit(".", 1)[-1] == "fresh_name"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32))
+def test_the_views_left_undrawn_are_views_that_did_not_change(seed: int) -> None:
+    from crmdsl.diffing.compare import compare_elements
+    from crmdsl.diffing.diagrams import compare_views
+    from crmdsl.diffing.elements import elements
+
+    rnd = random.Random(seed)
+    a = crmdsl.analyze(generate(rnd), "g.crm")
+    try:
+        patch = _random_op(rnd, a)
+    except EditError:
+        return
+    after = crmdsl.analyze(patch.apply({"g.crm": a.sources["g.crm"].text})["g.crm"], "g.crm")
+    diff = crmdsl.diff_maps(a, after, today=TODAY)
+    matching = compare_elements(elements(a.map), elements(after.map))[2]
+    every = compare_views(a.map, after.map, matching)
+    assert [(v.name, v.status) for v in diff.views] == [(v.name, v.status) for v in every]
