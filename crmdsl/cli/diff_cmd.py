@@ -106,9 +106,12 @@ def _at(rev: str | None, path: str) -> Analysis | None:
 
 
 def _git_pairs(old_rev: str, new_rev: str | None, path: str) -> list[_Pair]:
-    from crmdsl.diffing.git import resolve_revision
+    from crmdsl.diffing.git import git_top, resolve_revision
 
     resolve_revision(old_rev)
+    top = git_top()
+    if not Path(path).resolve().is_relative_to(top):
+        raise UsageError(f"{path} is outside the git repository ({top})")
     if new_rev is not None:
         resolve_revision(new_rev)
     new_label = new_rev or "work tree"
@@ -120,10 +123,15 @@ def _git_pairs(old_rev: str, new_rev: str | None, path: str) -> list[_Pair]:
     )
     if not paths:
         raise UsageError(f"no map (a .crm file with a `map` header) under {path}")
-    return [
+    pairs = [
         _Pair(_at(old_rev, p), _at(new_rev, p), f"{p} ({old_rev})", f"{p} ({new_label})", p)
         for p in paths
     ]
+    for pair in pairs:
+        if pair.old is None and pair.new is None:
+            where = f"at {old_rev} or {new_rev}" if new_rev else f"at {old_rev} or in the work tree"
+            raise UsageError(f"no file {pair.config_path} {where}")
+    return pairs
 
 
 def _file_pair(old: str, new: str) -> _Pair:

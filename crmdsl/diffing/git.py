@@ -95,6 +95,8 @@ def _load_copy(path: str, read: Callable[[str], bytes | None]) -> Analysis | Non
     """
     top = git_top()
     cwd_rel = Path(os.getcwd()).resolve().relative_to(top)
+    if not Path(path).resolve().is_relative_to(top):
+        raise UsageError(f"{path} is outside the git repository ({top})")
     root_rel = os.path.relpath(Path(path).resolve(), top)
     with tempfile.TemporaryDirectory(prefix="crmdsl-diff-") as tmp:
         base = Path(tmp)

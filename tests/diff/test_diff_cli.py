@@ -196,10 +196,25 @@ def test_bad_use_outside_git_is_a_clear_message(
     assert "Traceback" not in done.stderr
 
 
-def test_an_unknown_revision_is_a_clear_message(history: dict[str, str]) -> None:
-    done = run_crmdsl(Path(history["repo"]), "diff", "--base", "no-such-rev", "acme.crm")
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--base", "no-such-rev", "acme.crm"], "error: unknown revision `no-such-rev`"),
+        (
+            ["--base", "HEAD", "nowhere.crm"],
+            "error: no file nowhere.crm at HEAD or in the work tree",
+        ),
+        (["--base", "HEAD", ".."], "error: .. is outside the git repository"),
+        (["HEAD", "nowhere"], "error: `nowhere` is neither a map file nor a git revision"),
+    ],
+)
+def test_bad_use_in_git_is_a_clear_message(
+    history: dict[str, str], args: list[str], message: str
+) -> None:
+    done = run_crmdsl(Path(history["repo"]), "diff", *args)
     assert done.returncode == 2
-    assert done.stderr.startswith("error: unknown revision `no-such-rev`")
+    assert done.stderr.startswith(message), done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_fail_on_new(tmp_path: Path) -> None:
