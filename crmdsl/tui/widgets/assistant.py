@@ -67,7 +67,11 @@ class AssistantPane(Widget):
     def compose(self) -> ComposeResult:
         """The answers, the accept/reject buttons, the request line."""
         yield VerticalScroll(
-            Markdown("Ask about the map, or ask for a change. Try *who owns …*.", id="hint"),
+            Markdown(
+                "Ask about the map, or ask for a change: *what's wrong with this map*, "
+                "*who owns …*, *set the SLA of … to 4h*.",
+                id="hint",
+            ),
             id="assistant-log",
         )
         with Horizontal(id="assistant-actions"):
