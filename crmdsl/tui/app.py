@@ -20,7 +20,10 @@ The interface the assistant pane (and any other pane) uses:
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
+import sys
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -80,6 +83,9 @@ process qualify "Qualify a lead" owner sales
 """
 
 _RECOVERY_EVERY = 5.0
+_SWITCH_INTERVAL = 0.001
+_COLLECT_EVERY = 2.0
+_IDLE_FOR_FULL_COLLECT = 20.0
 
 
 def _assistant_pane() -> Widget:
@@ -133,7 +139,11 @@ class EditorApp(NavigationMixin, PanesMixin):
         self.watching = watch
         self._generation = 0
         self._analysing = False
-        self._analysed = -1  # the generation of the last analysis that finished
+        self._analysed = -1
+        self._seen_edits = 0
+        self._last_edit = self._full_collect_at = (
+            time.monotonic()
+        )  # the generation of the last analysis that finished
         self._debounce: Timer | None = None
         self._settled = asyncio.Event()
         self._recovered_at = -1
@@ -179,6 +189,14 @@ class EditorApp(NavigationMixin, PanesMixin):
         for problem in self.settings.problems:
             self.notify(problem, severity="warning", timeout=8)
         os.environ.setdefault("CRMDSL_JOBS", "1")  # no fork from a threaded process
+        # The analysis runs in a thread: hand the GIL back to the event loop more often
+        # than every 5 ms, so that keys and redraws are not kept waiting.
+        sys.setswitchinterval(_SWITCH_INTERVAL)
+        # A full pass of the cyclic collector over a big map's model holds the GIL for
+        # hundreds of milliseconds: collect the young generations often, the old one
+        # only while the user is idle (the model itself makes no cycles).
+        gc.disable()
+        self.set_interval(_COLLECT_EVERY, self._collect)
         self.sub_title = self.editor_file
         self.source.focus()
         self.update_status()
@@ -195,8 +213,10 @@ class EditorApp(NavigationMixin, PanesMixin):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """A keystroke: bump the generation and schedule an analysis (typing never waits)."""
-        if event.text_area.id != "source":
+        if event.text_area.id != "source" or not self.screen_stack:
             return
+        self._seen_edits = self.source.edit_count
+        self._last_edit = time.monotonic()
         self._generation += 1
         self._settled.clear()
         self.modified = self.source.text != self.buffer.text
@@ -209,7 +229,8 @@ class EditorApp(NavigationMixin, PanesMixin):
             return  # the run in progress starts the next one when it ends
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(self.settings.tui.debounce_ms / 1000, self._start_analysis)
+        delay = max(0.001, self.settings.tui.debounce_ms / 1000)  # a timer of 0 s is refused
+        self._debounce = self.set_timer(delay, self._start_analysis)
 
     def _start_analysis(self) -> None:
         self._debounce = None
@@ -224,7 +245,7 @@ class EditorApp(NavigationMixin, PanesMixin):
         )
         self._analyse(job)
 
-    @work(thread=True, group="analysis", exit_on_error=False)
+    @work(thread=True, group="analysis", description="analysis", exit_on_error=False)
     def _analyse(self, job: Job) -> None:
         try:
             self.post_message(self.Analysed(analyse(job), job.generation))
@@ -253,14 +274,27 @@ class EditorApp(NavigationMixin, PanesMixin):
         self.source.set_problems(snapshot.problems, self.editor_file)
         self.main.query_one(ProblemsPane).show(snapshot.problems)
         self.update_status()
-        self.refresh_outline()
         self.refresh_preview()
+        self.index_snapshot(snapshot)
         self.check_settled()
+
+    def _collect(self) -> None:
+        idle = time.monotonic() - self._last_edit
+        if idle >= _IDLE_FOR_FULL_COLLECT and self._full_collect_at < self._last_edit:
+            gc.collect()
+            self._full_collect_at = time.monotonic()
+        else:
+            gc.collect(1)
+
+    def on_unmount(self) -> None:
+        """Give the collector back to the process."""
+        gc.enable()
 
     def check_settled(self) -> None:
         """Set the settled event when the analysis and preview of this text are shown."""
         if (
-            self._analysed == self._generation
+            self._seen_edits == self.source.edit_count
+            and self._analysed == self._generation
             and not self._analysing
             and self._debounce is None
             and not self.preview_pending
@@ -269,6 +303,8 @@ class EditorApp(NavigationMixin, PanesMixin):
 
     async def wait_until_settled(self) -> None:
         """Wait until the analysis and the preview of the current text are shown."""
+        if self._seen_edits != self.source.edit_count:
+            self._settled.clear()  # an edit whose Changed message is still on its way
         await self._settled.wait()
 
     # -- status bar ---------------------------------------------------------------------
@@ -292,7 +328,7 @@ class EditorApp(NavigationMixin, PanesMixin):
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         """The cursor moved: status bar, outline and preview follow."""
-        if event.text_area.id != "source":
+        if event.text_area.id != "source" or not self.screen_stack:
             return
         self.update_status()
         self.follow_cursor()
@@ -447,7 +483,7 @@ class EditorApp(NavigationMixin, PanesMixin):
 
     # -- watching the disk --------------------------------------------------------------
 
-    @work(group="watch", exclusive=True, exit_on_error=False)
+    @work(group="watch", description="watch", exclusive=True, exit_on_error=False)
     async def _watch_files(self) -> None:
         from watchfiles import awatch
 

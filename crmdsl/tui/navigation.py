@@ -43,18 +43,20 @@ class NavigationMixin(EditorBase):
         row, col = self.source.cursor_location
         return self.editor_file, row + 1, col + 1
 
-    def _occurrence(self) -> Any:
+    def _occurrence(self, analysis: crmdsl.Analysis | None = None) -> Any:
         symbol_at = api("symbol_at")
-        if symbol_at is None or self.analysis is None:
+        analysis = analysis or self.analysis
+        if symbol_at is None or analysis is None:
             return None
         try:
-            return symbol_at(self.analysis, *self._place())
+            return symbol_at(analysis, *self._place())
         except crmdsl.CrmdslError:
             return None
 
     def symbol_words(self) -> str:
         """What the name under the cursor is: kind, id, label and owner (from its hover)."""
-        occurrence = self._occurrence()
+        analysis = getattr(self, "nav_analysis", None)  # its index is built: this is cheap
+        occurrence = self._occurrence(analysis) if analysis is not None else None
         if occurrence is None:
             return ""
         symbol = occurrence.symbol
@@ -62,7 +64,7 @@ class NavigationMixin(EditorBase):
         if symbol.label and symbol.label != symbol.id:
             words += f' "{symbol.label}"'
         hover_text = api("hover_text")
-        hover = hover_text(self.analysis, *self._place()) if hover_text else None
+        hover = hover_text(analysis, *self._place()) if hover_text else None
         owner = _OWNER.search(hover or "")
         if owner is not None:
             words += f" · owner {owner.group(1)}"

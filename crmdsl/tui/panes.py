@@ -9,13 +9,16 @@ written to `.mmd`, `.md` or `.svg` beside the map. Also the pane-switching actio
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import TabbedContent
 
 import crmdsl
 from crmdsl.tui.base import EditorBase
+from crmdsl.tui.live import Snapshot
 from crmdsl.tui.navigation import api
 from crmdsl.tui.screens.choice import ChoiceScreen
 from crmdsl.tui.widgets.outline import OutlinePane
@@ -24,6 +27,8 @@ from crmdsl.tui.widgets.problems import ProblemsPane
 
 __all__ = ["PanesMixin"]
 
+#: Quiet time after the last analysis before the navigation index is built (seconds).
+_INDEX_PAUSE = 1.0
 _STALE = "the text has load errors: showing the last map that loaded"
 
 
@@ -44,7 +49,18 @@ class PanesMixin(EditorBase):
             super().__init__()
             self.text_of, self.drawing = text_of, drawing
 
+    class Indexed(Message):
+        """The navigation index and outline of an analysis are built (in a worker)."""
+
+        def __init__(self, snapshot: Snapshot, outline: list[Any] | None) -> None:
+            super().__init__()
+            self.snapshot, self.outline = snapshot, outline
+
     def _init_panes(self) -> None:
+        self.nav_analysis: crmdsl.Analysis | None = None
+        self.outline_items: list[Any] | None = None
+        self._indexed_generation = -1
+        self._index_timer: Timer | None = None
         self.preview_view = AUTO
         self.preview_pending = False
         self._preview_key: tuple[object, ...] | None = None
@@ -52,21 +68,64 @@ class PanesMixin(EditorBase):
 
     # -- outline ------------------------------------------------------------------------
 
+    def index_snapshot(self, snapshot: Snapshot) -> None:
+        """Build the navigation index and the outline of an analysis once typing pauses.
+
+        On a large map the index costs as much as the analysis: built after every
+        keystroke it would slow the next analysis down (both want the GIL).
+        """
+        if self._index_timer is not None:
+            self._index_timer.stop()
+        delay = _INDEX_PAUSE if self.nav_analysis is not None else 0.001
+        self._index_timer = self.set_timer(delay, lambda: self._index(snapshot))
+
+    @work(thread=True, group="index", description="index", exclusive=True, exit_on_error=False)
+    def _index(self, snapshot: Snapshot) -> None:
+        symbol_at, symbols = api("symbol_at"), api("document_symbols")
+        outline = None
+        try:
+            if symbol_at is not None:
+                symbol_at(snapshot.analysis, self.root_file, 1, 1)  # builds the map's index
+            if symbols is not None and snapshot.loaded:
+                outline = list(symbols(snapshot.analysis))
+        except Exception:  # noqa: BLE001 - navigation is a help; the editor goes on without it
+            outline = None
+        self.post_message(self.Indexed(snapshot, outline))
+
+    def on_panes_mixin_indexed(self, message: Indexed) -> None:
+        """The index of a newer analysis is built: the status bar and outline use it."""
+        if message.snapshot.generation < self._indexed_generation:
+            return
+        self._indexed_generation = message.snapshot.generation
+        self.nav_analysis = message.snapshot.analysis
+        if message.outline is not None:
+            self.outline_items = message.outline
+        self.refresh_outline()
+        self.update_status()
+
     def refresh_outline(self) -> None:
-        """Show the outline of the last map that loaded (saying so when it is stale)."""
+        """Show the outline of the last map that loaded (only while its tab is shown)."""
+        if self.main.query_one("#side", TabbedContent).active != "outline":
+            return
         pane = self.main.query_one(OutlinePane)
-        symbols = api("document_symbols")
-        if symbols is None:
+        if api("document_symbols") is None:
             pane.show([], "The outline needs a newer crmdsl (document symbols).")
             return
-        if self.good is None:
+        if self.outline_items is None:
             pane.show([], "The map has load errors; the outline appears once it loads.")
             return
         stale = self.snapshot is not None and not self.snapshot.loaded
-        pane.show(symbols(self.good.analysis), _STALE if stale else "")
+        pane.show(self.outline_items, _STALE if stale else "")
         self._follow_outline()
 
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """The outline is drawn when its tab is shown."""
+        if event.pane.id == "outline":
+            self.refresh_outline()
+
     def _follow_outline(self) -> None:
+        if self.main.query_one("#side", TabbedContent).active != "outline":
+            return
         row, _ = self.source.cursor_location
         self.main.query_one(OutlinePane).follow(self.editor_file, row + 1)
 
@@ -100,7 +159,7 @@ class PanesMixin(EditorBase):
         self.preview_pending = True
         self._render_preview(self._preview_token, crm_map, view, subject, _STALE if stale else "")
 
-    @work(thread=True, group="preview", exit_on_error=False)
+    @work(thread=True, group="preview", description="preview", exit_on_error=False)
     def _render_preview(
         self, token: int, crm_map: crmdsl.CrmMap, view: str, subject: str | None, note: str
     ) -> None:
@@ -128,7 +187,7 @@ class PanesMixin(EditorBase):
         if pane.diagram is not None and pane.drawing_for != pane.diagram.text:
             self._draw(pane.diagram, self.settings.tui.preview_max_nodes)
 
-    @work(thread=True, group="drawing", exclusive=True, exit_on_error=False)
+    @work(thread=True, group="drawing", description="drawing", exclusive=True, exit_on_error=False)
     def _draw(self, diagram: crmdsl.Diagram, max_nodes: int) -> None:
         self.post_message(self.Drawn(diagram.text, draw(diagram, max_nodes)))
 
@@ -187,7 +246,7 @@ class PanesMixin(EditorBase):
             return
         self.notify(f"Wrote {target}.")
 
-    @work(thread=True, group="export", exit_on_error=False)
+    @work(thread=True, group="export", description="export", exit_on_error=False)
     def _write_svg(self, diagram: crmdsl.Diagram, target: Path) -> None:
         try:
             result = crmdsl.render_svgs([diagram.text])[0]
@@ -273,7 +332,7 @@ class PanesMixin(EditorBase):
         """Format the open file in a worker; apply it as one undo step."""
         self._format(self.source.text, self.editor_file)
 
-    @work(thread=True, group="format", exclusive=True, exit_on_error=False)
+    @work(thread=True, group="format", description="format", exclusive=True, exit_on_error=False)
     def _format(self, text: str, file: str) -> None:
         try:
             formatted = crmdsl.format_text(text, file)

@@ -22,6 +22,7 @@ def test_the_outline_follows_the_cursor_and_choosing_an_item_moves_it(acme: Path
         async with app.run_test(size=(140, 40)) as pilot:
             await settled(app)
             outline = app.main.query_one(OutlinePane)
+            await pilot.press("alt+2", "alt+0")  # the outline tab shown, the focus in the source
             app.source.goto(63, 5)
             await until(lambda: getattr(outline.selected, "id", "") == "lead_to_cash.quote", pilot)
             app.source.goto(53, 9)

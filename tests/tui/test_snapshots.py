@@ -72,3 +72,14 @@ def test_assistant_pane(acme: Path, snap_compare: Any) -> None:
 
     app = EditorApp(acme, watch=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=_ready(show_assistant))
+
+
+def test_outline_pane(acme: Path, snap_compare: Any) -> None:
+    async def show_outline(app: Any, pilot: Any) -> None:
+        await pilot.press("alt+2", "alt+0")
+        app.source.goto(53, 9)
+        pane = app.main.query_one("#outline-pane")
+        await until(lambda: getattr(pane.selected, "id", "") == "onboarding.demo", pilot)
+
+    app = EditorApp(acme, watch=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_ready(show_outline))

@@ -9,7 +9,7 @@ text has load errors and the tree shows the last map that loaded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from rich.text import Text
@@ -55,9 +55,22 @@ class OutlinePane(Vertical):
         yield tree
 
     def show(self, items: Sequence[Item], note: str = "") -> None:
-        """Show the outline items (rebuilt only when they changed) and a note."""
+        """Show the outline items and a note.
+
+        The tree is rebuilt only when its structure changed (kinds, ids, marks,
+        nesting); otherwise each node takes its new item (places move as lines are
+        typed) and only a changed label is redrawn.
+        """
         self.query_one("#outline-note", Static).update(note)
-        if _shape(items) == _shape(self._outline):
+        flat = list(_walk(items))
+        if [_structure(i) for i in flat] == [_structure(i) for i, _ in self._tree_items]:
+            for item, (old, node) in zip(flat, self._tree_items, strict=True):
+                node.data = item
+                if item.label != old.label:
+                    node.set_label(_label(item))
+            self._tree_items = [
+                (item, node) for item, (_, node) in zip(flat, self._tree_items, strict=True)
+            ]
             self._outline = items
             return
         self._outline = items
@@ -113,16 +126,14 @@ def _label(item: Item) -> Text:
     return text
 
 
-def _shape(items: Sequence[Item]) -> tuple[object, ...]:
-    """What the tree shows of items: kinds, ids, labels, marks, places, children."""
-    return tuple(
-        (
-            i.kind,
-            i.id,
-            i.label,
-            tuple(getattr(i, "marks", ()) or ()),
-            None if i.span is None else (i.span.file, i.span.line, i.span.end_line),
-            _shape(list(getattr(i, "children", ()) or ())),
-        )
-        for i in items
-    )
+def _walk(items: Sequence[Item]) -> Iterator[Item]:
+    """Items depth first, as the tree lists them."""
+    for item in items:
+        yield item
+        yield from _walk(list(getattr(item, "children", ()) or ()))
+
+
+def _structure(item: Item) -> tuple[object, ...]:
+    """What places an item in the tree: kind, id, marks and how many children."""
+    children = getattr(item, "children", ()) or ()
+    return (item.kind, item.id, tuple(getattr(item, "marks", ()) or ()), len(children))

@@ -19,7 +19,7 @@ from textual.document._document import Document
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import TextArea
-from textual.widgets.text_area import Location
+from textual.widgets.text_area import Edit, EditResult, Location
 
 import crmdsl
 from crmdsl.tui.highlight import STYLES, line_tokens
@@ -49,6 +49,10 @@ class SourceView(TextArea):
             self.redo, self.before, self.after = redo, before, after
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:  # noqa: A002
+        self.edit_count = 0  # every edit, counted when it is made (before Changed is handled)
+        self._text_cache, self._text_key = "", (-1, 0)
+        self._underlines: dict[int, list[tuple[int, int, str]]] = {}
+        self._gutter_marks: dict[int, str] = {}
         super().__init__(
             text,
             soft_wrap=False,
@@ -59,8 +63,6 @@ class SourceView(TextArea):
         )
         self.indent_type = "spaces"
         self.indent_width = 2
-        self._underlines: dict[int, list[tuple[int, int, str]]] = {}
-        self._gutter_marks: dict[int, str] = {}
 
     # -- problems -----------------------------------------------------------------------
 
@@ -121,6 +123,42 @@ class SourceView(TextArea):
         return Strip.join(parts)
 
     # -- editing ------------------------------------------------------------------------
+
+    def edit(self, edit: Edit) -> EditResult:
+        """Every change of the text goes through here: count it."""
+        self.edit_count += 1
+        return super().edit(edit)
+
+    def undo(self) -> None:
+        """Undo the last batch of edits (counted as an edit)."""
+        self.edit_count += 1
+        super().undo()
+
+    def redo(self) -> None:
+        """Redo the last undone batch (counted as an edit)."""
+        self.edit_count += 1
+        super().redo()
+
+    def load_text(self, text: str) -> None:
+        """Replace the whole text (this clears the undo history)."""
+        self.edit_count += 1
+        super().load_text(text)
+
+    @property
+    def text(self) -> str:
+        """The whole text, joined once per edit.
+
+        Textual reads `text` while drawing every line; joining a 10k-line document
+        each time cost more than the drawing.
+        """
+        key = (self.edit_count, id(self.document))
+        if self._text_key != key:
+            self._text_cache, self._text_key = self.document.text, key
+        return self._text_cache
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.load_text(value)
 
     def apply_text(self, new: str) -> bool:
         """Replace the text by `new` as ONE undo step; keep the cursor where it was.
