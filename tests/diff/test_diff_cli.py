@@ -3,11 +3,13 @@ diff driver; every format; exit codes; clear messages and exit 2 for bad input."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -119,17 +121,23 @@ def test_two_revisions_without_a_path_compare_every_map(history: dict[str, str])
     assert done.returncode == 1
 
 
+@contextlib.contextmanager
+def changed_in_work_tree(path: Path, old: str, new: str) -> Iterator[None]:
+    """The file with `old` replaced by `new` for the time of the block (not committed)."""
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before.replace(old, new), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(before, encoding="utf-8")
+
+
 def test_base_compares_the_work_tree_and_writes_nothing(history: dict[str, str]) -> None:
     repo = Path(history["repo"])
-    path = repo / "acme.crm"
-    before = path.read_text(encoding="utf-8")
-    try:
-        path.write_text(before.replace("score 5", "score 4"), encoding="utf-8")
+    with changed_in_work_tree(repo / "acme.crm", "score 5", "score 4"):
         status = git(repo, "status", "--porcelain", "--untracked-files=all")
         done = run_crmdsl(repo, "diff", "--base", "HEAD", "acme.crm", "--today", TODAY)
         assert git(repo, "status", "--porcelain", "--untracked-files=all") == status
-    finally:
-        path.write_text(before, encoding="utf-8")
     lines = done.stdout.splitlines()
     assert lines[0] == "acme.crm (HEAD) → acme.crm (work tree)"
     assert '~ touchpoint onboarding.demo "Sales demo"' in lines
@@ -139,13 +147,8 @@ def test_base_compares_the_work_tree_and_writes_nothing(history: dict[str, str])
 
 def test_base_reads_includes_at_the_revision(history: dict[str, str]) -> None:
     repo = Path(history["repo"])
-    teams = repo / "teams.crm"
-    before = teams.read_text(encoding="utf-8")
-    try:
-        teams.write_text(before.replace('"IT"', '"Information technology"'), encoding="utf-8")
+    with changed_in_work_tree(repo / "teams.crm", '"IT"', '"Information technology"'):
         done = run_crmdsl(repo, "diff", "--base", "HEAD", "acme.crm", "--today", TODAY)
-    finally:
-        teams.write_text(before, encoding="utf-8")
     assert '    label "IT" → "Information technology"' in done.stdout.splitlines()
 
 
