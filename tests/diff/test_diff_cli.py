@@ -351,3 +351,13 @@ def test_a_fragment_from_a_subfolder_is_compared_through_its_root(tmp_path: Path
         '    label "Sales" → "Sales team"',
     ], done.stderr
     assert done.returncode == 1
+
+
+def test_git_external_with_a_fragment_changed(history: dict[str, str], tmp_path: Path) -> None:
+    repo = Path(history["repo"])
+    with changed_in_work_tree(repo / "teams.crm", '"IT"', '"Information technology"'):
+        out = git_diff_through_crmdsl(repo, tmp_path)
+    lines = out.splitlines()
+    assert lines[0] == "a/teams.crm → b/teams.crm"
+    assert '~ team it "Information technology"' in lines
+    assert '    label "IT" → "Information technology"' in lines
