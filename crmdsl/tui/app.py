@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
@@ -315,8 +316,9 @@ class EditorApp(NavigationMixin, PanesMixin):
         row, col = self.source.cursor_location
         state = "modified" if self.modified else ("new file" if self.missing else "saved")
         stale = "" if self.snapshot is None or self.snapshot.loaded else " · load errors"
+        title = self.good.analysis.map.title if self.good is not None else ""
         parts = [
-            self.editor_file,
+            f"{self.editor_file} ({title})" if title else self.editor_file,
             state,
             f"✖ {n['error']}  ▲ {n['warning']}  · {n['info']}{stale}",
             f"{row + 1}:{col + 1}",
@@ -324,7 +326,7 @@ class EditorApp(NavigationMixin, PanesMixin):
         words = self.symbol_words()
         if words:
             parts.append(words)
-        self.main.query_one("#status", Static).update(" · ".join(parts))
+        self.main.query_one("#status", Static).update(Text(" · ".join(parts)))
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         """The cursor moved: status bar, outline and preview follow."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 import crmdsl
@@ -48,6 +49,18 @@ class EditorBase(App[int]):
     def source(self) -> SourceView:
         """The source pane."""
         return self.main.query_one("#source", SourceView)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast; its text is shown as written (a map's words are never markup)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def apply_patch(self, patch: crmdsl.Patch) -> None:
         """Apply a patch as one undo step."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -30,11 +31,11 @@ class ChoiceScreen(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         """The pane's widgets."""
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-question")
+            yield Static(Text(self.question), classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
                 for index, (answer, label) in enumerate(self.answers):
                     yield Button(
-                        label,
+                        Text(label),
                         id=f"answer-{answer}",
                         variant="primary" if index == 0 else "default",
                     )

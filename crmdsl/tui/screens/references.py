@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -32,8 +33,10 @@ class ReferencesScreen(ModalScreen[crmdsl.Span | None]):
     def compose(self) -> ComposeResult:
         """The pane's widgets."""
         with Vertical(classes="dialog references"):
-            yield Static(self.title_text, classes="dialog-question")
-            options = [Option(self._words(span), id=str(n)) for n, span in enumerate(self.spans)]
+            yield Static(Text(self.title_text), classes="dialog-question")
+            options = [
+                Option(Text(self._words(span)), id=str(n)) for n, span in enumerate(self.spans)
+            ]
             yield OptionList(*options, id="references-list")
 
     def _words(self, span: crmdsl.Span) -> str:

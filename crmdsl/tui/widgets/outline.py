@@ -61,7 +61,7 @@ class OutlinePane(Vertical):
         nesting); otherwise each node takes its new item (places move as lines are
         typed) and only a changed label is redrawn.
         """
-        self.query_one("#outline-note", Static).update(note)
+        self.query_one("#outline-note", Static).update(Text(note))
         flat = list(_walk(items))
         if [_structure(i) for i in flat] == [_structure(i) for i, _ in self._tree_items]:
             for item, (old, node) in zip(flat, self._tree_items, strict=True):

@@ -155,13 +155,13 @@ class PreviewPane(Vertical):
         title = self.query_one("#preview-title", Static)
         if diagram is None:
             self.diagram = None
-            title.update(note or "Nothing to draw.")
+            title.update(Text(note or "Nothing to draw."))
             self.query_one("#preview-text", TextArea).load_text("")
             return True
         changed = self.diagram is None or diagram.text != self.diagram.text
         self.diagram = diagram
         suffix = f" · {note}" if note else ""
-        title.update(f"{diagram.view}: {diagram.title} ({diagram.nodes} nodes){suffix}")
+        title.update(Text(f"{diagram.view}: {diagram.title} ({diagram.nodes} nodes){suffix}"))
         if changed:
             self.query_one("#preview-text", TextArea).load_text(diagram.text)
         return changed
@@ -187,7 +187,7 @@ class PreviewPane(Vertical):
         """Copy the Mermaid text to the clipboard (OSC 52)."""
         if self.diagram is not None:
             self.app.copy_to_clipboard(self.diagram.text)
-            self.notify(f"Copied the Mermaid of {self.diagram.name}.")
+            self.notify(f"Copied the Mermaid of {self.diagram.name}.", markup=False)
 
     def action_export(self) -> None:
         """Ask the app to write the diagram."""

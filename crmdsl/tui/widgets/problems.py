@@ -61,7 +61,7 @@ class ProblemsPane(Vertical):
     def compose(self) -> ComposeResult:
         """The pane's widgets."""
         yield Static("No problems.", id="problems-summary")
-        table: DataTable[Text | str] = DataTable(cursor_type="row", id="problems-table")
+        table: DataTable[Text] = DataTable(cursor_type="row", id="problems-table")
         table.add_columns("", "where", "code", "message")
         yield table
 
@@ -131,8 +131,14 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
 
 
-def _row(problem: crmdsl.Diagnostic) -> tuple[Text, str, str, str]:
+def _row(problem: crmdsl.Diagnostic) -> tuple[Text, Text, Text, Text]:
     mark, colour = GUTTER_MARKS.get(problem.severity, ("?", "red"))
     span = problem.span
     where = f"{PurePath(span.file).name}:{span.line}" if span is not None else ""
-    return (Text(mark, style=colour), where, problem.code or problem.kind, problem.message)
+    # Text, not str: a str cell would be read as markup, and a message quotes the map.
+    return (
+        Text(mark, style=colour),
+        Text(where),
+        Text(problem.code or problem.kind),
+        Text(problem.message),
+    )
