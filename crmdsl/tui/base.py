@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 import crmdsl
 from crmdsl.tui.config import Settings
+from crmdsl.tui.files import Buffer
 from crmdsl.tui.live import Snapshot
 from crmdsl.tui.widgets.source import SourceView
 
@@ -39,6 +40,16 @@ class EditorBase(App[int]):
     snapshot: Snapshot | None
     good: Snapshot | None
     modified: bool
+    missing: bool
+    watching: bool
+    buffer: Buffer
+    _generation: int
+    _recovered_at: int
+
+    @property
+    def editor_path(self) -> Path:
+        """The file being edited."""
+        return Path(self.editor_file)
 
     @property
     def main(self) -> Screen[Any]:
@@ -76,6 +87,10 @@ class EditorBase(App[int]):
 
     def schedule_analysis(self) -> None:
         """Analyse the map again soon."""
+        raise NotImplementedError
+
+    def forget_other_files(self) -> None:
+        """Another file is open: undo no longer reaches the other files a patch wrote."""
         raise NotImplementedError
 
     def check_settled(self) -> None:
