@@ -20,22 +20,8 @@ TokenKind = str
 
 #: Statement keywords whose next word is the id they declare.
 DECLARING = frozenset(
-    {
-        "team",
-        "persona",
-        "channel",
-        "system",
-        "entity",
-        "journey",
-        "stage",
-        "touchpoint",
-        "process",
-        "step",
-        "decision",
-        "end",
-        "integration",
-        "goal",
-    }
+    "team persona channel system entity journey stage touchpoint process step decision end "
+    "integration goal".split()
 )
 
 #: Rich style of each token kind (the theme's colours are the terminal's 16 colours,

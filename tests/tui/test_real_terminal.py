@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from crmdsl.views.svg import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 DEADLINE = 40.0
@@ -173,12 +175,7 @@ def test_serve_shows_the_editor_in_a_browser_page(acme: Path, tmp_path: Path) ->
         [
             chromium,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *(arg for arg in CHROMIUM_ARGS if not arg.startswith("--host-resolver-rules")),
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             f"--user-data-dir={tmp_path / 'profile'}",
             "--remote-debugging-port=0",

@@ -43,21 +43,20 @@ def test_main_screen_with_an_error(acme: Path, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=_ready(break_a_line))
 
 
-def test_preview_pane(acme: Path, snap_compare: Any) -> None:
-    async def preview_a_process(app: Any, pilot: Any) -> None:
-        app.source.goto(63, 5)
-        await pilot.press("alt+3")
-        await until(lambda: app.query_one("#preview-title").visual is not None, pilot)
+async def _preview_a_process(app: Any, pilot: Any) -> None:
+    app.source.goto(63, 5)
+    await pilot.press("alt+3")
+    await settled(app)
 
+
+def test_preview_pane(acme: Path, snap_compare: Any) -> None:
     app = EditorApp(acme, watch=False)
-    assert snap_compare(app, terminal_size=SIZE, run_before=_ready(preview_a_process))
+    assert snap_compare(app, terminal_size=SIZE, run_before=_ready(_preview_a_process))
 
 
 def test_preview_drawing(acme: Path, snap_compare: Any) -> None:
     async def draw_a_process(app: Any, pilot: Any) -> None:
-        app.source.goto(63, 5)
-        await pilot.press("alt+3")
-        await settled(app)
+        await _preview_a_process(app, pilot)
         app.action_toggle_drawing()
         pane = app.main.query_one("#preview-pane")
         await until(lambda: pane.drawing_for is not None, pilot)
