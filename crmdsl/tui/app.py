@@ -205,12 +205,12 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         self._debounce = None
         self._analysing = True
         self._settled.clear()
-        own = self.editor_file == self.root_file
         job = Job(
             self._generation,
             Path(self.root_file),
-            self.source.text if own else None,
+            self.source.text,
             self.settings.lint,
+            file=None if self.editor_file == self.root_file else Path(self.editor_file),
         )
         self._analyse(job)
 

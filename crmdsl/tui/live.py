@@ -1,7 +1,7 @@
 """One run of the live analysis: the editor's text in, a `Snapshot` (map, problems) out.
 
-`analyse(job)` loads the map from the text being edited (the root's text, or, when an
-included file is open, the root as saved on disk), then lints it when it loaded. The
+`analyse(job)` loads the map with the text being edited (the root's, or an included
+file's: the other files come from disk), then lints it when it loaded. The
 editor runs it in a worker thread and tags each run with a generation number, so a
 result that arrives after a newer edit is dropped. Nothing here imports Textual.
 """
@@ -22,12 +22,16 @@ SEVERITIES = ("error", "warning", "info")
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """What to analyse: the root's path and text (None: read it from disk)."""
+    """What to analyse: the root's path, the open file's text, and which file that is.
+
+    `file` None means the open file is the root; `text` None reads everything from disk.
+    """
 
     generation: int
     root: Path
     text: str | None
     config: crmdsl.LintConfig | None = None
+    file: Path | None = None
 
 
 @dataclass(slots=True)
@@ -48,15 +52,24 @@ class Snapshot:
 def analyse(job: Job) -> Snapshot:
     """Load and lint the map of `job`; never raises for a bad map."""
     start = time.perf_counter()
-    shown = str(job.root)
-    if job.text is None:
-        analysis = crmdsl.analyze_path(shown)
-    else:
-        analysis = crmdsl.analyze(job.text, shown)
+    analysis = _load(job)
     problems = list(analysis.diagnostics)
     if analysis.ok:
         problems = list(crmdsl.lint(analysis, job.config).findings)
     return Snapshot(job.generation, analysis, problems, time.perf_counter() - start)
+
+
+def _load(job: Job) -> crmdsl.Analysis:
+    shown = str(job.root)
+    if job.text is None:
+        return crmdsl.analyze_path(shown)
+    if job.file is None:
+        return crmdsl.analyze(job.text, shown)
+    try:
+        analyze_texts = crmdsl.analyze_texts  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, ImportError):  # an older crmdsl: the saved text of the file
+        return crmdsl.analyze_path(shown)
+    return analyze_texts(shown, {str(job.file.resolve()): job.text})  # type: ignore[no-any-return,unused-ignore]
 
 
 def counts(problems: list[crmdsl.Diagnostic]) -> dict[str, int]:

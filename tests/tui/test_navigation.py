@@ -110,3 +110,19 @@ def _without(texts: dict[str, str], name: str) -> dict[str, str]:
 
 def _shop_texts_but(app: Any, name: str) -> dict[str, str]:
     return _without(_shop_texts(), name)
+
+
+def test_an_included_file_is_checked_live_with_the_rest_of_the_map(shop: Path) -> None:
+    async def body() -> None:
+        app = EditorApp("shop/teams.crm", root=shop, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            assert app.snapshot is not None and app.snapshot.loaded
+            app.source.move_cursor((2, 0))  # `team ecom`
+            await pilot.press("z", "z", "space")
+            await settled(app)
+            places = [(p.span.file, p.span.line) for p in app.snapshot.problems if p.span]
+            assert ("shop/teams.crm", 3) in places
+            assert app.source.mark_at(2) == "error"
+
+    run(body)
