@@ -62,6 +62,7 @@ if TYPE_CHECKING:
         references_to,
         symbol_at,
     )
+    from crmdsl.query.overlay import analyze_texts
     from crmdsl.reporting.facts import lineage, longest_path, rule_info
     from crmdsl.reporting.processes import handoffs
     from crmdsl.reporting.report import goal_return
@@ -122,6 +123,7 @@ _EXPORTS: dict[str, str] = {
     "hover_text": "crmdsl.query.navigation",
     "completions_at": "crmdsl.query.navigation",
     "document_symbols": "crmdsl.query.navigation",
+    "analyze_texts": "crmdsl.query.overlay",
 }
 
 # Written out (not built from `_EXPORTS`) so that type checkers and linters see the
@@ -155,6 +157,7 @@ __all__ = [
     "analyze",
     "analyze_bytes",
     "analyze_path",
+    "analyze_texts",
     "completions_at",
     "config_for",
     "definition_of",

@@ -456,6 +456,10 @@ from crmdsl.cli.diff_cmd import diff_command  # noqa: E402 - options live with t
 
 app.command("diff")(diff_command)
 
+from crmdsl.cli.lsp_cmd import lsp_command  # noqa: E402 - options live with the body
+
+app.command("lsp")(lsp_command)
+
 
 @app.command()
 def schema(
