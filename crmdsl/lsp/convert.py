@@ -9,6 +9,7 @@ otherwise), fast when a line is ASCII.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from lsprotocol import types as t
@@ -150,12 +151,14 @@ class Positions:
         return t.WorkspaceEdit(changes=changes)
 
 
-def _href(diag: crmdsl.Diagnostic, base: str) -> str:
-    if diag.code:
-        info = crmdsl.rule_info(diag.code)
+@lru_cache(maxsize=512)
+def _href(code: str, kind: str, base: str) -> str:
+    """The page and anchor that explain a lint rule or a load error."""
+    if code:
+        info = crmdsl.rule_info(code)
         name = info[1] if info is not None else ""
-        return f"{base}/rules.md#{diag.code.lower()}-{name}".rstrip("-")
-    return f"{base}/errors.md#{diag.kind}"
+        return f"{base}/rules.md#{code.lower()}-{name}".rstrip("-")
+    return f"{base}/errors.md#{kind}"
 
 
 def lsp_diagnostic(diag: crmdsl.Diagnostic, positions: Positions, base: str) -> t.Diagnostic:
@@ -171,7 +174,7 @@ def lsp_diagnostic(diag: crmdsl.Diagnostic, positions: Positions, base: str) -> 
         message=message,
         severity=_SEVERITY.get(diag.severity, t.DiagnosticSeverity.Error),
         code=diag.code or diag.kind,
-        code_description=t.CodeDescription(href=_href(diag, base)),
+        code_description=t.CodeDescription(href=_href(diag.code, diag.kind, base)),
         source="crmdsl",
         related_information=related or None,
     )

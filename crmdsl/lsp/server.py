@@ -43,6 +43,7 @@ class CrmServer(LanguageServer):
         self.published: dict[str, set[str]] = {}
         self.docs = docs_base()
         self.positions = Positions(self.lines_of)
+        self._lines: dict[str, tuple[str, list[str]]] = {}
 
     # -- files ---------------------------------------------------------------------
 
@@ -55,7 +56,10 @@ class CrmServer(LanguageServer):
         """A file's lines: the editor's text when open, else the analysis's or the disk's."""
         text = self.state.texts.get(path)
         if text is not None:
-            return text.split("\n")
+            cached = self._lines.get(path)
+            if cached is None or cached[0] is not text:
+                cached = self._lines[path] = (text, text.split("\n"))
+            return cached[1]
         root = self.state.roots.get(path)
         result = self.state.results.get(root) if root else None
         if result is not None and path in result.files:
@@ -87,11 +91,11 @@ class CrmServer(LanguageServer):
         result = await self.run(self._analyse, path)
         self.pending.pop(path, None)
         self.publish(result)
+        # build the symbol index now, so that the next question finds it ready
+        await self.run(crmdsl.symbol_at, result.analysis, path, 0, 0)
 
     def _analyse(self, path: str) -> MapResult:
-        result = self.state.analyse(self.state.root_of(path))
-        crmdsl.symbol_at(result.analysis, path, 0, 0)  # builds the symbol index now
-        return result
+        return self.state.analyse(self.state.root_of(path))
 
     async def run(self, function: Any, *args: Any) -> Any:
         """Run `function(*args)` in the analysis thread."""
