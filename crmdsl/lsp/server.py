@@ -81,6 +81,10 @@ class CrmServer(LanguageServer):
         if path is None:
             return
         self.state.open(path, self.text_of(uri))
+        self.schedule(path, delay)
+
+    def schedule(self, path: str, delay: float) -> None:
+        """Analyse the map of a file after `delay` (a newer call starts the pause again)."""
         task = self.pending.pop(path, None)
         if task is not None:
             task.cancel()
@@ -184,7 +188,8 @@ def _register_sync(server: CrmServer) -> None:
     def did_close(ls: CrmServer, params: t.DidCloseTextDocumentParams) -> None:
         path = ls.path_of(params.text_document.uri)
         if path is not None:
-            ls.state.close(path)
+            ls.state.close(path)  # its text comes from the disk again
+            ls.schedule(path, 0)
 
 
 def serve(tcp: tuple[str, int] | None = None) -> None:

@@ -4,7 +4,8 @@ Files are named by absolute resolved paths. A file with a `map "..."` header is 
 a fragment belongs to the root under the workspace folders (or its own folder) that
 includes it, or stands alone when none does. `analyse(root)` loads the map with the
 open texts in place of the files on disk (`crmdsl.analyze_texts`), then lints it when
-it loaded, as the live editor does. Nothing here imports pygls.
+it loaded, as the live editor does, with the config that applies to the map (its nearest
+config file). Nothing here imports pygls.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class State:
         analysis = crmdsl.analyze_texts(root, self.texts)
         problems = list(analysis.diagnostics)
         if analysis.ok:
-            problems = list(crmdsl.lint(analysis, self.config).findings)
+            problems = list(crmdsl.lint(analysis, self._config(root)).findings)
         files = {str(Path(name).resolve()): name for name in analysis.sources}
         result = MapResult(root, analysis, problems, files, time.perf_counter() - start)
         self.results[root] = result
@@ -112,10 +113,11 @@ class State:
             self.roots[real] = root
         return result
 
-    def result_for(self, path: str) -> MapResult:
-        """The latest result of the map a file belongs to (analysed now if there is none)."""
-        root = self.roots.get(path) or self.root_of(path)
-        found = self.results.get(root)
-        if found is None or path not in found.files:
-            found = self.analyse(self.root_of(path))
-        return found
+    def _config(self, root: str) -> crmdsl.LintConfig | None:
+        """The config that applies to a map (its nearest config file); defaults when broken."""
+        if self.config is not None:
+            return self.config
+        try:
+            return crmdsl.config_for(root)
+        except crmdsl.CrmdslError:
+            return None

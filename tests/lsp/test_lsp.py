@@ -304,3 +304,96 @@ def test_bad_input_never_stops_the_server(maps: Path) -> None:
         assert hover is not None  # still answering
 
     lsp_run(maps, scenario)
+
+
+def test_an_unsaved_change_to_a_fragment_reaches_every_file_of_the_map(maps: Path) -> None:
+    async def scenario(s: Session) -> None:
+        teams = await s.open("shop/teams.crm")
+        await s.wait_diagnostics(teams)
+        line, char = where(s.text("shop/teams.crm"), "team ops", "ops")
+        await s.change(teams, line, char, char + 3, "opz")  # not saved: the disk still says ops
+        processes = s.uri("shop/processes.crm")
+        found = await s.wait_diagnostics(processes, lambda d: bool(errors(d)))
+        assert all(d.code == "unknown-reference" for d in found)
+        assert any("no team `ops`" in d.message and "opz" in d.message for d in found)
+        await s.change(teams, line, char, char + 3, "ops")
+        assert errors(await s.wait_diagnostics(processes, lambda d: not errors(d))) == []
+
+    lsp_run(maps, scenario)
+
+
+def test_a_quick_fix_removes_an_unused_suppression(maps: Path) -> None:
+    text = 'map "M"\n  owner sales\n  reviewed 2026-09-01\nteam sales "Sales"   # crmdsl: ignore[M003]\n'
+
+    async def scenario(s: Session) -> None:
+        (s.folder / "fix.crm").write_text(text, encoding="utf-8")
+        uri = await s.open("fix.crm")
+        found = await s.wait_diagnostics(uri, lambda d: bool(d))
+        unused = next(d for d in found if d.code == "M005")
+        actions = await s.client.text_document_code_action_async(
+            t.CodeActionParams(
+                text_document=t.TextDocumentIdentifier(uri=uri),
+                range=unused.range,
+                context=t.CodeActionContext(diagnostics=[unused]),
+            )
+        )
+        fix = next(a for a in actions or [] if isinstance(a, t.CodeAction) and a.is_preferred)
+        assert fix.title.startswith("Fix M005") and fix.kind == t.CodeActionKind.QuickFix
+        assert fix.edit is not None and fix.edit.changes is not None
+        assert apply(text, fix.edit.changes[uri]).split("\n")[3] == 'team sales "Sales"'
+        every = [
+            a
+            for a in actions or []
+            if isinstance(a, t.CodeAction) and a.kind == t.CodeActionKind.SourceFixAll
+        ]
+        assert every and every[0].title == "Fix all safe fixes of this file (1)"
+
+    lsp_run(maps, scenario)
+
+
+def test_workspace_symbols_semantic_tokens_and_range_formatting(maps: Path) -> None:
+    async def scenario(s: Session) -> None:
+        uri = await s.open("acme.crm")
+        await s.wait_diagnostics(uri)
+        found = await s.client.workspace_symbol_async(t.WorkspaceSymbolParams(query="qualify"))
+        names = [x.name for x in found or []]
+        assert names == ["lead_to_cash.qualify"]
+        tokens = await s.client.text_document_semantic_tokens_full_async(
+            t.SemanticTokensParams(text_document=t.TextDocumentIdentifier(uri=uri))
+        )
+        assert tokens is not None and len(tokens.data) % 5 == 0
+        legend = s.result.capabilities.semantic_tokens_provider
+        assert legend is not None
+        kinds = legend.legend.token_types  # type: ignore[union-attr]
+        # line 1 is a comment; line 2 starts with the keyword `map`, then a string
+        first = tokens.data[:15]
+        assert (
+            kinds[first[3]] == "comment"
+            and kinds[first[8]] == "keyword"
+            and kinds[first[13]] == "string"
+        )
+        messy = (
+            s.text("acme.crm")
+            .replace('team sales "Sales"', 'team   sales   "Sales"')
+            .replace('team it "IT"', 'team   it   "IT"')
+        )
+        await s.change(
+            uri, 0, 0, len(s.text("acme.crm").split("\n")[0]), s.text("acme.crm").split("\n")[0]
+        )
+        (s.folder / "messy.crm").write_text(messy, encoding="utf-8")
+        messy_uri = await s.open("messy.crm")
+        await s.wait_diagnostics(messy_uri)
+        line = where(messy, "team   sales", "team")[0]
+        edits = await s.client.text_document_range_formatting_async(
+            t.DocumentRangeFormattingParams(
+                text_document=t.TextDocumentIdentifier(uri=messy_uri),
+                range=t.Range(
+                    start=t.Position(line=line, character=0), end=t.Position(line=line, character=5)
+                ),
+                options=t.FormattingOptions(tab_size=2, insert_spaces=True),
+            )
+        )
+        after = apply(messy, edits or [])
+        assert 'team sales "Sales"' in after and 'team   it   "IT"' in after  # only the range
+
+    lsp_run(maps, scenario)
