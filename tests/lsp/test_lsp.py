@@ -377,9 +377,6 @@ def test_workspace_symbols_semantic_tokens_and_range_formatting(maps: Path) -> N
             .replace('team sales "Sales"', 'team   sales   "Sales"')
             .replace('team it "IT"', 'team   it   "IT"')
         )
-        await s.change(
-            uri, 0, 0, len(s.text("acme.crm").split("\n")[0]), s.text("acme.crm").split("\n")[0]
-        )
         (s.folder / "messy.crm").write_text(messy, encoding="utf-8")
         messy_uri = await s.open("messy.crm")
         await s.wait_diagnostics(messy_uri)
