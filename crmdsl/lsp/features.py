@@ -44,6 +44,16 @@ async def _at(
     return result, result.files[path], line, col
 
 
+async def _outline_of(ls: CrmServer, uri: str) -> tuple[str, list[crmdsl.OutlineItem]]:
+    """The analysis's name of a file and its outline (nothing for a file that is not one)."""
+    path = ls.path_of(uri)
+    if path is None:
+        return "", []
+    result = ls.latest(path) or await ls.fresh(path)
+    name = result.files.get(path, path)
+    return name, crmdsl.document_symbols(result.analysis, name)
+
+
 def register(server: CrmServer) -> None:
     """Register the question handlers."""
 
@@ -102,11 +112,7 @@ def register(server: CrmServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     async def outline(ls: CrmServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol]:
-        path = ls.path_of(params.text_document.uri)
-        if path is None:
-            return []
-        result = ls.latest(path) or await ls.fresh(path)
-        items = crmdsl.document_symbols(result.analysis, result.files.get(path, path))
+        _, items = await _outline_of(ls, params.text_document.uri)
         return [_symbol(ls, item) for item in items]
 
     @server.feature(t.WORKSPACE_SYMBOL)
@@ -150,16 +156,11 @@ def register(server: CrmServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)
     async def folding(ls: CrmServer, params: t.FoldingRangeParams) -> list[t.FoldingRange]:
-        path = ls.path_of(params.text_document.uri)
-        if path is None:
-            return []
-        result = ls.latest(path) or await ls.fresh(path)
-        items = crmdsl.document_symbols(result.analysis, result.files.get(path, path))
+        name, items = await _outline_of(ls, params.text_document.uri)
         return [
             t.FoldingRange(start_line=i.statement.line - 1, end_line=i.statement.end_line - 1)
             for i, _ in _flat(items, None)
-            if i.statement.end_line > i.statement.line
-            and i.statement.file == result.files.get(path)
+            if i.statement.end_line > i.statement.line and i.statement.file == name
         ]
 
     @server.feature(

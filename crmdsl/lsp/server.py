@@ -182,6 +182,9 @@ def _register_sync(server: CrmServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: CrmServer, params: t.DidSaveTextDocumentParams) -> None:
+        path = ls.path_of(params.text_document.uri)
+        if path is not None:
+            ls.state.forget(path)
         ls.changed(params.text_document.uri, delay=0)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)

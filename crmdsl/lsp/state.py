@@ -53,6 +53,10 @@ class State:
         """A file was opened or changed in the editor."""
         self.texts[path] = text
 
+    def forget(self, path: str) -> None:
+        """Look for the root of a file again next time (a saved file may be included now)."""
+        self.roots.pop(path, None)
+
     def close(self, path: str) -> None:
         """A file was closed: its text comes from the disk again."""
         self.texts.pop(path, None)
@@ -69,9 +73,8 @@ class State:
             self.roots[path] = path
             return path
         known = self.roots.get(path)
-        if known is not None and known != path and known in self.results:
-            if path in self.results[known].files:
-                return known
+        if known is not None and known in self.results and path in self.results[known].files:
+            return known  # found before (itself, for a fragment that no root includes)
         for root in self._candidates(path):
             result = self.analyse(root)
             if path in result.files:

@@ -89,6 +89,22 @@ class Session:
         )
         return uri
 
+    async def create(self, name: str, text: str) -> str:
+        """Write a new file in the folder and open it."""
+        (self.folder / name).write_text(text, encoding="utf-8")
+        return await self.open(name)
+
+    async def code_actions(self, uri: str, diagnostic: t.Diagnostic) -> list[t.CodeAction]:
+        """The code actions offered for one diagnostic."""
+        found = await self.client.text_document_code_action_async(
+            t.CodeActionParams(
+                text_document=t.TextDocumentIdentifier(uri=uri),
+                range=diagnostic.range,
+                context=t.CodeActionContext(diagnostics=[diagnostic]),
+            )
+        )
+        return [a for a in found or [] if isinstance(a, t.CodeAction)]
+
     async def change(self, uri: str, line: int, start: int, end: int, new: str) -> None:
         """Replace characters `start:end` of 0-based `line` (an incremental change)."""
         self.versions[uri] += 1

@@ -36,6 +36,12 @@ def apply(text: str, edits: list[t.TextEdit]) -> str:
     return out
 
 
+#: A map that loads, with one finding: M003 on line 5 (a system without an owner).
+NO_OWNER = (
+    'map "M"\n  owner sales\n  reviewed 2026-09-01\nteam sales "Sales"\nsystem crm "CRM" kind crm\n'
+)
+
+
 def errors(found: list[t.Diagnostic]) -> list[t.Diagnostic]:
     return [d for d in found if d.severity == t.DiagnosticSeverity.Error]
 
@@ -81,11 +87,10 @@ def test_diagnostics_move_with_an_incremental_change(maps: Path) -> None:
 
 
 def test_lint_findings_link_to_their_rule(maps: Path) -> None:
-    text = 'map "M"\n  owner sales\n  reviewed 2026-09-01\nteam sales "Sales"\nsystem crm "CRM" kind crm\n'
+    text = NO_OWNER
 
     async def scenario(s: Session) -> None:
-        (s.folder / "lint.crm").write_text(text, encoding="utf-8")
-        uri = await s.open("lint.crm")
+        uri = await s.create("lint.crm", text)
         found = await s.wait_diagnostics(uri)
         owner = [d for d in found if d.code == "M003"]
         assert owner and owner[0].range.start.line == 4
@@ -99,8 +104,7 @@ def test_a_duplicate_points_at_the_first_one(maps: Path) -> None:
     text = 'team sales "Sales"\nteam sales "Again"\n'
 
     async def scenario(s: Session) -> None:
-        (s.folder / "dup.crm").write_text(text, encoding="utf-8")
-        uri = await s.open("dup.crm")
+        uri = await s.create("dup.crm", text)
         found = await s.wait_diagnostics(uri, lambda d: bool(d))
         related = found[0].related_information
         assert found[0].code == "duplicate-id" and related
@@ -232,27 +236,16 @@ def test_format_and_a_map_that_does_not_load_is_refused(maps: Path) -> None:
 
 
 def test_code_actions_fix_and_suppress(maps: Path) -> None:
-    text = 'map "M"\n  owner sales\n  reviewed 2026-09-01\nteam sales "Sales"\nsystem crm "CRM" kind crm\n'
+    text = NO_OWNER
 
     async def scenario(s: Session) -> None:
-        (s.folder / "act.crm").write_text(text, encoding="utf-8")
-        uri = await s.open("act.crm")
+        uri = await s.create("act.crm", text)
         found = await s.wait_diagnostics(uri)
         owner = next(d for d in found if d.code == "M003")
-        actions = await s.client.text_document_code_action_async(
-            t.CodeActionParams(
-                text_document=t.TextDocumentIdentifier(uri=uri),
-                range=owner.range,
-                context=t.CodeActionContext(diagnostics=[owner]),
-            )
-        )
-        titles = [a.title for a in actions or [] if isinstance(a, t.CodeAction)]
+        actions = await s.code_actions(uri, owner)
+        titles = [a.title for a in actions]
         assert "Suppress M003 on this line" in titles and "Suppress M003 in this file" in titles
-        line_action = next(
-            a
-            for a in actions or []
-            if isinstance(a, t.CodeAction) and a.title == "Suppress M003 on this line"
-        )
+        line_action = next(a for a in actions if a.title == "Suppress M003 on this line")
         assert line_action.edit is not None and line_action.edit.changes is not None
         fixed = apply(text, line_action.edit.changes[uri])
         assert 'system crm "CRM" kind crm   # crmdsl: ignore[M003]' in fixed
@@ -326,26 +319,15 @@ def test_a_quick_fix_removes_an_unused_suppression(maps: Path) -> None:
     text = 'map "M"\n  owner sales\n  reviewed 2026-09-01\nteam sales "Sales"   # crmdsl: ignore[M003]\n'
 
     async def scenario(s: Session) -> None:
-        (s.folder / "fix.crm").write_text(text, encoding="utf-8")
-        uri = await s.open("fix.crm")
+        uri = await s.create("fix.crm", text)
         found = await s.wait_diagnostics(uri, lambda d: bool(d))
         unused = next(d for d in found if d.code == "M005")
-        actions = await s.client.text_document_code_action_async(
-            t.CodeActionParams(
-                text_document=t.TextDocumentIdentifier(uri=uri),
-                range=unused.range,
-                context=t.CodeActionContext(diagnostics=[unused]),
-            )
-        )
-        fix = next(a for a in actions or [] if isinstance(a, t.CodeAction) and a.is_preferred)
+        actions = await s.code_actions(uri, unused)
+        fix = next(a for a in actions if a.is_preferred)
         assert fix.title.startswith("Fix M005") and fix.kind == t.CodeActionKind.QuickFix
         assert fix.edit is not None and fix.edit.changes is not None
         assert apply(text, fix.edit.changes[uri]).split("\n")[3] == 'team sales "Sales"'
-        every = [
-            a
-            for a in actions or []
-            if isinstance(a, t.CodeAction) and a.kind == t.CodeActionKind.SourceFixAll
-        ]
+        every = [a for a in actions if a.kind == t.CodeActionKind.SourceFixAll]
         assert every and every[0].title == "Fix all safe fixes of this file (1)"
 
     lsp_run(maps, scenario)
