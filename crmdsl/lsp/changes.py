@@ -27,8 +27,8 @@ __all__ = ["register"]
 _NOT_RENAMED = {"include", "map"}
 
 
-class RefusedError(JsonRpcException):
-    """A request the server refuses, with the reason shown to the user."""
+class RefusedError(crmdsl.CrmdslError, JsonRpcException):
+    """A request the server refuses, with the reason shown to the user (an error response)."""
 
     CODE = -32803  # RequestFailed
 
