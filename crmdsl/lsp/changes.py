@@ -13,6 +13,8 @@ analysis of the current text.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
+from typing import Any
 
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException
@@ -33,74 +35,84 @@ class RefusedError(crmdsl.CrmdslError, JsonRpcException):
     CODE = -32803  # RequestFailed
 
 
-def register(server: CrmServer) -> None:
-    """Register the rename, formatting and code action handlers."""
+async def prepare_rename(
+    ls: CrmServer, params: t.PrepareRenameParams
+) -> t.PrepareRenamePlaceholder | None:
+    found = await _occurrence(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    occurrence, _ = found
+    return t.PrepareRenamePlaceholder(
+        range=ls.positions.range(occurrence.span),
+        placeholder=occurrence.symbol.id.split(".")[-1],
+    )
 
-    @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
-    async def prepare_rename(
-        ls: CrmServer, params: t.PrepareRenameParams
-    ) -> t.PrepareRenamePlaceholder | None:
-        found = await _occurrence(ls, params.text_document.uri, params.position)
-        if found is None:
-            return None
-        occurrence, _ = found
-        return t.PrepareRenamePlaceholder(
-            range=ls.positions.range(occurrence.span),
-            placeholder=occurrence.symbol.id.split(".")[-1],
-        )
 
-    @server.feature(t.TEXT_DOCUMENT_RENAME)
-    async def rename(ls: CrmServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-        found = await _occurrence(ls, params.text_document.uri, params.position)
-        if found is None:
-            raise RefusedError("there is nothing to rename here")
-        occurrence, result = found
-        symbol = occurrence.symbol
-        key = f"channel:{symbol.id}" if symbol.kind == "channel" else symbol.id
-        try:
-            patch = crmdsl.edit.rename(result.analysis, key, params.new_name)
-        except crmdsl.CrmdslError as exc:
-            raise RefusedError(str(exc)) from exc
-        return ls.positions.workspace_edit(patch)
+async def rename(ls: CrmServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
+    found = await _occurrence(ls, params.text_document.uri, params.position)
+    if found is None:
+        raise RefusedError("there is nothing to rename here")
+    occurrence, result = found
+    symbol = occurrence.symbol
+    key = f"channel:{symbol.id}" if symbol.kind == "channel" else symbol.id
+    try:
+        patch = crmdsl.edit.rename(result.analysis, key, params.new_name)
+    except crmdsl.CrmdslError as exc:
+        raise RefusedError(str(exc)) from exc
+    return ls.positions.workspace_edit(patch)
 
-    @server.feature(t.TEXT_DOCUMENT_FORMATTING)
-    def formatting(ls: CrmServer, params: t.DocumentFormattingParams) -> list[t.TextEdit]:
-        return _formatted(ls, params.text_document.uri, None)
 
-    @server.feature(t.TEXT_DOCUMENT_RANGE_FORMATTING)
-    def range_formatting(
-        ls: CrmServer, params: t.DocumentRangeFormattingParams
-    ) -> list[t.TextEdit]:
-        return _formatted(ls, params.text_document.uri, params.range)
+def formatting(ls: CrmServer, params: t.DocumentFormattingParams) -> list[t.TextEdit]:
+    return _formatted(ls, params.text_document.uri, None)
 
-    @server.feature(
+
+def range_formatting(ls: CrmServer, params: t.DocumentRangeFormattingParams) -> list[t.TextEdit]:
+    return _formatted(ls, params.text_document.uri, params.range)
+
+
+async def code_actions(ls: CrmServer, params: t.CodeActionParams) -> list[t.CodeAction]:
+    path = ls.path_of(params.text_document.uri)
+    if path is None:
+        return []
+    result = await ls.fresh(path)
+    name = result.files.get(path)
+    if name is None:
+        return []
+    first, last = params.range.start.line + 1, params.range.end.line + 1
+    here = [
+        p
+        for p in result.problems
+        if p.span is not None
+        and p.span.file == name
+        and p.span.line <= last
+        and p.span.end_line >= first
+    ]
+    actions: list[t.CodeAction] = []
+    for problem in here:
+        actions += _actions_for(ls, result, problem, path)
+    actions += _fix_all(ls, result, name)
+    return actions
+
+
+_HANDLERS: tuple[tuple[str, Any, Callable[..., Any]], ...] = (
+    (t.TEXT_DOCUMENT_PREPARE_RENAME, None, prepare_rename),
+    (t.TEXT_DOCUMENT_RENAME, None, rename),
+    (t.TEXT_DOCUMENT_FORMATTING, None, formatting),
+    (t.TEXT_DOCUMENT_RANGE_FORMATTING, None, range_formatting),
+    (
         t.TEXT_DOCUMENT_CODE_ACTION,
         t.CodeActionOptions(
             code_action_kinds=[t.CodeActionKind.QuickFix, t.CodeActionKind.SourceFixAll]
         ),
-    )
-    async def code_actions(ls: CrmServer, params: t.CodeActionParams) -> list[t.CodeAction]:
-        path = ls.path_of(params.text_document.uri)
-        if path is None:
-            return []
-        result = await ls.fresh(path)
-        name = result.files.get(path)
-        if name is None:
-            return []
-        first, last = params.range.start.line + 1, params.range.end.line + 1
-        here = [
-            p
-            for p in result.problems
-            if p.span is not None
-            and p.span.file == name
-            and p.span.line <= last
-            and p.span.end_line >= first
-        ]
-        actions: list[t.CodeAction] = []
-        for problem in here:
-            actions += _actions_for(ls, result, problem, path)
-        actions += _fix_all(ls, result, name)
-        return actions
+        code_actions,
+    ),
+)
+
+
+def register(server: CrmServer) -> None:
+    """Register the rename, formatting and code action handlers."""
+    for method, options, handler in _HANDLERS:
+        server.feature(method, options)(handler)
 
 
 async def _occurrence(

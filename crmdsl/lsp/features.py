@@ -9,7 +9,8 @@ map was never analysed is analysed first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from lsprotocol import types as t
 
@@ -54,122 +55,133 @@ async def _outline_of(ls: CrmServer, uri: str) -> tuple[str, list[crmdsl.Outline
     return name, crmdsl.document_symbols(result.analysis, name)
 
 
-def register(server: CrmServer) -> None:
-    """Register the question handlers."""
+async def hover(ls: CrmServer, params: t.HoverParams) -> t.Hover | None:
+    found = await _at(ls, params.text_document, params.position)
+    if found is None:
+        return None
+    result, name, line, col = found
+    text = crmdsl.hover_text(result.analysis, name, line, col)
+    occurrence = crmdsl.symbol_at(result.analysis, name, line, col)
+    if text is None or occurrence is None:
+        return None
+    markup = t.MarkupContent(kind=t.MarkupKind.Markdown, value=text)
+    return t.Hover(contents=markup, range=ls.positions.range(occurrence.span))
 
-    @server.feature(t.TEXT_DOCUMENT_HOVER)
-    async def hover(ls: CrmServer, params: t.HoverParams) -> t.Hover | None:
-        found = await _at(ls, params.text_document, params.position)
-        if found is None:
-            return None
-        result, name, line, col = found
-        text = crmdsl.hover_text(result.analysis, name, line, col)
-        occurrence = crmdsl.symbol_at(result.analysis, name, line, col)
-        if text is None or occurrence is None:
-            return None
-        markup = t.MarkupContent(kind=t.MarkupKind.Markdown, value=text)
-        return t.Hover(contents=markup, range=ls.positions.range(occurrence.span))
 
-    @server.feature(t.TEXT_DOCUMENT_DEFINITION)
-    async def definition(ls: CrmServer, params: t.DefinitionParams) -> t.Location | None:
-        found = await _at(ls, params.text_document, params.position)
-        symbol = crmdsl.definition_of(found[0].analysis, *found[1:]) if found else None
-        if symbol is None or symbol.span.line <= 0:
-            return None
-        return ls.positions.location(symbol.span)
+async def definition(ls: CrmServer, params: t.DefinitionParams) -> t.Location | None:
+    found = await _at(ls, params.text_document, params.position)
+    symbol = crmdsl.definition_of(found[0].analysis, *found[1:]) if found else None
+    if symbol is None or symbol.span.line <= 0:
+        return None
+    return ls.positions.location(symbol.span)
 
-    @server.feature(t.TEXT_DOCUMENT_REFERENCES)
-    async def references(ls: CrmServer, params: t.ReferenceParams) -> list[t.Location]:
-        found = await _at(ls, params.text_document, params.position)
-        if found is None:
-            return []
-        spans = crmdsl.references_to(
-            found[0].analysis, *found[1:], include_definition=params.context.include_declaration
+
+async def references(ls: CrmServer, params: t.ReferenceParams) -> list[t.Location]:
+    found = await _at(ls, params.text_document, params.position)
+    if found is None:
+        return []
+    spans = crmdsl.references_to(
+        found[0].analysis, *found[1:], include_definition=params.context.include_declaration
+    )
+    return [ls.positions.location(s) for s in spans if s.line > 0]
+
+
+async def highlight(ls: CrmServer, params: t.DocumentHighlightParams) -> list[t.DocumentHighlight]:
+    found = await _at(ls, params.text_document, params.position)
+    if found is None:
+        return []
+    result, name, line, col = found
+    spans = crmdsl.references_to(result.analysis, name, line, col)
+    occurrence = crmdsl.symbol_at(result.analysis, name, line, col)
+    definition = occurrence.symbol.span if occurrence else None
+    return [
+        t.DocumentHighlight(
+            range=ls.positions.range(s),
+            kind=t.DocumentHighlightKind.Write if s == definition else t.DocumentHighlightKind.Read,
         )
-        return [ls.positions.location(s) for s in spans if s.line > 0]
+        for s in spans
+        if s.file == name
+    ]
 
-    @server.feature(t.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
-    async def highlight(
-        ls: CrmServer, params: t.DocumentHighlightParams
-    ) -> list[t.DocumentHighlight]:
-        found = await _at(ls, params.text_document, params.position)
-        if found is None:
-            return []
-        result, name, line, col = found
-        spans = crmdsl.references_to(result.analysis, name, line, col)
-        occurrence = crmdsl.symbol_at(result.analysis, name, line, col)
-        definition = occurrence.symbol.span if occurrence else None
-        return [
-            t.DocumentHighlight(
-                range=ls.positions.range(s),
-                kind=t.DocumentHighlightKind.Write
-                if s == definition
-                else t.DocumentHighlightKind.Read,
-            )
-            for s in spans
-            if s.file == name
-        ]
 
-    @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    async def outline(ls: CrmServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol]:
-        _, items = await _outline_of(ls, params.text_document.uri)
-        return [_symbol(ls, item) for item in items]
+async def outline(ls: CrmServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol]:
+    _, items = await _outline_of(ls, params.text_document.uri)
+    return [_symbol(ls, item) for item in items]
 
-    @server.feature(t.WORKSPACE_SYMBOL)
-    def workspace_symbols(
-        ls: CrmServer, params: t.WorkspaceSymbolParams
-    ) -> list[t.WorkspaceSymbol]:
-        wanted = params.query.lower()
-        out: list[t.WorkspaceSymbol] = []
-        for result in list(ls.state.results.values()):
-            for item, container in _flat(crmdsl.document_symbols(result.analysis), None):
-                if wanted in item.id.lower() or wanted in (item.label or "").lower():
-                    out.append(
-                        t.WorkspaceSymbol(
-                            name=item.id,
-                            kind=KIND_OF_SYMBOL.get(item.kind, t.SymbolKind.Object),
-                            location=ls.positions.location(item.span),
-                            container_name=container,
-                        )
+
+def workspace_symbols(ls: CrmServer, params: t.WorkspaceSymbolParams) -> list[t.WorkspaceSymbol]:
+    wanted = params.query.lower()
+    out: list[t.WorkspaceSymbol] = []
+    for result in list(ls.state.results.values()):
+        for item, container in _flat(crmdsl.document_symbols(result.analysis), None):
+            if wanted in item.id.lower() or wanted in (item.label or "").lower():
+                out.append(
+                    t.WorkspaceSymbol(
+                        name=item.id,
+                        kind=KIND_OF_SYMBOL.get(item.kind, t.SymbolKind.Object),
+                        location=ls.positions.location(item.span),
+                        container_name=container,
                     )
-        return out
+                )
+    return out
 
-    @server.feature(
+
+async def completion(ls: CrmServer, params: t.CompletionParams) -> t.CompletionList:
+    found = await _at(ls, params.text_document, params.position)
+    if found is None:
+        return t.CompletionList(is_incomplete=False, items=[])
+    result, name, line, col = found
+    text = ls.text_of(params.text_document.uri)
+    items = crmdsl.completions_at(result.analysis, text, name, line, col)
+    before = text.split("\n")[line - 1][: col - 1] if line <= text.count("\n") + 1 else ""
+    match = _PARTIAL.search(before)
+    start = t.Position(
+        line=params.position.line,
+        character=params.position.character - len(match.group(0) if match else ""),
+    )
+    span = t.Range(start=start, end=params.position)
+    return t.CompletionList(is_incomplete=False, items=[_item(c, span) for c in items])
+
+
+async def folding(ls: CrmServer, params: t.FoldingRangeParams) -> list[t.FoldingRange]:
+    name, items = await _outline_of(ls, params.text_document.uri)
+    return [
+        t.FoldingRange(start_line=i.statement.line - 1, end_line=i.statement.end_line - 1)
+        for i, _ in _flat(items, None)
+        if i.statement.end_line > i.statement.line and i.statement.file == name
+    ]
+
+
+def tokens(ls: CrmServer, params: t.SemanticTokensParams) -> t.SemanticTokens:
+    lines = ls.text_of(params.text_document.uri).split("\n")
+    return t.SemanticTokens(data=semantic_tokens(lines, ls.positions.utf16))
+
+
+_HANDLERS: tuple[tuple[str, Any, Callable[..., Any]], ...] = (
+    (t.TEXT_DOCUMENT_HOVER, None, hover),
+    (t.TEXT_DOCUMENT_DEFINITION, None, definition),
+    (t.TEXT_DOCUMENT_REFERENCES, None, references),
+    (t.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, None, highlight),
+    (t.TEXT_DOCUMENT_DOCUMENT_SYMBOL, None, outline),
+    (t.WORKSPACE_SYMBOL, None, workspace_symbols),
+    (
         t.TEXT_DOCUMENT_COMPLETION,
         t.CompletionOptions(trigger_characters=[" ", ".", ",", ">", "("]),
-    )
-    async def completion(ls: CrmServer, params: t.CompletionParams) -> t.CompletionList:
-        found = await _at(ls, params.text_document, params.position)
-        if found is None:
-            return t.CompletionList(is_incomplete=False, items=[])
-        result, name, line, col = found
-        text = ls.text_of(params.text_document.uri)
-        items = crmdsl.completions_at(result.analysis, text, name, line, col)
-        before = text.split("\n")[line - 1][: col - 1] if line <= text.count("\n") + 1 else ""
-        match = _PARTIAL.search(before)
-        start = t.Position(
-            line=params.position.line,
-            character=params.position.character - len(match.group(0) if match else ""),
-        )
-        span = t.Range(start=start, end=params.position)
-        return t.CompletionList(is_incomplete=False, items=[_item(c, span) for c in items])
-
-    @server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)
-    async def folding(ls: CrmServer, params: t.FoldingRangeParams) -> list[t.FoldingRange]:
-        name, items = await _outline_of(ls, params.text_document.uri)
-        return [
-            t.FoldingRange(start_line=i.statement.line - 1, end_line=i.statement.end_line - 1)
-            for i, _ in _flat(items, None)
-            if i.statement.end_line > i.statement.line and i.statement.file == name
-        ]
-
-    @server.feature(
+        completion,
+    ),
+    (t.TEXT_DOCUMENT_FOLDING_RANGE, None, folding),
+    (
         t.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
         t.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=[]),
-    )
-    def tokens(ls: CrmServer, params: t.SemanticTokensParams) -> t.SemanticTokens:
-        lines = ls.text_of(params.text_document.uri).split("\n")
-        return t.SemanticTokens(data=semantic_tokens(lines, ls.positions.utf16))
+        tokens,
+    ),
+)
+
+
+def register(server: CrmServer) -> None:
+    """Register the question handlers."""
+    for method, options, handler in _HANDLERS:
+        server.feature(method, options)(handler)
 
 
 def _item(c: crmdsl.Completion, span: t.Range) -> t.CompletionItem:
