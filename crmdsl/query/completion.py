@@ -7,8 +7,9 @@ declarations; after a statement's header, its clauses not given yet; after a ref
 clause, the ids of the right kind from the loaded map (`owner ` -> teams, `system ` ->
 systems, `backstage ` -> `process.step`, `-> ` in a process -> its steps); channel names
 after `channel `; the choices of a clause (`kind `, `via `); field types after
-`name: ` and flags after the type. The text is read around the cursor only (the lines
-above it up to the top-level statement), so it works on text that does not load.
+`name: `, flags after the type and entities after `ref(`. The text is read around the
+cursor only (the lines above it up to the top-level statement), so it works on text
+that does not load.
 """
 
 from __future__ import annotations
@@ -200,6 +201,8 @@ def _in_line(ctx: _Context, index: SymbolIndex) -> list[Completion]:
     if spec is None:
         return []
     if spec.keyword == "field":
+        if ctx.tokens[-1].endswith("ref("):
+            return _ids(index, (m.Entity,))
         return _field_line(ctx.tokens)
     special = _header_values(spec, ctx, index)
     if special is not None:
@@ -246,8 +249,6 @@ def _header_values(
     shape = spec.header
     if shape == "entity" and len(tokens) == 1:
         return _ids(index, (m.System,))
-    if shape == "field" and tokens[-1] == "ref(":
-        return _ids(index, (m.Entity,))
     if shape in ("outcome", "flow") and tokens[-1] == "->":
         return _nodes(index, ctx.scope)
     if shape == "integration" and (tokens[-1] in ("->", "<->") or _end_expected(tokens)):

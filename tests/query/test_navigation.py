@@ -377,3 +377,61 @@ def test_navigation_on_a_map_with_load_errors() -> None:
     outline = crmdsl.document_symbols(analysis, "broken.crm")
     assert [i.kind for i in outline] == ["team", "system", "journey", "process"]
     assert labels(complete(analysis, BROKEN + "system x owner |", "broken.crm")) == ["sales"]
+
+
+def test_more_reference_clauses_offer_their_kind(acme: crmdsl.Analysis) -> None:
+    assert labels(complete(acme, 'journey j "J" persona |')) == ["smb"]
+    captured = labels(complete(acme, "journey j\n  stage s\n    touchpoint t captures hubspot.C|"))
+    assert captured == [
+        "hubspot.Contact.email",
+        "hubspot.Contact.lifecycle",
+        "hubspot.Contact.phone",
+    ]
+    assert "salesforce.Lead" in labels(complete(acme, "entity salesforce.X\n  lead: ref(|"))
+    support = labels(complete(acme, 'goal g "G"\n  supported-by |'))
+    assert {"onboarding", "lead_to_cash", "lead_sync", "onboarding.demo"} <= set(support)
+    assert labels(complete(acme, 'integration i "I" hubspot -> |')) == [
+        "hubspot",
+        "netsuite",
+        "salesforce",
+        "zendesk",
+    ]
+    assert labels(complete(acme, 'integration i "I" hubspot -> salesforce via |')) == [
+        "api",
+        "webhook",
+        "file",
+        "etl",
+        "manual",
+    ]
+
+
+def test_every_position_of_the_examples_answers_without_error(shop: crmdsl.Analysis) -> None:
+    for name in ("journeys.crm", "processes.crm", "data.crm", "integrations.crm"):
+        file = shop_file(name)
+        text = Path(file).read_text(encoding="utf-8")
+        for number, line in enumerate(text.split("\n"), 1):
+            for col in range(1, len(line) + 2):
+                found = crmdsl.symbol_at(shop, file, number, col)
+                hover = crmdsl.hover_text(shop, file, number, col)
+                assert (found is None) == (hover is None)
+                if found is not None:
+                    assert found.span.line == number and found.span.col <= col <= found.span.end_col
+                    assert found.symbol.span in crmdsl.references_to(shop, file, number, col) or (
+                        found.symbol.kind == "include"
+                    )
+                crmdsl.completions_at(shop, text, file, number, col)
+
+
+def test_text_cut_anywhere_never_breaks_navigation() -> None:
+    text = Path(ACME).read_text(encoding="utf-8")
+    for cut in range(0, len(text), 97):
+        broken = text[:cut] + '"->\n  owner ,' + text[cut + 13 :]
+        analysis = crmdsl.analyze(broken, "cut.crm")
+        lines = broken.split("\n")
+        for number in range(1, len(lines) + 1, 7):
+            for col in (1, 5, 12, len(lines[number - 1]) + 1):
+                crmdsl.symbol_at(analysis, "cut.crm", number, col)
+                crmdsl.hover_text(analysis, "cut.crm", number, col)
+                crmdsl.references_to(analysis, "cut.crm", number, col)
+                crmdsl.completions_at(analysis, broken, "cut.crm", number, col)
+        crmdsl.document_symbols(analysis)
