@@ -376,3 +376,22 @@ def test_workspace_symbols_semantic_tokens_and_range_formatting(maps: Path) -> N
         assert 'team sales "Sales"' in after and 'team   it   "IT"' in after  # only the range
 
     lsp_run(maps, scenario)
+
+
+def test_columns_after_an_emoji_are_counted_in_utf16(maps: Path) -> None:
+    text = 'team sales "Sales"\nsystem crm "CRM 😀 é" owner salez\n'
+
+    async def scenario(s: Session) -> None:
+        uri = await s.create("emoji.crm", text)
+        found = await s.wait_diagnostics(uri, lambda d: bool(errors(d)))
+        start = found[0].range.start
+        # `salez` starts at code point 30; the emoji takes two UTF-16 units
+        assert (start.line, start.character) == (1, text.split("\n")[1].index("salez") + 1)
+        hover = await s.client.text_document_hover_async(
+            t.HoverParams(**vars_of(s.at(uri, 1, start.character + 2)))
+        )
+        assert hover is None  # `salez` names nothing
+        owner = await s.client.text_document_hover_async(t.HoverParams(**vars_of(s.at(uri, 0, 6))))
+        assert owner is not None and "**team** `sales`" in str(owner.contents)
+
+    lsp_run(maps, scenario)
