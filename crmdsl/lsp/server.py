@@ -26,7 +26,7 @@ from crmdsl.lsp.state import MapResult, State
 
 __all__ = ["DEBOUNCE", "CrmServer", "build_server"]
 
-DEBOUNCE = 0.05
+DEBOUNCE = 0.025
 _log = logging.getLogger(__name__)
 
 
