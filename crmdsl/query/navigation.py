@@ -78,7 +78,7 @@ def hover_text(analysis: Analysis, file: str, line: int, col: int) -> str | None
 
     Its kind, id and label, where it is declared and who owns it, how often and where
     it is used, and for a step its durations, for a field its type and flags, for a
-    goal its metrics, costs and return.
+    goal its metrics and costs.
     """
     found = symbol_at(analysis, file, line, col)
     if found is None:
