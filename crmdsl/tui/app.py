@@ -256,7 +256,10 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
             gc.collect(1)
 
     def on_unmount(self) -> None:
-        """Give the collector back to the process."""
+        """Stop watching the disk; give the collector back to the process."""
+        stop = getattr(self, "stop_watching", None)
+        if stop is not None:
+            stop.set()
         gc.enable()
 
     def check_settled(self) -> None:

@@ -9,6 +9,7 @@ and at once on a crash.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual import work
@@ -188,7 +189,16 @@ class FilesMixin(EditorBase):
         from watchfiles import awatch
 
         folder = Path(self.root_file).resolve().parent
-        async for changes in awatch(folder, recursive=True, debounce=150, step=30):
+        self.stop_watching = asyncio.Event()
+        watching = awatch(
+            folder,
+            recursive=True,
+            debounce=150,
+            step=30,
+            rust_timeout=500,
+            stop_event=self.stop_watching,
+        )
+        async for changes in watching:
             changed = {Path(name).resolve() for _, name in changes}
             self.disk_changed(changed)
 

@@ -88,7 +88,12 @@ def test_in_tmux_typing_saving_and_quitting(acme: Path) -> None:
         run("send-keys", "-t", "editor", "BSpace", "BSpace", "BSpace", "C-s")
         _wait_for(lambda: "· saved ·" in screen() and "✖ 0" in screen(), "the save")
         run("send-keys", "-t", "editor", "C-q")
-        _wait_for(lambda: "Pane is dead (status 0," in screen(), "the editor to quit")
+        # tmux does not always show its "Pane is dead" line, nor (3.3) always know the
+        # status: ask whether the pane is dead, and check the status when it is known.
+        dead = ("list-panes", "-t", "editor", "-F", "#{pane_dead}|#{pane_dead_status}")
+        _wait_for(lambda: run(*dead).startswith("1|"), "the editor to quit")
+        assert run(*dead).strip() in ("1|0", "1|")
+        assert not Path(".acme.crm.recovery").exists()
     finally:
         subprocess.run([tmux, "-L", socket_name, "kill-server"], capture_output=True)
     assert acme.read_bytes() == (ROOT / "examples/acme.crm").read_bytes()
