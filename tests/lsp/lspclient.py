@@ -3,7 +3,8 @@
 `Session` wraps pygls's `LanguageClient`: it starts `python -m crmdsl lsp`, initializes,
 collects the diagnostics the server publishes (`wait_diagnostics` waits on the server's
 own notification, never on a clock), opens and changes documents, and shuts the server
-down cleanly. `lsp_run(scenario)` runs one scenario against a fresh server.
+down as an editor does (`shutdown`, `exit`), checking that it exits with 0.
+`lsp_run(folder, scenario)` runs one scenario against a fresh server.
 """
 
 from __future__ import annotations
@@ -55,10 +56,13 @@ class Session:
         self.result = result
         return result
 
-    async def stop(self) -> None:
+    async def stop(self) -> int | None:
+        """Shut the server down as an editor does; its exit code."""
         await self.client.shutdown_async(None)
         self.client.exit(None)
         await self.client.stop()
+        server = self.client._server
+        return None if server is None else await asyncio.wait_for(server.wait(), TIMEOUT)
 
     def send_raw(self, body: bytes) -> None:
         """Send a message as given, headers added (a malformed request, junk)."""
@@ -165,6 +169,7 @@ def lsp_run(folder: Path, scenario: Callable[[Session], Awaitable[None]]) -> Non
         try:
             await asyncio.wait_for(scenario(session), 3 * TIMEOUT)
         finally:
-            await session.stop()
+            code = await session.stop()
+        assert code == 0, f"the server exited with {code}"
 
     asyncio.run(main())
