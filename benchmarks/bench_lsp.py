@@ -44,7 +44,7 @@ class Bench:
         self.client = LanguageClient("bench", "1")
         self.arrived: dict[str, asyncio.Event] = {}
 
-        @self.client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        @self.client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def published(params: t.PublishDiagnosticsParams) -> None:
             event = self.arrived.get(params.uri)
             if event is not None:
@@ -78,7 +78,7 @@ class Bench:
     async def stop(self) -> None:
         await self.client.shutdown_async(None)
         self.client.exit(None)
-        await self.client.stop()
+        await self.client.stop()  # type: ignore[no-untyped-call]
 
 
 async def one_size(lines: int, folder: Path) -> None:

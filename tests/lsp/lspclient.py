@@ -34,10 +34,10 @@ class Session:
         self.arrived = asyncio.Condition()
         self.versions: dict[str, int] = {}
 
-        @self.client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        @self.client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         async def published(params: t.PublishDiagnosticsParams) -> None:
             async with self.arrived:
-                self.diagnostics[params.uri] = params.diagnostics
+                self.diagnostics[params.uri] = list(params.diagnostics)
                 self.arrived.notify_all()
 
     async def start(self) -> t.InitializeResult:
@@ -60,7 +60,7 @@ class Session:
         """Shut the server down as an editor does; its exit code."""
         await self.client.shutdown_async(None)
         self.client.exit(None)
-        await self.client.stop()
+        await self.client.stop()  # type: ignore[no-untyped-call]
         server = self.client._server
         return None if server is None else await asyncio.wait_for(server.wait(), TIMEOUT)
 

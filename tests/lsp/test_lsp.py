@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lspclient import Session, lsp_run, where
@@ -20,7 +22,7 @@ from pygls.exceptions import JsonRpcException
 pytestmark = pytest.mark.slow
 
 
-def apply(text: str, edits: list[t.TextEdit]) -> str:
+def apply(text: str, edits: Sequence[t.TextEdit]) -> str:
     """Apply text edits (ASCII text) the way an editor does: from the last to the first."""
     lines = text.split("\n")
     offsets = [0]
@@ -143,7 +145,7 @@ def test_hover_definition_into_an_included_file_and_references(maps: Path) -> No
     lsp_run(maps, scenario)
 
 
-def vars_of(position: t.TextDocumentPositionParams) -> dict[str, object]:
+def vars_of(position: t.TextDocumentPositionParams) -> dict[str, Any]:
     return {"text_document": position.text_document, "position": position.position}
 
 
@@ -346,7 +348,7 @@ def test_workspace_symbols_semantic_tokens_and_range_formatting(maps: Path) -> N
         assert tokens is not None and len(tokens.data) % 5 == 0
         legend = s.result.capabilities.semantic_tokens_provider
         assert legend is not None
-        kinds = legend.legend.token_types  # type: ignore[union-attr]
+        kinds = legend.legend.token_types
         # line 1 is a comment; line 2 starts with the keyword `map`, then a string
         first = tokens.data[:15]
         assert (

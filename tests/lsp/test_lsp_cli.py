@@ -64,7 +64,7 @@ def test_it_serves_over_tcp() -> None:
         )
         await client.shutdown_async(None)
         client.exit(None)
-        await client.stop()
+        await client.stop()  # type: ignore[no-untyped-call]
         return result
 
     try:
