@@ -58,8 +58,10 @@ from crmdsl.tui.widgets.source import SourceView
 __all__ = ["EditorApp"]
 
 _SWITCH_INTERVAL = 0.001
-_COLLECT_EVERY = 2.0
-_IDLE_FOR_FULL_COLLECT = 20.0
+_COLLECT_EVERY = 0.5
+_IDLE_FOR_COLLECT = 1.0
+_GARBAGE_PER_CHAR = 35
+_GARBAGE_BUDGET = 150_000_000
 
 
 def _assistant_pane() -> Widget:
@@ -113,11 +115,10 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         self.watching = watch
         self._generation = 0
         self._analysing = False
-        self._analysed = -1
+        self._analysed = -1  # the generation of the last analysis that finished
         self._seen_edits = 0
-        self._last_edit = self._full_collect_at = (
-            time.monotonic()
-        )  # the generation of the last analysis that finished
+        self._last_edit = time.monotonic()
+        self._uncollected = 0  # analyses finished since the last pass of the collector
         self._debounce: Timer | None = None
         self._settled = asyncio.Event()
         self._recovered_at = -1
@@ -161,9 +162,9 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         # The analysis runs in a thread: hand the GIL back to the event loop more often
         # than every 5 ms, so that keys and redraws are not kept waiting.
         sys.setswitchinterval(_SWITCH_INTERVAL)
-        # A full pass of the cyclic collector over a big map's model holds the GIL for
-        # hundreds of milliseconds: collect the young generations often, the old one
-        # only while the user is idle (the model itself makes no cycles).
+        # A pass of the cyclic collector over a big map's model holds the GIL for
+        # hundreds of milliseconds: collect only once the user has paused (the model
+        # makes no cycles; reference counting frees it as usual).
         gc.disable()
         self.set_interval(_COLLECT_EVERY, self._collect)
         self.sub_title = self.editor_file
@@ -235,6 +236,7 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         self._apply(message.snapshot)
 
     def _apply(self, snapshot: Snapshot) -> None:
+        self._uncollected += 1
         self._analysed = snapshot.generation
         self.snapshot = snapshot
         self.analysis = snapshot.analysis
@@ -248,12 +250,18 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         self.check_settled()
 
     def _collect(self) -> None:
-        idle = time.monotonic() - self._last_edit
-        if idle >= _IDLE_FOR_FULL_COLLECT and self._full_collect_at < self._last_edit:
+        """Run the cyclic collector once the user pauses, or when garbage piles up.
+
+        A map's analysis holds reference cycles (about 35 bytes per character of the map
+        stay until collected), and a collector's pass over a 10k-line map holds the GIL
+        for a quarter of a second: so it runs when typing pauses, and while typing goes
+        on only once the uncollected analyses would pass a memory budget.
+        """
+        idle = time.monotonic() - self._last_edit >= _IDLE_FOR_COLLECT
+        piled = self._uncollected * _GARBAGE_PER_CHAR * len(self.buffer.text) > _GARBAGE_BUDGET
+        if self._uncollected and (idle or piled):
             gc.collect()
-            self._full_collect_at = time.monotonic()
-        else:
-            gc.collect(1)
+            self._uncollected = 0
 
     def on_unmount(self) -> None:
         """Stop watching the disk; give the collector back to the process."""
