@@ -21,7 +21,7 @@ from crmdsl.tui.base import EditorBase
 from crmdsl.tui.live import Snapshot
 from crmdsl.tui.navigation import api
 from crmdsl.tui.screens.choice import ChoiceScreen
-from crmdsl.tui.widgets.outline import OutlinePane
+from crmdsl.tui.widgets.outline import OutlinePane, by_file
 from crmdsl.tui.widgets.preview import AUTO, PreviewPane, choose_view, cursor_subject, draw
 from crmdsl.tui.widgets.problems import ProblemsPane
 
@@ -115,7 +115,7 @@ class PanesMixin(EditorBase):
             pane.show([], "The map has load errors; the outline appears once it loads.")
             return
         stale = self.snapshot is not None and not self.snapshot.loaded
-        pane.show(self.outline_items, _STALE if stale else "")
+        pane.show(by_file(self.outline_items), _STALE if stale else "")
         self._follow_outline()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -126,3 +126,25 @@ def test_an_included_file_is_checked_live_with_the_rest_of_the_map(shop: Path) -
             assert app.source.mark_at(2) == "error"
 
     run(body)
+
+
+def test_a_map_of_several_files_shows_them_in_the_outline_and_opens_them(shop: Path) -> None:
+    async def body() -> None:
+        app = EditorApp(shop, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            await pilot.press("alt+2")
+            outline = app.main.query_one(OutlinePane)
+            await until(lambda: outline.selected is not None, pilot)
+            tree = app.main.query_one("#outline-tree")
+            files = [node.data.id for node in tree.root.children]
+            assert files[:3] == ["shop/shop.crm", "shop/teams.crm", "shop/systems.crm"]
+            teams = tree.root.children[1]
+            tree.move_cursor(teams)
+            await pilot.press("enter")
+            await until(lambda: app.editor_file == "shop/teams.crm", pilot)
+            await settled(app)
+            assert app.source.text == Path("shop/teams.crm").read_text()
+            assert "shop/teams.crm" in str(app.main.query_one("#status").render())
+
+    run(body)

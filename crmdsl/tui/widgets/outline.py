@@ -1,6 +1,7 @@
 """The outline pane: the map's document symbols as a tree that follows the cursor.
 
-In: the outline items of the last map that loaded (`crmdsl.document_symbols`: map →
+In: the outline items of the last map that loaded, under one node per file when the map
+has several (`crmdsl.document_symbols`: map →
 journeys → stages → touchpoints, processes → steps, systems → entities → fields, ...),
 and the cursor's place (`follow(file, line)`). Out: `OutlinePane.Jump` when an item is
 chosen. Moments of truth, manual steps and pii fields carry a mark. A note says when the
@@ -10,6 +11,7 @@ text has load errors and the tree shows the last map that loaded.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -19,7 +21,9 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-__all__ = ["MARKS", "OutlinePane"]
+import crmdsl
+
+__all__ = ["MARKS", "FileItem", "OutlinePane", "by_file"]
 
 #: How an item's marks show in the tree.
 MARKS: dict[str, tuple[str, str]] = {
@@ -112,6 +116,42 @@ class OutlinePane(Vertical):
         item = event.node.data
         if item is not None and item.span is not None:
             self.post_message(self.Jump(item.span.file, item.span.line, item.span.col))
+
+
+@dataclass(frozen=True, slots=True)
+class FileItem:
+    """A file of a map that has several: its outline items below it in the tree."""
+
+    kind: str
+    id: str
+    label: str | None
+    span: crmdsl.Span
+    statement: crmdsl.Span
+    marks: tuple[str, ...] = ()
+    children: tuple[Item, ...] = ()
+
+
+def by_file(items: Sequence[Item]) -> list[Item]:
+    """The items of a map with several files under one node per file (in map order)."""
+    files: dict[str, list[Item]] = {}
+    for item in items:
+        files.setdefault(item.span.file, []).append(item)
+    if len(files) < 2:
+        return list(items)
+    out: list[Item] = []
+    for file, members in files.items():
+        last = max(m.statement.end_line for m in members)
+        out.append(
+            FileItem(
+                "file",
+                file,
+                None,
+                crmdsl.Span(file, 1, 1, 1, 1),
+                crmdsl.Span(file, 1, 1, last, 1),
+                children=tuple(members),
+            )
+        )
+    return out
 
 
 def _label(item: Item) -> Text:
