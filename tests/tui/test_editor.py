@@ -207,3 +207,24 @@ def test_an_external_change_offers_reload(acme: Path) -> None:
             assert not app.modified
 
     run(body)
+
+
+def test_the_previewed_view_is_written_as_mmd_and_md_from_the_palette(acme: Path) -> None:
+    import crmdsl
+
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settled(app)
+            app.source.goto(63, 5)
+            await settled(app)
+            await pilot.press("ctrl+p", *"as .mmd", "enter")
+            await until(lambda: Path("acme-process-lead_to_cash.mmd").exists(), pilot)
+            await pilot.press("alt+3", "w")
+            await answer(app, pilot, "export-dialog", "md")
+
+    run(body)
+    expected = crmdsl.render(crmdsl.load(acme), "process", "lead_to_cash").text
+    assert Path("acme-process-lead_to_cash.mmd").read_text() == expected
+    page = Path("acme-process-lead_to_cash.md").read_text()
+    assert page == f"# Lead to cash\n\n```mermaid\n{expected}```\n"
