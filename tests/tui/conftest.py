@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,17 @@ def shop(workdir: Path) -> Path:
     """examples/shop (a root and its fragments) copied to `shop/`."""
     shutil.copytree(EXAMPLES / "shop", workdir / "shop")
     return Path("shop/shop.crm")
+
+
+@asynccontextmanager
+async def editing(path: Any, **options: Any) -> AsyncIterator[tuple[Any, Any]]:
+    """The editor on `path` in a 140x40 test terminal, once its first analysis is shown."""
+    from crmdsl.tui.app import EditorApp
+
+    app = EditorApp(path, watch=options.pop("watch", False), **options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settled(app)
+        yield app, pilot
 
 
 async def settled(app: Any) -> None:

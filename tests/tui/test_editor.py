@@ -10,7 +10,7 @@ from crmdsl.tui.app import EditorApp
 from crmdsl.tui.files import recovery_path
 from crmdsl.tui.widgets.preview import PreviewPane
 from crmdsl.tui.widgets.problems import ProblemsPane
-from tests.tui.conftest import answer, run, settled, until
+from tests.tui.conftest import answer, editing, run, settled, until
 
 
 def _problem_lines(app: EditorApp) -> list[tuple[str, int]]:
@@ -19,9 +19,7 @@ def _problem_lines(app: EditorApp) -> list[tuple[str, int]]:
 
 def test_a_broken_line_shows_a_problem_at_its_line_and_fixing_it_clears_it(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(acme) as (app, pilot):
             assert app.snapshot is not None and app.snapshot.loaded
             app.source.goto(62, 1)  # the `step quote` line
             app.source.move_cursor((62, len(app.source.document.get_line(62))))
@@ -42,9 +40,7 @@ def test_a_broken_line_shows_a_problem_at_its_line_and_fixing_it_clears_it(acme:
 
 def test_choosing_a_problem_moves_the_cursor_to_it(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(acme) as (app, pilot):
             await pilot.press("alt+1")
             pane = app.query_one(ProblemsPane)
             target = pane.shown[2]
@@ -58,9 +54,7 @@ def test_choosing_a_problem_moves_the_cursor_to_it(acme: Path) -> None:
 
 def test_the_severity_filter_shows_only_warnings_and_worse(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(acme) as (app, pilot):
             await pilot.press("alt+1", "s", "s")
             pane = app.query_one(ProblemsPane)
             assert pane.severity_filter == "warnings"
@@ -75,9 +69,7 @@ def test_F_applies_a_safe_fix_as_one_undo_step(workdir: Path) -> None:
     Path("d302.crm").write_text(text)
 
     async def body() -> None:
-        app = EditorApp("d302.crm", watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing("d302.crm") as (app, pilot):
             pane = app.query_one(ProblemsPane)
             await pilot.press("alt+1")
             index = next(i for i, p in enumerate(pane.shown) if p.code == "D302")
@@ -97,9 +89,7 @@ def test_F_applies_a_safe_fix_as_one_undo_step(workdir: Path) -> None:
 
 def test_the_preview_follows_the_cursor(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(acme) as (app, pilot):
             preview = app.query_one(PreviewPane)
             assert preview.diagram is not None and preview.diagram.name == "overview"
             app.source.goto(63, 5)
@@ -119,9 +109,7 @@ def test_save_keeps_bom_crlf_and_permissions(workdir: Path) -> None:
     target.chmod(0o640)
 
     async def body() -> None:
-        app = EditorApp(target, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(target) as (app, pilot):
             assert "\r" not in app.source.text
             app.source.move_cursor((0, 0))
             await pilot.press("#", "space")
@@ -137,9 +125,7 @@ def test_save_keeps_bom_crlf_and_permissions(workdir: Path) -> None:
 
 def test_quitting_with_changes_asks_and_cancel_keeps_the_editor(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(acme) as (app, pilot):
             await pilot.press("x", "ctrl+q")
             await answer(app, pilot, "quit-dialog", "cancel")
             assert app.is_running and app.modified
@@ -197,10 +183,8 @@ def test_a_missing_file_starts_from_a_template_that_loads(workdir: Path) -> None
 
 def test_an_external_change_offers_reload(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
-            await until(lambda: bool(app.workers), pilot)
+        async with editing(acme, watch=True) as (app, pilot):
+            await until(lambda: any(w.group == "watch" for w in app.workers), pilot)
             acme.write_text("# changed elsewhere\n" + acme.read_text())
             await answer(app, pilot, "reload-dialog", "reload")
             await until(lambda: app.source.text.startswith("# changed elsewhere"), pilot)
@@ -213,9 +197,7 @@ def test_the_previewed_view_is_written_as_mmd_and_md_from_the_palette(acme: Path
     import crmdsl
 
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(acme) as (app, pilot):
             app.source.goto(63, 5)
             await settled(app)
             await pilot.press("ctrl+p", *"as .mmd", "enter")

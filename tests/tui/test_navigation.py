@@ -8,7 +8,7 @@ from typing import Any
 
 from crmdsl.tui.app import EditorApp
 from crmdsl.tui.widgets.outline import OutlinePane
-from tests.tui.conftest import run, settled, until
+from tests.tui.conftest import editing, run, settled, until
 
 
 def _cursor(app: EditorApp) -> tuple[int, int]:
@@ -18,9 +18,7 @@ def _cursor(app: EditorApp) -> tuple[int, int]:
 
 def test_the_outline_follows_the_cursor_and_choosing_an_item_moves_it(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(acme) as (app, pilot):
             outline = app.main.query_one(OutlinePane)
             await pilot.press("alt+2", "alt+0")  # the outline tab shown, the focus in the source
             app.source.goto(63, 5)
@@ -53,9 +51,7 @@ def test_the_status_bar_says_what_the_name_under_the_cursor_is(acme: Path) -> No
 
 def test_f12_goes_to_the_definition_and_the_references_list_jumps(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(acme) as (app, pilot):
             app.source.goto(68, 62)  # `-> quote` in step legal
             await pilot.press("f12")
             assert _cursor(app) == (63, 8)
@@ -81,9 +77,7 @@ def test_rename_from_the_palette_changes_every_file_and_undoes_in_one_step(shop:
     uses = count("ecom", before)
 
     async def body() -> None:
-        app = EditorApp(shop, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(shop) as (app, pilot):
             app.source.goto(4, 10)  # owner ecom
             await pilot.press("ctrl+p", *"rename", "enter")
             await until(lambda: app.screen.id == "rename-dialog", pilot)
@@ -114,9 +108,7 @@ def _shop_texts_but(app: Any, name: str) -> dict[str, str]:
 
 def test_an_included_file_is_checked_live_with_the_rest_of_the_map(shop: Path) -> None:
     async def body() -> None:
-        app = EditorApp("shop/teams.crm", root=shop, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing("shop/teams.crm", root=shop) as (app, pilot):
             assert app.snapshot is not None and app.snapshot.loaded
             app.source.move_cursor((2, 0))  # `team ecom`
             await pilot.press("z", "z", "space")
@@ -130,9 +122,7 @@ def test_an_included_file_is_checked_live_with_the_rest_of_the_map(shop: Path) -
 
 def test_a_map_of_several_files_shows_them_in_the_outline_and_opens_them(shop: Path) -> None:
     async def body() -> None:
-        app = EditorApp(shop, watch=False)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settled(app)
+        async with editing(shop) as (app, pilot):
             await pilot.press("alt+2")
             outline = app.main.query_one(OutlinePane)
             await until(lambda: outline.selected is not None, pilot)
