@@ -120,7 +120,7 @@ async def _cold_analysis(app: object) -> dict[str, object]:
 
 
 def _child(lines: int) -> None:
-    from gen_map import generate
+    from gen_map import generate  # type: ignore[import-not-found]
 
     os.environ["CRMDSL_JOBS"] = "1"
     with tempfile.TemporaryDirectory() as folder:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.widgets import TabbedContent
 from typer.testing import CliRunner
 
 from crmdsl.cli.app import app
@@ -71,7 +72,8 @@ def test_the_tui_table_of_the_config_sets_keys_and_theme(acme: Path) -> None:
             await settled(editor)
             assert editor.theme == "textual-light"
             await pilot.press("f9")
-            await until(lambda: editor.main.query_one("#side").active == "preview", pilot)
+            side = editor.main.query_one("#side", TabbedContent)
+            await until(lambda: side.active == "preview", pilot)
 
     run(body)
 

@@ -14,6 +14,7 @@ from tests.tui.conftest import answer, editing, run, settled, until
 
 
 def _problem_lines(app: EditorApp) -> list[tuple[str, int]]:
+    assert app.snapshot is not None
     return [(p.code or p.kind, p.span.line) for p in app.snapshot.problems if p.span]
 
 
@@ -174,7 +175,7 @@ def test_a_missing_file_starts_from_a_template_that_loads(workdir: Path) -> None
             await until(lambda: app.modified, pilot)
             await settled(app)
             assert app.source.text.startswith('map "New Map"')
-            assert app.snapshot.loaded, app.snapshot.problems
+            assert app.snapshot is not None and app.snapshot.loaded, app.snapshot
             await pilot.press("ctrl+s")
         assert Path("new_map.crm").read_text().startswith('map "New Map"')
 
