@@ -5,7 +5,7 @@ The config file is the one `crmdsl check` uses for the map (`crmdsl.toml`, or
 
     [tool.crmdsl.tui]
     theme = "textual-light"          # any Textual theme
-    debounce-ms = 10                 # quiet time after a keystroke before re-analysis
+    debounce-ms = 2                  # quiet time after a keystroke before re-analysis
     preview-max-nodes = 60           # larger flowcharts are not drawn in the terminal
     [tool.crmdsl.tui.keys]
     definition = "f12,ctrl+d"        # binding id = keys (see docs/tui.md)
@@ -32,7 +32,7 @@ class TuiConfig:
     """The `tui` table, checked."""
 
     theme: str | None = None
-    debounce_ms: int = 10
+    debounce_ms: int = 2
     preview_max_nodes: int = 60
     keys: dict[str, str] = field(default_factory=dict)
 
