@@ -17,8 +17,12 @@ from crmdsl.assistant.session import Session
 __all__ = ["Context", "Reply", "tick"]
 
 
-class Reply(Exception):  # noqa: N818 - a control-flow signal, not an error
-    """Stops a handler with this answer (a question back, a refusal)."""
+class Reply(crmdsl.CrmdslError):  # noqa: N818 - a control-flow signal, not an error
+    """Stops a handler with this answer (a question back, a refusal).
+
+    It derives from `CrmdslError` like every exception of the package; `Engine.run`
+    catches it before anything else could.
+    """
 
     def __init__(self, answer: Answer) -> None:
         super().__init__(answer.text)
