@@ -32,7 +32,7 @@ import crmdsl
 from crmdsl.assistant.edits import slug
 from crmdsl.assistant.files import write_new
 
-__all__ = ["QUESTIONS", "Question", "build_map", "run_interview", "sidecar_of"]
+__all__ = ["QUESTIONS", "Interview", "Question", "build_map", "run_interview", "sidecar_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,53 +300,99 @@ def _save(path: str, answers: dict[str, str], at: int) -> None:
     write_new(str(sidecar_of(path)), json.dumps({"answers": answers, "at": at}, indent=2) + "\n")
 
 
+class Interview:
+    """The interview as steps: `opening()`, then `question()` and `answer(said)` in turn.
+
+    `answers` and `at` are the progress; `text()` is the map the answers make so far.
+    `crmdsl chat --interview` drives it at a prompt (writing the map and its progress
+    after each answer); the editor drives it in its Assistant pane (writing into the
+    editor's text).
+    """
+
+    def __init__(self, path: str, answers: dict[str, str] | None = None, at: int = 0) -> None:
+        self.path = path
+        self.answers: dict[str, str] = dict(answers or {})
+        self.at = at
+        self.stopped = False
+
+    @property
+    def done(self) -> bool:
+        """True when every question is answered (or skipped)."""
+        return self.at >= len(QUESTIONS)
+
+    def opening(self) -> str:
+        """What is said before the first question."""
+        if self.at:
+            return f"Resuming at question {self.at + 1} of {len(QUESTIONS)}."
+        return (
+            "Let's map your CRM. Short answers are fine; an empty answer takes the default. "
+            "Say `skip`, `back` or `stop` (to go on later) at any question."
+        )
+
+    def question(self) -> str:
+        """The current question, with its example and default."""
+        q = QUESTIONS[self.at]
+        given = self.answers.get(q.key) or q.default
+        default = f" [{given}]" if given else ""
+        return (
+            f"**{q.phase.capitalize()} {self.at + 1}/{len(QUESTIONS)}.** {q.text}\n\n"
+            f"(e.g. {q.example}){default}"
+        )
+
+    def answer(self, said: str) -> None:
+        """Take an answer (or `skip`, `back`, `stop`) to the current question."""
+        said = said.strip()
+        word = said.lower()
+        if word == "stop":
+            self.stopped = True
+            return
+        if word == "back":
+            self.at = max(0, self.at - 1)
+            return
+        q = QUESTIONS[self.at]
+        given = self.answers.get(q.key) or q.default
+        if word == "skip":
+            self.answers.pop(q.key, None)
+        elif said or given:
+            self.answers[q.key] = said or given
+        self.at += 1
+
+    def text(self) -> str:
+        """The map the answers make so far (formatted, and always loading)."""
+        return build_map(self.answers, self.path)
+
+    def next_steps(self, crm_map_text: str, where: str = "is written") -> str:
+        """The closing message: the findings that say what to map next.
+
+        `where` says where the map is (`is written`, `is in the editor`).
+        """
+        analysis = crmdsl.analyze(crm_map_text, self.path)
+        findings = crmdsl.lint(analysis).findings
+        lines = [f"- {d.code} {d.message} ({d.span})" for d in findings[:12]]
+        return f"Done: {self.path} {where} and loads. What to map next:\n\n" + (
+            "\n".join(lines) if lines else "- nothing: no finding"
+        )
+
+
 def run_interview(path: str, read: Callable[[str], str], say: Callable[[str], None]) -> int:
     """Ask the questions, write the map as it grows; return the exit code (0)."""
     if Path(path).exists() and not sidecar_of(path).exists():
         raise crmdsl.UsageError(
             f"{path} exists; the interview writes a new map (choose a new name)"
         )
-    answers, at = _load_progress(path)
-    say(
-        f"Resuming at question {at + 1} of {len(QUESTIONS)}." if at else
-        "Let's map your CRM. Short answers are fine; an empty answer takes the default. "
-        "Say `skip`, `back` or `stop` (to go on later) at any question."
-    )  # fmt: skip
-    while at < len(QUESTIONS):
-        q = QUESTIONS[at]
-        given = answers.get(q.key) or q.default
-        default = f" [{given}]" if given else ""
-        say(
-            f"**{q.phase.capitalize()} {at + 1}/{len(QUESTIONS)}.** {q.text}\n\n(e.g. {q.example}){default}"
-        )
+    interview = Interview(path, *_load_progress(path))
+    say(interview.opening())
+    while not interview.done:
+        say(interview.question())
         try:
-            said = read("> ").strip()
+            said = read("> ")
         except EOFError:
             said = "stop"
-        word = said.lower()
-        if word == "stop":
-            _save(path, answers, at)
+        interview.answer(said)
+        _save(path, interview.answers, interview.at)
+        if interview.stopped:
             say(f"Stopped. The map so far is in {path}; run the interview again to go on.")
             return 0
-        if word == "back":
-            at = max(0, at - 1)
-            continue
-        if word == "skip":
-            answers.pop(q.key, None)
-        elif said or given:
-            answers[q.key] = said or given
-        at += 1
-        _save(path, answers, at)
-    return _finish(path, say)
-
-
-def _finish(path: str, say: Callable[[str], None]) -> int:
     sidecar_of(path).unlink(missing_ok=True)
-    analysis = crmdsl.analyze_path(path)
-    findings = crmdsl.lint(analysis).findings
-    lines = [f"- {d.code} {d.message} ({d.span})" for d in findings[:12]]
-    say(
-        f"Done: {path} is written and loads. What to map next:\n\n"
-        + ("\n".join(lines) if lines else "- nothing: no finding")
-    )
+    say(interview.next_steps(Path(path).read_text(encoding="utf-8")))
     return 0

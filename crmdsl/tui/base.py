@@ -93,6 +93,10 @@ class EditorBase(App[int]):
         """Another file is open: undo no longer reaches the other files a patch wrote."""
         raise NotImplementedError
 
+    def start_interview(self) -> None:
+        """Ask the guided interview for a new map in the Assistant pane."""
+        raise NotImplementedError
+
     def check_settled(self) -> None:
         """Signal waiters when the analysis and the preview are current."""
         raise NotImplementedError

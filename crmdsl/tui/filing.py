@@ -137,12 +137,18 @@ class FilesMixin(EditorBase):
 
                 title = self.editor_path.stem.replace("_", " ").replace("-", " ").title()
                 self.source.apply_text(TEMPLATE.format(title=title, today=dt.date.today()))
+            elif choice == "interview":
+                self.start_interview()
             elif choice == "quit":
                 self.exit(0)
 
-        question = f"{self.editor_file} does not exist yet. Start it from a template?"
+        question = (
+            f"{self.editor_file} does not exist yet. Start it from a template, or answer "
+            "a short interview that writes it?"
+        )
         answers = [
             ("template", "Start from a template"),
+            ("interview", "Answer the guided interview"),
             ("empty", "Start empty"),
             ("quit", "Quit"),
         ]

@@ -361,6 +361,15 @@ class PanesMixin(EditorBase):
         if focusable:
             focusable.first().focus()
 
+    def start_interview(self) -> None:
+        """Open the Assistant tab on the guided interview for this new map."""
+        pane = self.main.query_one("#assistant-pane")
+        if not hasattr(pane, "start_interview"):
+            self.notify("The interview needs the assistant, not available here.")
+            return
+        self.action_show_tab("assistant")
+        pane.start_interview()
+
     def action_toggle_side(self) -> None:
         """Hide or show the side pane."""
         side = self.main.query_one("#side", TabbedContent)

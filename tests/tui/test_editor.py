@@ -182,6 +182,42 @@ def test_a_missing_file_starts_from_a_template_that_loads(workdir: Path) -> None
     run(body)
 
 
+def test_a_missing_file_can_be_written_by_the_interview_in_the_assistant_pane(
+    workdir: Path,
+) -> None:
+    """Each answer rebuilds the editor's text; the last says what to map next."""
+    from textual.widgets import Markdown, TabbedContent
+
+    from crmdsl.assistant.interview import QUESTIONS
+    from crmdsl.tui.widgets.assistant import AssistantPane
+
+    async def body() -> None:
+        app = EditorApp("fresh.crm", watch=False)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await answer(app, pilot, "template-dialog", "interview")
+            pane = app.query_one("#assistant-pane", AssistantPane)
+            await until(lambda: pane.interview is not None, pilot)
+            assert app.query_one("#side", TabbedContent).active == "assistant"
+            pane.answer_interview("Harbour Hotels")
+            await until(lambda: app.source.text.startswith('map "Harbour Hotels"'), pilot)
+            pane.answer_interview("Front desk, Sales")
+            await until(lambda: 'team front_desk "Front desk"' in app.source.text, pilot)
+            pane.answer_interview("back")
+            assert pane.interview is not None and pane.interview.at == 1
+            for _ in range(1, len(QUESTIONS)):
+                pane.answer_interview("")  # the defaults
+            assert pane.interview is None
+            await settled(app)
+            assert app.snapshot is not None and app.snapshot.loaded
+            said = [box.source for box in pane.query(".answer").results(Markdown)]
+            assert said[-1].startswith("Done: fresh.crm is in the editor and loads.")
+            assert not Path("fresh.crm").exists()  # written only when saved
+            await pilot.press("ctrl+s")
+        assert Path("fresh.crm").read_text().startswith('map "Harbour Hotels"')
+
+    run(body)
+
+
 def test_an_external_change_offers_reload(acme: Path) -> None:
     async def body() -> None:
         async with editing(acme, watch=True) as (app, pilot):

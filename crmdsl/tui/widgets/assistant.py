@@ -11,6 +11,10 @@ proposed edit shows its diff and the findings it adds and clears, with Accept an
 Reject buttons; Accept applies it through `apply_patch` as ONE undo step of the editor
 (so the editor's undo takes it back), and is refused when the text changed since the
 proposal was made. Nothing is written to disk: the editor's save does that.
+
+`start_interview()` turns the pane into the guided interview for a new map: each
+answer typed in rebuilds the editor's text (one undo step per answer) until the last
+question, `stop`, or `ctrl+s`; the closing message lists what to map next.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from textual.widgets import Button, Input, Markdown
 import crmdsl
 from crmdsl.assistant.answer import Answer
 from crmdsl.assistant.engine import Engine
+from crmdsl.assistant.interview import Interview
 from crmdsl.assistant.session import Proposal, Session
 
 __all__ = ["AssistantPane"]
@@ -63,6 +68,7 @@ class AssistantPane(Widget):
         self.proposal: Proposal | None = None
         self.last_answer: Answer | None = None
         self.busy = False
+        self.interview: Interview | None = None
 
     def compose(self) -> ComposeResult:
         """The answers, the accept/reject buttons, the request line."""
@@ -110,8 +116,39 @@ class AssistantPane(Widget):
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         event.input.value = ""
-        if text and not self.busy:
+        if self.interview is not None:
+            self.answer_interview(text)
+        elif text and not self.busy:
             self.ask(text)
+
+    # -- the guided interview -----------------------------------------------------------
+
+    def start_interview(self) -> None:
+        """Ask the interview's questions here; the answers write the editor's text."""
+        app: Any = self.app
+        self.interview = Interview(str(app.editor_path))
+        self._add(self.interview.opening())
+        self._add(self.interview.question())
+        self.query_one("#assistant-input", Input).placeholder = "Your answer (empty: the default)…"
+
+    def answer_interview(self, text: str) -> None:
+        """Take one answer: rebuild the map in the editor, then ask the next question."""
+        interview = self.interview
+        assert interview is not None
+        app: Any = self.app
+        self._add(f"**you:** {text or '(the default)'}")
+        interview.answer(text)
+        if not interview.stopped:
+            app.source.apply_text(interview.text())
+        if interview.stopped or interview.done:
+            self.interview = None
+            self.query_one("#assistant-input", Input).placeholder = "Ask the map…"
+            if interview.stopped:
+                self._add("Stopped. The map so far is in the editor: `ctrl+s` saves it.")
+            else:
+                self._add(interview.next_steps(app.editor_text(), "is in the editor"))
+            return
+        self._add(interview.question())
 
     def ask(self, text: str) -> None:
         """Answer one request (by the model, in a worker, when one is configured)."""
