@@ -22,6 +22,7 @@ from crmdsl.errors import UsageError
 from crmdsl.fileio import write_atomic
 from crmdsl.model import CrmMap
 from crmdsl.views import VIEWS, Diagram, everything, render, subjects
+from crmdsl.views.markup import markdown_heading
 
 if TYPE_CHECKING:
     from crmdsl.views.svg import MermaidRenderer, OutputFormat, RenderResult
@@ -39,9 +40,9 @@ def markdown_block(diagram: Diagram) -> str:
 def markdown_page(diagrams: Sequence[Diagram], title: str | None = None) -> str:
     """A Markdown page: a heading and a fenced mermaid block per diagram."""
     if len(diagrams) == 1 and title is None:
-        return f"# {diagrams[0].title}\n\n{markdown_block(diagrams[0])}"
-    parts = [f"# {title or 'Diagrams'}\n"]
-    parts += [f"\n## {d.title}\n\n{markdown_block(d)}" for d in diagrams]
+        return f"{markdown_heading(1, diagrams[0].title)}\n\n{markdown_block(diagrams[0])}"
+    parts = [f"{markdown_heading(1, title or 'Diagrams')}\n"]
+    parts += [f"\n{markdown_heading(2, d.title)}\n\n{markdown_block(d)}" for d in diagrams]
     return "".join(parts)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from crmdsl.diffing import MapDiff
 from crmdsl.diffing.compare import ElementChange
 from crmdsl.reporting.markdown import code, esc, message
+from crmdsl.views.markup import html_text, one_line
 
 __all__ = ["JSON_SCHEMA", "MARKDOWN_BUDGET", "markdown", "stat_rows", "text_lines", "to_json"]
 
@@ -226,7 +227,9 @@ def _views_md(page: _Page, diff: MapDiff) -> None:
 
 def _details(summary: str, body: list[str], open_: bool = False) -> list[str]:
     head = "<details open>" if open_ else "<details>"
-    return [head, f"<summary>{esc(summary)}</summary>", "", *body, "", "</details>", ""]
+    # The summary is inside an HTML block, where Markdown escapes are not read.
+    summary_line = f"<summary>{html_text(one_line(summary))}</summary>"
+    return [head, summary_line, "", *body, "", "</details>", ""]
 
 
 def _errors_md(diff: MapDiff) -> list[str]:

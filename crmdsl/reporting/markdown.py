@@ -7,10 +7,10 @@ the same way on every machine (no locale).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from crmdsl.model import DURATION_MINUTES
+from crmdsl.views.markup import markdown_code, markdown_inline
 
 __all__ = [
     "code",
@@ -25,13 +25,10 @@ __all__ = [
     "table",
 ]
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-
 
 def esc(text: str) -> str:
     """User text made inert: Markdown specials escaped, line breaks as spaces."""
-    flat = " ".join(str(text).split())
-    return _SPECIAL.sub(r"\\\1", flat)
+    return markdown_inline(str(text))
 
 
 def message(text: str) -> str:
@@ -42,10 +39,7 @@ def message(text: str) -> str:
 
 def code(text: str) -> str:
     """An id or a reference as a code span (`|` escaped so that it is safe in a table)."""
-    text = " ".join(str(text).split())
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
+    return markdown_code(str(text)).replace("|", "\\|")
 
 
 def table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

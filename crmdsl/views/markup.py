@@ -10,6 +10,7 @@ U+FFFD.
 - `markdown_inline(text)`: for a heading, a list item, a paragraph or a link text.
 - `markdown_cell(text)`: for a cell of a GitHub-flavoured Markdown table (never empty).
 - `markdown_heading(level, text)`: a whole ATX heading line, `## text`.
+- `markdown_code(text)`: a code span holding the text (an id, a clause as written).
 - `html_text(text)`: for HTML text or a double- or single-quoted attribute value.
 """
 
@@ -18,16 +19,23 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["html_text", "markdown_cell", "markdown_heading", "markdown_inline", "one_line"]
+__all__ = [
+    "html_text",
+    "markdown_cell",
+    "markdown_code",
+    "markdown_heading",
+    "markdown_inline",
+    "one_line",
+]
 
 # Every character CommonMark or GitHub gives a meaning to anywhere in a line: escapes,
 # code, emphasis, strike-through, links and images, raw HTML and autolinks, entity
 # references, table cells, heading closers and math. A backslash before any ASCII
 # punctuation mark is a literal mark in CommonMark.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&!$])")
-# What has a meaning only at the start of a line: list items (`-`, `+`, `1.`, `1)`),
-# a block quote (escaped above), a setext underline (`=`), a thematic break.
-_LEADING = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))")
+# What has a meaning only at the start of a line: list items (`- `, `+ `, `1. `, `1) `),
+# a block quote (escaped above), a setext underline (`==`), a thematic break (`--`).
+_LEADING = re.compile(r"^(?:([-+=])(?=[-+=\s]|$)|(\d{1,9})([.)])(?=\s|$))")
 # Control characters other than white space cannot be shown; white space is joined.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
@@ -57,6 +65,15 @@ def markdown_cell(text: str) -> str:
 def markdown_heading(level: int, text: str) -> str:
     """An ATX heading line (no newline) whose text is shown exactly."""
     return f"{'#' * level} {markdown_inline(text)}".rstrip()
+
+
+def markdown_code(text: str) -> str:
+    """A code span showing `one_line(text)` exactly, whatever backticks it holds."""
+    flat = one_line(text)
+    runs = [len(run) for run in re.findall(r"`+", flat)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if runs else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def html_text(text: str) -> str:
