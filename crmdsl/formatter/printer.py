@@ -1,42 +1,32 @@
 """The formatter: the text of one `.crm` file in, the same map in the canonical layout out.
 
-`format_text(text)` returns the formatted text (keeping a BOM, CRLF line endings and the
+`format_text(text)` returns the formatted text (keeping a BOM, the line endings and the
 final newline as they were); `format_source(source)` works on a decoded `SourceText` and
 returns text with newline line endings. Both refuse, with `NotFormattable` carrying the
 load errors, a file whose own text does not parse or build, and check every result: the
 file built again from the output must say what the input said (`crmdsl.formatter.check`),
 or `FormatterBug` is raised and nothing is written. The layout is described, with
-examples, in `docs/format.md`; the layout of one line is in `crmdsl.formatter.layout`.
+examples, in `docs/format.md`.
 
-Comments stay with their statement: own-line comments above a statement go with it; an
-end-of-line comment stays at the end of its line; an own-line comment indented deeper
-than the next statement stays at the end of the block it is indented into.
+The formatter keeps every line where its author put it: a clause on the header line stays
+there, a clause on a line of its own stays on its own line, and nothing changes order. It
+normalises what is around the words: indentation (two spaces a level), the spaces between
+tokens, blank lines, the place of comments and the line endings. Tabs in the indentation
+become spaces when the blocks are the same whatever the width of a tab (`tabs`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from crmdsl.errors import CrmdslError, Diagnostic
 from crmdsl.formatter.check import file_meaning, same_meaning
-from crmdsl.formatter.layout import (
-    INDENT,
-    LINE_WIDTH,
-    ClausePart,
-    FormatBug,
-    classify,
-    header_eligible,
-    join_tokens,
-    render_field,
-    split_line,
-)
+from crmdsl.formatter.layout import INDENT, FormatBug, join_tokens, render_field
 from crmdsl.gcpause import paused_gc
 from crmdsl.language.build.statements import BuiltFile, build_file
-from crmdsl.language.grammar import Tok as Token
-from crmdsl.language.parse import Line, ParsedFile, parse_source
-from crmdsl.language.schema import StatementSpec
+from crmdsl.language.parse import Comment, Line, ParsedFile, parse_source
 from crmdsl.language.source import SourceText
 
 __all__ = [
@@ -46,10 +36,8 @@ __all__ = [
     "format_parsed",
     "format_source",
     "format_text",
+    "layout_lines",
 ]
-
-#: A pending own-line comment (its indentation, text and line) or a blank line (None).
-_Trivia = tuple[int, str, int] | None
 
 
 class NotFormattable(CrmdslError):
@@ -77,30 +65,8 @@ class FormatterBug(CrmdslError):
         )
 
 
-@dataclass(slots=True, eq=False)
-class _Item:
-    """A line of the file with the comments and blank lines that belong to it."""
-
-    line: Line
-    spec: StatementSpec
-    is_statement: bool
-    depth: int
-    header: list[Token]
-    parts: list[ClausePart]
-    parent: _Item | None
-    children: list[_Item] = field(default_factory=list)
-    leading: list[_Trivia] = field(default_factory=list)
-    eol: str | None = None
-    trailing: list[_Trivia] = field(default_factory=list)
-    last: int = 0
-
-    @property
-    def commented(self) -> bool:
-        return self.eol is not None or any(self.leading) or any(self.trailing)
-
-
 def format_text(text: str, path: str = "<string>") -> str:
-    """Format a file's text; a BOM, CRLF line endings and the final newline are kept."""
+    """Format a file's text; a BOM, the line endings and the final newline are kept."""
     source = SourceText.from_text(text, path)
     return encode_like(source, format_source(source))
 
@@ -115,50 +81,171 @@ def encode_like(source: SourceText, text: str) -> str:
 def format_source(source: SourceText) -> str:
     """Format a decoded file; the result has newline line endings and no BOM."""
     with paused_gc():
-        return _format_source(source)
-
-
-def _format_source(source: SourceText) -> str:
-    parsed = parse_source(source)
-    built = build_file(parsed)
-    return format_parsed(parsed, built)
+        parsed = parse_source(source)
+        return format_parsed(parsed, build_file(parsed))
 
 
 def format_parsed(parsed: ParsedFile, built: BuiltFile) -> str:
     """Format a file already parsed and built; refuses and checks as `format_source`."""
     source = parsed.source
     if built.diagnostics:
+        if any(d.kind == "tab-indent" for d in built.diagnostics):
+            from crmdsl.formatter.tabs import format_detabbed
+
+            return format_detabbed(source, built.diagnostics, _format_checked)
         raise NotFormattable(source.path, built.diagnostics, source.lines)
+    return _format_checked(parsed, built)
+
+
+def _format_checked(parsed: ParsedFile, built: BuiltFile) -> str:
+    """The formatted text of a file that loads, after the meaning check."""
+    source = parsed.source
     try:
-        formatter = _Formatter(parsed)
-        out = formatter.run()
+        out = layout_lines(parsed)
     except FormatBug as exc:
         raise FormatterBug(source.path, str(exc)) from None
-    if out != source.text:
-        difference = _check_meaning(formatter, built, out)
+    text = "\n".join(line for _, line in out)
+    if text and source.final_newline:
+        text += "\n"
+    if text != source.text:
+        difference = _check_meaning(parsed, built, out)
         if difference is not None:
             raise FormatterBug(source.path, difference)
+    return text
+
+
+# -- the layout of the lines -------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class _Code:
+    """A statement or clause line: its indentation as written, its depth, its parent."""
+
+    line: Line
+    depth: int
+    parent: _Code | None
+
+
+def layout_lines(parsed: ParsedFile) -> list[tuple[int, str]]:
+    """The lines of the formatted file, each with the line of the input it comes from.
+
+    A blank line carries the number of the line after it. The file must load.
+    """
+    code: dict[int, _Code] = {}
+
+    def walk(line: Line, depth: int, parent: _Code | None) -> None:
+        here = _Code(line, depth, parent)
+        code[line.lineno] = here
+        for child in line.children:
+            walk(child, depth + 1, here)
+
+    for root in parsed.roots:
+        walk(root, 0, None)
+    eol = {c.line: c for c in parsed.comments if not c.own_line}
+    own = {c.line: c for c in parsed.comments if c.own_line}
+    nexts = _next_code(len(parsed.source.lines), code)
+    out: list[tuple[int, str]] = []
+    prev: _Code | None = None
+    gap = False
+    for n, raw in enumerate(parsed.source.lines, start=1):
+        here = code.get(n)
+        if here is not None:
+            text = _pad(here.depth) + _code_text(here.line)
+            if n in eol:
+                text = _with_comment(text, eol[n])
+        elif n in own:
+            depth = _comment_depth(own[n].col - 1, prev, nexts[n])
+            text = _pad(depth) + own[n].text.rstrip()
+        elif not raw.strip():
+            gap = True
+            continue
+        else:
+            raise FormatBug(f"line {n} is neither a statement, a comment nor blank")
+        if gap and out and not _opens_block(out[-1][0], prev):
+            out.append((n, ""))
+        gap = False
+        out.append((n, text))
+        if here is not None:
+            prev = here
     return out
 
 
-def _check_meaning(formatter: _Formatter, built: BuiltFile, out: str) -> str | None:
+def _opens_block(last: int, prev: _Code | None) -> bool:
+    """Whether the line written last is a header whose block starts next (no blank there)."""
+    return prev is not None and prev.line.lineno == last and bool(prev.line.children)
+
+
+def _with_comment(code: str, comment: Comment) -> str:
+    """A code line with its end-of-line comment, two spaces after the code at least.
+
+    The comment keeps its own column when that is further right, so that comments
+    aligned in a column stay aligned.
+    """
+    gap = max(2, comment.col - 1 - len(code))
+    return code + " " * gap + comment.text.rstrip()
+
+
+def _pad(depth: int) -> str:
+    return " " * (INDENT * depth)
+
+
+def _code_text(line: Line) -> str:
+    return render_field(line) if line.ftype is not None else join_tokens(line.toks)
+
+
+def _next_code(total: int, code: dict[int, _Code]) -> list[_Code | None]:
+    """For each line number, the first statement or clause line at or after it."""
+    found: list[_Code | None] = [None] * (total + 2)
+    after: _Code | None = None
+    for n in range(total, 0, -1):
+        after = code.get(n, after)
+        found[n] = after
+    return found
+
+
+def _comment_depth(col: int, prev: _Code | None, nxt: _Code | None) -> int:
+    """The depth of an own-line comment written at column `col` (0-based).
+
+    A comment indented no deeper than the next statement goes with it and takes its
+    depth; one indented deeper belongs to the end of the block above that it is
+    indented into (the innermost open statement indented less than the comment).
+    """
+    below = nxt.line.indent if nxt is not None else 0
+    if col <= below or prev is None:
+        return nxt.depth if nxt is not None else 0
+    owner = prev
+    while owner.parent is not None and owner.line.indent >= col:
+        owner = owner.parent
+    return owner.depth + 1
+
+
+# -- the meaning check ----------------------------------------------------------------------
+
+
+def _check_meaning(parsed: ParsedFile, built: BuiltFile, out: list[tuple[int, str]]) -> str | None:
     """None when the output says what the input said; else where it differs.
 
-    The changed top-level chunks of the output are built on their own and compared with
-    the same statements of the input; unchanged chunks are the input's own text.
+    The top-level blocks whose words changed are built again on their own and compared
+    with the same statements of the input; blank lines carry no meaning.
     """
-    path = formatter.parsed.source.path
-    written = [line for line in out.split("\n") if line.strip()]
-    if written != [line for _, _, chunk in formatter.chunks for line in chunk if line.strip()]:
-        return "the output is not the text that was checked"
-    changed = formatter.changed_chunks()
+    path = parsed.source.path
+    lines = parsed.source.lines
+    written: dict[int, str] = {n: text for n, text in out if text}
+    changed: list[tuple[int, int]] = []
+    for block in parsed.blocks:
+        first, last = block.first + 1, block.last + 1
+        was = [lines[n - 1] for n in range(first, last + 1) if lines[n - 1].strip()]
+        now = [written[n] for n in range(first, last + 1) if n in written]
+        if was != now:
+            changed.append((first, last))
     if not changed:
         return None
-    text = "\n".join(line for _, _, chunk in changed for line in chunk) + "\n"
-    again = file_meaning(SourceText.from_text(text, path))
+    text = "\n".join(written[n] for a, b in changed for n in range(a, b + 1) if n in written)
+    again = file_meaning(SourceText.from_text(text + "\n", path))
     if again.diagnostics:
         return "the output does not load: " + again.diagnostics[0].message
-    inside = {n for first, last, _ in changed for n in range(first, last + 1)}
+
+    inside = {n for a, b in changed for n in range(a, b + 1)}
 
     def within(line: int) -> bool:
         return line in inside
@@ -171,204 +258,3 @@ def _check_meaning(formatter: _Formatter, built: BuiltFile, out: str) -> str | N
     before.comments = [c for c in built.comments if within(c.line)]
     after = BuiltFile(path, declarations=nodes(again, lambda _: True), comments=again.comments)
     return same_meaning(before, after)
-
-
-class _Formatter:
-    def __init__(self, parsed: ParsedFile) -> None:
-        self.parsed = parsed
-        self.by_line: dict[int, _Item] = {}
-        self.tops = [self._item(root, None, None, 0) for root in parsed.roots]
-        self.trailer: list[_Trivia] = []
-
-    # -- reading -------------------------------------------------------------------
-
-    def _item(
-        self, line: Line, parent_spec: StatementSpec | None, parent: _Item | None, depth: int
-    ) -> _Item:
-        spec, is_statement = classify(parent_spec, line)
-        if not is_statement:
-            header, parts = split_line(spec, line, start=0)
-        elif line.ftype is not None:
-            header, parts = [], []
-        else:
-            header, parts = split_line(spec, line)
-        item = _Item(line, spec, is_statement, depth, header, parts, parent, last=line.lineno)
-        self.by_line[line.lineno] = item
-        for child in line.children:
-            if not is_statement:
-                raise FormatBug(f"line {child.lineno}: a clause line has no block")
-            item.children.append(self._item(child, spec, item, depth + 1))
-        if item.children:
-            item.last = item.children[-1].last
-        return item
-
-    def _attach_comments(self) -> None:
-        lines = self.parsed.source.lines
-        own = {}
-        for c in self.parsed.comments:
-            if c.own_line:
-                own[c.line] = (c.col - 1, c.text.rstrip(), c.line)
-            else:
-                self.by_line[c.line].eol = c.text.rstrip()
-        pending: list[_Trivia] = []
-        prev: _Item | None = None
-        for n in range(1, len(lines) + 1):
-            item = self.by_line.get(n)
-            if item is not None:
-                item.leading = self._settle(pending, prev, item.line.indent)
-                pending, prev = [], item
-            elif n in own:
-                pending.append(own[n])
-            elif not lines[n - 1].strip():
-                pending.append(None)
-            else:
-                raise FormatBug(f"line {n} is neither a statement, a comment nor blank")
-        self.trailer = self._settle(pending, prev, 0)
-
-    def _settle(self, pending: list[_Trivia], prev: _Item | None, indent: int) -> list[_Trivia]:
-        """Give comments indented into the block above to that block; return the rest."""
-        cut = 0
-        if prev is not None:
-            for index, trivia in enumerate(pending):
-                if trivia is None:
-                    continue
-                if trivia[0] <= indent:
-                    break
-                cut = index + 1
-        if cut:
-            chain: list[_Item] = []
-            node: _Item | None = prev
-            while node is not None:
-                chain.append(node)
-                node = node.parent
-            owner: _Item | None = None
-            for trivia in pending[:cut]:
-                if trivia is None:
-                    if owner is not None:
-                        owner.trailing.append(None)
-                    continue
-                found = next(i for i in chain if i.line.indent < trivia[0] or i.parent is None)
-                if owner is None or found.depth < owner.depth:
-                    owner = found
-                owner.trailing.append(trivia)
-                top = owner
-                while top.parent is not None:
-                    top = top.parent
-                top.last = max(top.last, trivia[2])
-        return pending[cut:]
-
-    # -- writing -------------------------------------------------------------------
-
-    def run(self) -> str:
-        self._attach_comments()
-        out: list[str] = []
-        self.chunks: list[tuple[int, int, list[str]]] = []
-        prev_multi = False
-        region = 1
-        for top in self.tops:
-            blank_before = bool(top.leading) and top.leading[0] is None
-            chunk: list[str] = []
-            self._emit_trivia(_collapse(top.leading, drop_first=True), 0, chunk)
-            body: list[str] = []
-            self._emit_body(top, body)
-            chunk.extend(body)
-            multi = len(body) > 1
-            if out and (blank_before or multi or prev_multi):
-                out.append("")
-            out.extend(chunk)
-            self.chunks.append((region, top.last, chunk))
-            region = top.last + 1
-            prev_multi = multi
-        if any(self.trailer):
-            blank_before = self.trailer[0] is None
-            chunk = []
-            self._emit_trivia(_collapse(self.trailer, drop_first=True), 0, chunk)
-            if out and blank_before:
-                out.append("")
-            out.extend(chunk)
-            self.chunks.append((region, len(self.parsed.source.lines), chunk))
-        if not out:
-            return ""
-        text = "\n".join(out)
-        return text + "\n" if self.parsed.source.final_newline else text
-
-    def changed_chunks(self) -> list[tuple[int, int, list[str]]]:
-        """The top-level chunks whose text the formatter changed (blank lines around aside)."""
-        lines = self.parsed.source.lines
-        changed = []
-        for first, last, chunk in self.chunks:
-            a, b = first - 1, last
-            while a < b and not lines[a].strip():
-                a += 1
-            while b > a and not lines[b - 1].strip():
-                b -= 1
-            if b - a != len(chunk) or lines[a:b] != chunk:
-                changed.append((first, last, chunk))
-        return changed
-
-    def _emit_trivia(self, trivia: list[_Trivia], depth: int, out: list[str]) -> None:
-        pad = " " * (INDENT * depth)
-        for t in trivia:
-            out.append("" if t is None else pad + t[1])
-
-    def _emit(self, item: _Item, out: list[str], first: bool) -> None:
-        self._emit_trivia(_collapse(item.leading, drop_first=first), item.depth, out)
-        self._emit_body(item, out)
-
-    def _emit_body(self, item: _Item, out: list[str]) -> None:
-        pad = " " * (INDENT * item.depth)
-        spec, line = item.spec, item.line
-        head = render_field(line) if line.ftype is not None else join_tokens(item.header)
-        free: list[tuple[tuple[int, int, int], ClausePart]] = []
-        units: list[tuple[tuple[int, int, int], ClausePart, _Item | None]] = []
-        for k, part in enumerate(item.parts):
-            free.append(((part.index, line.lineno, k), part))
-        statements: list[_Item] = []
-        for child in item.children:
-            if child.is_statement:
-                statements.append(child)
-                continue
-            for k, part in enumerate(child.parts):
-                key = (part.index, child.line.lineno, k)
-                if k == 0 and child.commented:
-                    units.append((key, part, child))
-                else:
-                    free.append((key, part))
-        free.sort(key=lambda x: x[0])
-        width = len(pad) + len(head)
-        stopped = False
-        for key, part in free:
-            text = part.text
-            if not stopped and header_eligible(spec, part.spec):
-                if width + 1 + len(text) <= LINE_WIDTH:
-                    head += " " + text
-                    width += 1 + len(text)
-                    continue
-                stopped = True
-            units.append((key, part, None))
-        out.append(pad + head + (f"  {item.eol}" if item.eol else ""))
-        units.sort(key=lambda x: x[0])
-        inner = " " * (INDENT * (item.depth + 1))
-        first = True
-        for _, part, owner in units:
-            if owner is None:
-                out.append(inner + part.text)
-            else:
-                self._emit_trivia(_collapse(owner.leading, drop_first=first), item.depth + 1, out)
-                out.append(inner + part.text + (f"  {owner.eol}" if owner.eol else ""))
-                self._emit_trivia(_collapse(owner.trailing, drop_first=True), item.depth + 2, out)
-            first = False
-        for child in statements:
-            self._emit(child, out, first)
-            first = False
-        self._emit_trivia(_collapse(item.trailing, drop_first=True), item.depth + 1, out)
-
-
-def _collapse(trivia: list[_Trivia], drop_first: bool) -> list[_Trivia]:
-    """At most one blank line in a row, and none first when `drop_first`."""
-    out: list[_Trivia] = []
-    for t in trivia:
-        if t is None and ((not out and drop_first) or (out and out[-1] is None)):
-            continue
-        out.append(t)
-    return out

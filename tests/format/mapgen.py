@@ -37,6 +37,7 @@ class World:
     )  # system -> (Entity, field)
     steps: list[str] = field(default_factory=list)  # process.step
     supports: list[str] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
 
 
 class Writer:
@@ -88,6 +89,7 @@ def value(
         "backstage": world.steps,
         "node": scope,
         "support": world.supports,
+        "goal": world.goals,
     }
     if kind is ValueKind.FLAG:
         return ""
@@ -115,11 +117,20 @@ def value(
         return rnd.choice(
             [f"{rnd.randint(1, 99)}%", f"+{rnd.randint(1, 20)}%", "3.5", f"{number(rnd)} USD", "2d"]
         )
+    if kind is ValueKind.PERCENT:
+        return f"{rnd.randint(0, 100)}%"
+    if kind is ValueKind.RATE:
+        return f"{rnd.choice(['', '+', '-'])}{rnd.randint(1, 50)}% per year"
     if kind is ValueKind.CHOICE:
         return rnd.choice(choices)
     if kind is ValueKind.IDENT:
         return rnd.choice(WORDS)
-    raise AssertionError(kind)
+    # kinds the generator knows by name only (newer clauses of the table)
+    if kind.value == "percent":
+        return f"{rnd.randint(0, 100)}%"
+    if kind.value == "rate":
+        return f"{rnd.randint(1, 50)}% per year"
+    return None  # a kind the generator does not know yet: the clause is left out
 
 
 def clauses(
@@ -136,6 +147,8 @@ def clauses(
     for clause in spec.clauses:
         if clause.keyword in skip or clause.attr in used and not clause.repeat:
             continue
+        if clause.attr == "lifecycle_by" and "lifecycle" not in used:
+            continue  # `by` dates a `planned` or `retiring` element
         if rnd.random() < 0.5:
             continue
         times = rnd.randint(1, 2) if clause.repeat else 1
@@ -153,6 +166,7 @@ def clauses(
 def generate(rnd: random.Random, header: bool = True) -> str:
     """A valid map (a root when `header`, else a fragment that loads on its own)."""
     world = World()
+    world.goals = [f"g{i}" for i in range(rnd.randint(0, 2))]
     w = Writer(rnd)
     block = rnd.choice([2, 2, 4])
     if header:
@@ -173,6 +187,10 @@ def generate(rnd: random.Random, header: bool = True) -> str:
         name = f"sys{i}"
         world.systems.append(name)
         w.statement(0, f'system {name} "System {i}"', clauses(rnd, "system", world), block)
+        if rnd.random() < 0.3:
+            w.lines.append(
+                " " * block + f"cost {number(rnd)} USD {rnd.choice(['once', 'per year'])}"
+            )
         world.fields[name] = []
         for e in range(rnd.randint(0, 2)):
             ent = f"E{e}"
@@ -183,6 +201,7 @@ def generate(rnd: random.Random, header: bool = True) -> str:
                 )
                 flags = " ".join(
                     rnd.sample(["required", "unique", "key", "pii"], rnd.randint(0, 2))
+                    + rnd.choice([[], [], [], ["planned"], ["retiring", "by", "2027-01-31"]])
                 )
                 w.comment(block)
                 w.lines.append(" " * block + f"f{f}: {ftype} {flags}".rstrip() + w.eol())
@@ -200,7 +219,7 @@ def generate(rnd: random.Random, header: bool = True) -> str:
         w.statement(0, f'journey {jid} "Journey {i}"', clauses(rnd, "journey", world), block)
         inner = rnd.choice([2, 4])
         for s in range(rnd.randint(1, 2)):
-            w.statement(block, f"stage st{s}", [], inner)
+            w.statement(block, f"stage st{s}", clauses(rnd, "stage", world), inner)
             for t in range(rnd.randint(0, 2)):
                 tp = f"tp{s}_{t}"
                 world.supports.append(f"{jid}.{tp}")
@@ -212,14 +231,17 @@ def generate(rnd: random.Random, header: bool = True) -> str:
                 )
                 if rnd.random() < 0.3:
                     w.statement(block + 2 * inner, 'kpi "Rate"', clauses(rnd, "kpi", world), inner)
+                if rnd.random() < 0.3:
+                    idea = f'idea "{rnd.choice(TEXTS)}"'
+                    w.statement(block + 2 * inner, idea, clauses(rnd, "idea", world), inner)
     for pid, nodes in processes:
         w.statement(0, f"process {pid}", clauses(rnd, "process", world), block)
         for j, n in enumerate(nodes):
             last = j == len(nodes) - 1
             if last:
-                w.statement(block, f'end {n} "Done"', [], block)
+                w.statement(block, f'end {n} "Done"', clauses(rnd, "end", world), block)
             elif rnd.random() < 0.3 and j + 1 < len(nodes):
-                w.statement(block, f"decision {n}", [], block)
+                w.statement(block, f"decision {n}", clauses(rnd, "decision", world), block)
                 w.lines.append(" " * 2 * block + f"yes -> {nodes[j + 1]}")
                 w.lines.append(" " * 2 * block + f'"no way" -> {nodes[-1]}')
             else:
@@ -247,8 +269,8 @@ def generate(rnd: random.Random, header: bool = True) -> str:
             w.statement(
                 block, f"map {ea}.{fa} -> {eb}.{fb}", clauses(rnd, "map-line", world), block
             )
-    for i in range(rnd.randint(0, 2)):
-        w.statement(0, f'goal g{i} "Goal {i}"', clauses(rnd, "goal", world), block)
+    for goal in world.goals:
+        w.statement(0, f'goal {goal} "Goal {goal}"', clauses(rnd, "goal", world), block)
         for k in range(rnd.randint(0, 2)):
             w.statement(block, f"metric m{k}", clauses(rnd, "metric", world), block)
         if rnd.random() < 0.5:

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from crmdsl.cli.app import app
 
-UGLY = 'map "M"\n    owner   a\nteam a "A"\nsystem s "S"\n  kind crm\n'
-PRETTY = 'map "M"\n  owner a\n\nteam a "A"\nsystem s "S" kind crm\n'
+UGLY = 'map "M"\n    owner   a\n\n\nteam a "A"  \nsystem s "S"\n      kind crm\n'
+PRETTY = 'map "M"\n  owner a\n\nteam a "A"\nsystem s "S"\n  kind crm\n'
 
 
 @pytest.fixture()
@@ -104,10 +104,10 @@ def test_a_refused_file_does_not_stop_the_others(tmp_path: Path, runner: CliRunn
 
 
 def test_a_fragment_with_unknown_references_is_formatted(tmp_path: Path, runner: CliRunner) -> None:
-    f = _write(tmp_path / "frag.crm", 'system s "S"\n  owner nobody\n')
+    f = _write(tmp_path / "frag.crm", 'system s "S"\n    owner   nobody\n')
     result = runner.invoke(app, ["fmt", str(f)])
     assert result.exit_code == 0
-    assert f.read_text() == 'system s "S" owner nobody\n'
+    assert f.read_text() == 'system s "S"\n  owner nobody\n'
 
 
 def test_the_safety_check_refuses_and_reports_a_bug(
@@ -115,8 +115,12 @@ def test_the_safety_check_refuses_and_reports_a_bug(
 ) -> None:
     import crmdsl.formatter.printer as fmt
 
-    original = fmt._Formatter.run
-    monkeypatch.setattr(fmt._Formatter, "run", lambda self: original(self).replace('"A"', '"B"'))
+    original = fmt.layout_lines
+
+    def wrong(parsed: object) -> list[tuple[int, str]]:
+        return [(n, text.replace('"A"', '"B"')) for n, text in original(parsed)]  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fmt, "layout_lines", wrong)
     f = _write(tmp_path / "m.crm", UGLY)
     result = runner.invoke(app, ["fmt", str(f)])
     assert result.exit_code == 2
@@ -135,7 +139,7 @@ def test_the_safety_check_catches_a_changed_statement(
     f = _write(tmp_path / "m.crm", UGLY)
     result = runner.invoke(app, ["fmt", str(f)])
     assert result.exit_code == 2
-    assert "would change what it says (declarations[1].label: 'S' != 'X')" in result.output
+    assert "would change what it says (declarations[2].label: 'S' != 'X')" in result.output
     assert f.read_text() == UGLY
 
 
