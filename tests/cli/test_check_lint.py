@@ -8,11 +8,11 @@ Update the golden files after an intended change with:
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from update_flag import update_requested
 
 from crmdsl.cli.app import app
 
@@ -33,7 +33,7 @@ def run(*args: str) -> tuple[int, str]:
 
 def matches_golden(name: str, text: str) -> None:
     path = GOLDEN / name
-    if os.environ.get("CRMDSL_UPDATE_GOLDEN"):
+    if update_requested("CRMDSL_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path}; run with CRMDSL_UPDATE_GOLDEN=1"
     assert text == path.read_text(encoding="utf-8")

@@ -10,10 +10,10 @@ and review the diff of `tests/format/golden/` before committing.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from update_flag import update_requested
 
 from crmdsl.formatter.printer import format_text
 
@@ -26,7 +26,7 @@ def test_golden(name: str) -> None:
     before = (GOLDEN / f"{name}.before.crm").read_text(encoding="utf-8")
     after_path = GOLDEN / f"{name}.after.crm"
     got = format_text(before, f"{name}.crm")
-    if os.environ.get("CRMDSL_UPDATE_GOLDEN"):
+    if update_requested("CRMDSL_UPDATE_GOLDEN"):
         after_path.write_text(got, encoding="utf-8", newline="")
     assert got == after_path.read_text(encoding="utf-8")
     assert format_text(got, f"{name}.crm") == got, "formatting is not idempotent"
