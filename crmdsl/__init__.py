@@ -65,7 +65,8 @@ if TYPE_CHECKING:
     from crmdsl.query.overlay import analyze_texts
     from crmdsl.reporting.facts import lineage, longest_path, rule_info
     from crmdsl.reporting.processes import handoffs
-    from crmdsl.reporting.report import goal_return
+    from crmdsl.query.lifecycle import effective_lifecycle, select_state
+    from crmdsl.query.returns import GoalReturn, goal_return
     from crmdsl.views import render
     from crmdsl.views.common import Diagram, ViewError
     from crmdsl.views.svg import render_svgs
@@ -112,7 +113,10 @@ _EXPORTS: dict[str, str] = {
     "longest_path": "crmdsl.reporting.facts",
     "rule_info": "crmdsl.reporting.facts",
     "handoffs": "crmdsl.reporting.processes",
-    "goal_return": "crmdsl.reporting.report",
+    "goal_return": "crmdsl.query.returns",
+    "GoalReturn": "crmdsl.query.returns",
+    "effective_lifecycle": "crmdsl.query.lifecycle",
+    "select_state": "crmdsl.query.lifecycle",
     "Symbol": "crmdsl.query.navigation",
     "Occurrence": "crmdsl.query.navigation",
     "Completion": "crmdsl.query.navigation",
@@ -139,6 +143,7 @@ __all__ = [
     "FIELD_FLAGS",
     "FIELD_TYPES",
     "Finding",
+    "GoalReturn",
     "KNOWN_WORDS",
     "LintConfig",
     "LintResult",
@@ -164,6 +169,7 @@ __all__ = [
     "diff_maps",
     "document_symbols",
     "edit",
+    "effective_lifecycle",
     "fix_all",
     "fixes_for",
     "format_text",
@@ -181,6 +187,7 @@ __all__ = [
     "render_svgs",
     "report",
     "rule_info",
+    "select_state",
     "symbol_at",
     "view_subjects",
 ]

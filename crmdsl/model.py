@@ -30,10 +30,13 @@ __all__ = [
     "Flow",
     "Frequency",
     "Goal",
+    "Idea",
     "Include",
     "Integration",
     "Journey",
     "Kpi",
+    "LIFECYCLES",
+    "Lifecycle",
     "MapHeader",
     "Mapping",
     "Metric",
@@ -62,6 +65,10 @@ def _DATA(cls: type[_T]) -> type[_T]:  # noqa: N802 - used as a decorator, like 
     """`dataclass(slots=True, kw_only=True)`, spelled so that type checkers see the fields."""
     return dataclass(slots=True, kw_only=True)(cls)
 
+
+#: A lifecycle as written on an element: no flag (current), `planned` or `retiring`.
+Lifecycle = Literal["current", "planned", "retiring"]
+LIFECYCLES: tuple[Lifecycle, ...] = ("current", "planned", "retiring")
 
 DURATION_MINUTES = {"m": 1, "h": 60, "d": 1440, "w": 10080, "mo": 43200, "y": 525600}
 
@@ -194,13 +201,17 @@ class Channel(Declared):
 
 @_DATA
 class System(Declared):
-    """`system ID "Label"`: where customer data lives."""
+    """`system ID "Label"`: where customer data lives, its users, licences and costs."""
 
     statement: ClassVar[str] = "system"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     kind: str | None = None
     owner: Ref | None = None
     users: int | None = None
+    licenses: int | None = None
     record_of: list[Name] = field(default_factory=list)
+    costs: list[Cost] = field(default_factory=list)
 
 
 @_DATA
@@ -224,6 +235,8 @@ class EntityField(Node):
     """A field line of an entity: `email: email pii required`."""
 
     statement: ClassVar[str] = "field"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     name: str
     type: FieldType
     required: bool = False
@@ -237,13 +250,16 @@ class EntityField(Node):
 
 @_DATA
 class Entity(Node):
-    """`entity SYSTEM.Name "Label"` with its fields."""
+    """`entity SYSTEM.Name "Label"` with its fields; `growth` is a percent per year."""
 
     statement: ClassVar[str] = "entity"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     system: Ref
     name: str
     label: str | None = None
     records: int | None = None
+    growth: Quantity | None = None
     retain: Duration | None = None
     fields: list[EntityField] = field(default_factory=list)
     id_span: Span | None = None
@@ -261,11 +277,28 @@ class Entity(Node):
 
 @_DATA
 class Kpi(Node):
-    """`kpi "Name" target VALUE` under a touchpoint."""
+    """`kpi "Name" baseline V target V actual V as-of DATE` under a touchpoint."""
 
     statement: ClassVar[str] = "kpi"
     name: str
+    baseline: Quantity | None = None
     target: Quantity | None = None
+    actual: Quantity | None = None
+    as_of: dt.date | None = None
+
+
+@_DATA
+class Idea(Node):
+    """`idea "Text" owner TEAM status open|doing|done|dropped for GOAL` under a touchpoint."""
+
+    statement: ClassVar[str] = "idea"
+    text: str
+    owner: Ref | None = None
+    status: Literal["open", "doing", "done", "dropped"] = "open"
+    for_goal: Ref | None = None
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @_DATA
@@ -273,6 +306,8 @@ class Touchpoint(Declared):
     """A moment where the customer meets the company."""
 
     statement: ClassVar[str] = "touchpoint"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     channel: Ref | None = None
     score: int | None = None
     owner: Ref | None = None
@@ -280,7 +315,8 @@ class Touchpoint(Declared):
     moment_of_truth: bool = False
     captures: list[Ref] = field(default_factory=list)
     pains: list[str] = field(default_factory=list)
-    ideas: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    ideas: list[Idea] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     backstage: list[Ref] = field(default_factory=list)
 
@@ -290,6 +326,8 @@ class Stage(Declared):
     """A stage of a journey."""
 
     statement: ClassVar[str] = "stage"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     touchpoints: list[Touchpoint] = field(default_factory=list)
 
 
@@ -308,6 +346,8 @@ class Step(Declared):
     """A step of a process."""
 
     statement: ClassVar[str] = "step"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     node: Literal["step"] = "step"
     owner: Ref | None = None
     system: Ref | None = None
@@ -332,6 +372,8 @@ class Decision(Declared):
     """A decision with labelled outcomes."""
 
     statement: ClassVar[str] = "decision"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     node: Literal["decision"] = "decision"
     outcomes: list[Outcome] = field(default_factory=list)
 
@@ -341,6 +383,8 @@ class End(Declared):
     """A terminal point of a process."""
 
     statement: ClassVar[str] = "end"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     node: Literal["end"] = "end"
 
 
@@ -406,6 +450,8 @@ class Mapping(Node):
     """`map Entity.field -> Entity.field` in an integration."""
 
     statement: ClassVar[str] = "map-line"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     source: Ref
     target: Ref
     key: bool = False
@@ -417,6 +463,8 @@ class Integration(Declared):
     """`integration ID "Label" A -> B` (or `A <-> B`): data moving between systems."""
 
     statement: ClassVar[str] = "integration"
+    lifecycle: Lifecycle = "current"
+    lifecycle_by: dt.date | None = None
     source: Ref
     target: Ref
     two_way: bool = False
@@ -429,13 +477,19 @@ class Integration(Declared):
 
 @_DATA
 class Metric(Node):
-    """`metric NAME baseline V target V by DATE`."""
+    """`metric NAME baseline V target V by DATE actual V as-of DATE margin PERCENT`.
+
+    `margin` is the share of a money metric's change that is profit (None: 100%).
+    """
 
     statement: ClassVar[str] = "metric"
     name: str
     baseline: Quantity | None = None
     target: Quantity | None = None
     by: dt.date | None = None
+    actual: Quantity | None = None
+    as_of: dt.date | None = None
+    margin: Quantity | None = None
 
 
 @_DATA
@@ -453,6 +507,7 @@ class Goal(Declared):
 
     statement: ClassVar[str] = "goal"
     owner: Ref | None = None
+    horizon: Duration | None = None
     metrics: list[Metric] = field(default_factory=list)
     costs: list[Cost] = field(default_factory=list)
     supported_by: list[Ref] = field(default_factory=list)
@@ -498,6 +553,8 @@ class CrmMap:
         #: every reference of the map, as `crmdsl.language.refs.walk_refs` found them
         #: (kept: the references of a loaded map do not change)
         self._ref_sites: list[Any] | None = None
+        #: the effective lifecycles, as `crmdsl.query.lifecycle.lifecycles` found them
+        self._lifecycles: dict[int, Lifecycle] | None = None
 
     @property
     def title(self) -> str | None:

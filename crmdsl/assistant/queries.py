@@ -473,13 +473,22 @@ def roi(ctx: Context, g: dict[str, str]) -> Answer:
     item = ctx.named(g["name"], ("goal",))
     r = crmdsl.goal_return(item.node)
     parts = [f"Goal {tick(item.key)} ({item.title}, {item.file}:{item.line}):"]
-    for c, v in sorted(r.gain.items()):
-        parts.append(f"- yearly gain {v:,.0f} {c}")
-    for c, v in sorted(r.yearly_cost.items()):
-        parts.append(f"- yearly cost {v:,.0f} {c}")
-    for c, v in sorted(r.once_cost.items()):
-        parts.append(f"- one-time cost {v:,.0f} {c} (not in the return)")
-    parts.append(f"- return: {r.ret:.0f}%" if r.ret is not None else f"- no return: {r.problem}")
+    c = r.currency or ""
+    if r.yearly_value is not None:
+        parts.append(f"- yearly value {r.yearly_value:,.0f} {c}")
+    if r.yearly_cost:
+        parts.append(f"- yearly cost {r.yearly_cost:,.0f} {c}")
+    if r.one_time_cost:
+        parts.append(f"- one-time cost {r.one_time_cost:,.0f} {c}")
+    if r.return_pct is not None:
+        parts.append(f"- return over {r.horizon_years:g} years: {r.return_pct:.0f}%")
+    else:
+        parts.append(f"- no return: {r.problem}")
+    if r.payback_months is not None:
+        never = r.payback_months == float("inf")
+        parts.append("- never paid back" if never else f"- payback: {r.payback_months:.1f} months")
+    if r.realised_value is not None:
+        parts.append(f"- realised so far: {r.realised_value:,.0f} {c} a year")
     return Answer("\n".join(parts), [ref_of(item)], kind="goal")
 
 

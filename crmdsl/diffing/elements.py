@@ -80,6 +80,8 @@ _SKIP_BY_KIND: dict[str, frozenset[str]] = {
     "map-line": frozenset({"source", "target"}),  # the map line's identity
     "map": frozenset({"title"}),
 }
+#: Attributes whose value when left out is not None: that value is not a clause.
+_UNSAID: dict[str, object] = {"lifecycle": "current", "status": "open"}
 #: Clause names shown for attributes whose name differs from their keyword.
 _NAMES = {"edges": "flow", "pains": "pain", "ideas": "idea", "kpis": "kpi", "costs": "cost"}
 
@@ -184,7 +186,7 @@ def _node_value(node: Node) -> Val:
         return Val(f"{node.amount.text} {per}", ("cost", per, node.amount.text))
     head: list[str] = []
     canon: list[str] = []
-    for name in ("name", "label"):
+    for name in ("name", "label", "text"):
         value = getattr(node, name, None)
         if isinstance(value, str):
             head.append(_quote(value))
@@ -211,6 +213,8 @@ def _clauses(node: Node, kind: str, process: str | None) -> Iterator[tuple[str, 
         if f.name in skip:
             continue
         value = getattr(node, f.name)
+        if _UNSAID.get(f.name) == value:
+            continue  # the value a statement has when the clause is left out
         if isinstance(value, list):
             if value and isinstance(value[0], Node) and value[0].statement in _ELEMENTS:
                 continue  # children elements are elements of their own

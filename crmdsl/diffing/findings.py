@@ -18,7 +18,7 @@ from crmdsl.diffing.elements import Element
 from crmdsl.errors import Diagnostic
 from crmdsl.model import CrmMap, Goal
 from crmdsl.reporting.markdown import money, percent
-from crmdsl.reporting.report import goal_return
+from crmdsl.query.returns import goal_return
 
 __all__ = ["FindingChange", "GoalChange", "compare_findings", "compare_goals", "goal_figures"]
 
@@ -127,14 +127,15 @@ def _item(status: str, d: Diagnostic, element: str | None) -> FindingChange:
 def goal_figures(goal: Goal) -> str:
     """`+100,000 USD a year against 40,000 USD a year, a 150% return` (or why no return)."""
     r = goal_return(goal)
+    currency = r.currency or ""
     parts: list[str] = []
-    for currency, value in sorted(r.gain.items()):
-        parts.append(("+" if value >= 0 else "-") + money(abs(value), currency) + " a year")
-    for currency, value in sorted(r.yearly_cost.items()):
-        parts.append(f"costs {money(value, currency)} a year")
-    for currency, value in sorted(r.once_cost.items()):
-        parts.append(f"{money(value, currency)} once")
-    parts.append(f"a {percent(r.ret)} return" if r.ret is not None else "no return")
+    if r.yearly_value is not None:
+        parts.append(f"+{money(r.yearly_value, currency)} a year")
+    if r.yearly_cost:
+        parts.append(f"costs {money(r.yearly_cost, currency)} a year")
+    if r.one_time_cost:
+        parts.append(f"{money(r.one_time_cost, currency)} once")
+    parts.append(f"a {percent(r.return_pct)} return" if r.return_pct is not None else "no return")
     return ", ".join(parts)
 
 

@@ -133,7 +133,7 @@ def _header_length(spec: StatementSpec, toks: list[Token]) -> int:
     n = len(toks)
     if shape in {"flow", "cost", "outcome"}:
         return n
-    if shape in {"title", "path", "metric", "kpi"}:
+    if shape in {"title", "path", "metric", "kpi", "idea"}:
         return 2
     if shape == "mapping":
         return 4
@@ -150,6 +150,8 @@ def _value_length(clause: ClauseSpec, toks: list[Token], i: int) -> int:
     kind = clause.value
     if kind is ValueKind.FLAG:
         return 0
+    if kind is ValueKind.RATE:
+        return 3  # `10% per year`
     if kind in {ValueKind.REFS, ValueKind.NAMES}:
         j = i + 1
         while j + 1 < len(toks) and toks[j].type == "COMMA":

@@ -413,12 +413,14 @@ _SIMPLE: dict[str, tuple[type, ...]] = {
     "team": (m.Team,),
     "persona": (m.Persona,),
     "system": (m.System,),
+    "goal": (m.Goal,),
 }
 #: How each kind of reference of the clause table is resolved.
 _RESOLVERS: dict[str, Callable[[_Resolver, RefSite], None]] = {
     "team": _Resolver._simple,
     "persona": _Resolver._simple,
     "system": _Resolver._simple,
+    "goal": _Resolver._simple,
     "channel": _Resolver._channel,
     "field": _Resolver._field,
     "backstage": _Resolver._backstage,

@@ -16,6 +16,8 @@ __all__ = [
     "BUILTIN_CHANNELS",
     "FIELD_FLAGS",
     "FIELD_TYPES",
+    "IDEA_STATUSES",
+    "LIFECYCLE_WORDS",
     "STATEMENTS",
     "ClauseSpec",
     "HeaderRef",
@@ -39,6 +41,8 @@ class ValueKind(StrEnum):
     DURATION = "duration"
     DATE = "date"
     QUANTITY = "quantity"
+    PERCENT = "percent"
+    RATE = "rate"
     CHOICE = "choice"
 
 
@@ -55,6 +59,8 @@ VALUE_WORDS: dict[ValueKind, str] = {
     ValueKind.DURATION: "a duration such as 4h or 2d",
     ValueKind.DATE: "a date such as 2026-09-01",
     ValueKind.QUANTITY: "a value such as 25%, +10%, 3.5, 2d or 1_000_000 USD",
+    ValueKind.PERCENT: "a percent from 0% to 100% such as 40%",
+    ValueKind.RATE: "a percent per year such as 10% per year",
     ValueKind.CHOICE: "one of",
 }
 
@@ -68,6 +74,7 @@ REF_WORDS: dict[str, str] = {
     "backstage": "a process step such as lead_to_cash.quote",
     "node": "a step, decision or end of this process",
     "support": "a journey, process, integration or system, or journey.x or process.x",
+    "goal": "a goal id",
 }
 
 
@@ -179,6 +186,9 @@ FIELD_TYPES = (
     "boolean", "date", "datetime", "id", "enum", "ref",
 )  # fmt: skip
 FIELD_FLAGS = ("required", "unique", "key", "pii", "readonly", "consent")
+#: The lifecycle flags, in the words a map writes them (no flag: current).
+LIFECYCLE_WORDS = ("planned", "retiring")
+IDEA_STATUSES = ("open", "doing", "done", "dropped")
 
 C, V, H = ClauseSpec, ValueKind, HeaderRef
 
@@ -189,6 +199,17 @@ def _owner(what: str) -> ClauseSpec:
 
 def _label_text(keyword: str, attr: str, doc: str) -> ClauseSpec:
     return C(keyword, V.STRING, attr, doc, repeat=True)
+
+
+#: `planned` / `retiring` and the date of the change, on every element that has a lifecycle.
+_LIFECYCLE = (
+    C("planned", V.FLAG, "lifecycle", "not there yet: in the to-be map only",
+      flag_value="planned"),
+    C("retiring", V.FLAG, "lifecycle", "on its way out: in the as-is map only",
+      flag_value="retiring"),
+    C("by", V.DATE, "lifecycle_by",
+      "when a planned element arrives or a retiring one goes (after `planned` or `retiring`)"),
+)  # fmt: skip
 
 
 _FREQUENCY = (
@@ -249,11 +270,14 @@ STATEMENTS: dict[str, StatementSpec] = {
                 C("kind", V.CHOICE, "kind", "what sort of system it is", choices=SYSTEM_KINDS),
                 _owner("system"),
                 C("users", V.INTEGER, "users", "how many people use it"),
+                C("licenses", V.INTEGER, "licenses", "how many user licences are bought"),
+                *_LIFECYCLE,
                 C(
                     "record-of", V.NAMES, "record_of",
                     "the data domains this system is the system of record for", repeat=True,
                 ),
             ),
+            ("cost",),
             list_attr="systems",
         ),
         StatementSpec(
@@ -261,7 +285,9 @@ STATEMENTS: dict[str, StatementSpec] = {
             "A kind of record in a system, with its fields (`name: type flags`).",
             (
                 C("records", V.INTEGER, "records", "how many records there are"),
+                C("growth", V.RATE, "growth", "how fast the records grow, e.g. `10% per year`"),
                 C("retain", V.DURATION, "retain", "how long its personal data is kept"),
+                *_LIFECYCLE,
             ),
             ("field",),
             list_attr="entities", refs=(H("system", "system"),),
@@ -269,7 +295,9 @@ STATEMENTS: dict[str, StatementSpec] = {
         StatementSpec(
             "field", ("entity",), "field", "name: TYPE flags",
             "A field of an entity. Types: " + ", ".join(FIELD_TYPES[:-2])
-            + ", enum(a, b, \"c d\"), ref(Entity). Flags: " + ", ".join(FIELD_FLAGS) + ".",
+            + ", enum(a, b, \"c d\"), ref(Entity). Flags: " + ", ".join(FIELD_FLAGS)
+            + "; `planned` or `retiring`, optionally `by DATE`.",
+            _LIFECYCLE,
             list_attr="fields", refs=(H("type.ref", "entity"),),
         ),
         StatementSpec(
@@ -283,7 +311,7 @@ STATEMENTS: dict[str, StatementSpec] = {
         ),
         StatementSpec(
             "stage", ("journey",), "id", 'stage ID "Label"', "A stage of a journey.",
-            (), ("touchpoint",),
+            _LIFECYCLE, ("touchpoint",),
             list_attr="stages",
         ),
         StatementSpec(
@@ -296,19 +324,37 @@ STATEMENTS: dict[str, StatementSpec] = {
                 C("system", V.REF, "system", "the system it uses", ref="system"),
                 C("moment-of-truth", V.FLAG, "moment_of_truth",
                   "a moment that makes or breaks the relationship"),
+                *_LIFECYCLE,
                 C("captures", V.REFS, "captures", "fields it records", ref="field", repeat=True),
                 _label_text("pain", "pains", "what hurts the customer here"),
-                _label_text("idea", "ideas", "an idea for making it better"),
+                _label_text("evidence", "evidence",
+                            'where the score comes from, e.g. "NPS survey Q3 2026, n=412"'),
                 C("backstage", V.REFS, "backstage", "process steps behind it",
                   ref="backstage", repeat=True),
             ),
-            ("kpi",),
+            ("idea", "kpi"),
             list_attr="touchpoints",
         ),
         StatementSpec(
+            "idea", ("touchpoint",), "idea", 'idea "Text"',
+            "An idea for making the touchpoint better: an item of the improvement backlog.",
+            (
+                _owner("idea"),
+                C("status", V.CHOICE, "status", "where it stands (open when left out)",
+                  choices=IDEA_STATUSES),
+                C("for", V.REF, "for_goal", "the goal it serves", ref="goal"),
+            ),
+            list_attr="ideas",
+        ),
+        StatementSpec(
             "kpi", ("touchpoint",), "kpi", 'kpi "Name" target VALUE',
-            "A measure of a touchpoint.",
-            (C("target", V.QUANTITY, "target", "the level to reach"),),
+            "A measure of a touchpoint. A signed percent is relative to the baseline.",
+            (
+                C("baseline", V.QUANTITY, "baseline", "where it started"),
+                C("target", V.QUANTITY, "target", "the level to reach"),
+                C("actual", V.QUANTITY, "actual", "the level measured last"),
+                C("as-of", V.DATE, "as_of", "when `actual` was measured"),
+            ),
             list_attr="kpis",
         ),
         StatementSpec(
@@ -327,6 +373,7 @@ STATEMENTS: dict[str, StatementSpec] = {
                 C("automated", V.FLAG, "mode", "done by a system", flag_value="automated"),
                 C("takes", V.DURATION, "takes", "how long it takes"),
                 C("sla", V.DURATION, "sla", "how long it may take (the promise)"),
+                *_LIFECYCLE,
                 C("->", V.REF, "next", "the step it flows to (instead of the next one)",
                   ref="node"),
             ),
@@ -335,7 +382,7 @@ STATEMENTS: dict[str, StatementSpec] = {
         StatementSpec(
             "decision", ("process",), "id", 'decision ID "Label"',
             "A decision; its block holds outcome lines `OUTCOME -> STEP`.",
-            (), ("outcome",),
+            _LIFECYCLE, ("outcome",),
             list_attr="nodes",
         ),
         StatementSpec(
@@ -345,7 +392,7 @@ STATEMENTS: dict[str, StatementSpec] = {
         ),
         StatementSpec(
             "end", ("process",), "id", 'end ID "Label"', "A terminal point of a process.",
-            list_attr="nodes",
+            _LIFECYCLE, list_attr="nodes",
         ),
         StatementSpec(
             "flow", ("process",), "flow", "flow A -> B -> C",
@@ -361,6 +408,7 @@ STATEMENTS: dict[str, StatementSpec] = {
                 _owner("integration"),
                 C("master", V.REF, "master", "who wins a two-way conflict (one of the ends)",
                   ref="system"),
+                *_LIFECYCLE,
             ),
             ("map-line",),
             list_attr="integrations", refs=(H("source", "system"), H("target", "system")),
@@ -371,6 +419,7 @@ STATEMENTS: dict[str, StatementSpec] = {
             (
                 C("key", V.FLAG, "key", "records are matched on this pair"),
                 C("transform", V.IDENT, "transform", "the named conversion applied"),
+                *_LIFECYCLE,
             ),
             list_attr="maps", refs=(H("source", "source-field"), H("target", "target-field")),
         ),
@@ -378,6 +427,8 @@ STATEMENTS: dict[str, StatementSpec] = {
             "goal", ("top",), "id", 'goal ID "Label"', "A business goal.",
             (
                 _owner("goal"),
+                C("horizon", V.DURATION, "horizon",
+                  "how long its return is counted over (3y when left out)"),
                 C("supported-by", V.REFS, "supported_by", "what serves this goal",
                   ref="support", repeat=True),
             ),
@@ -391,12 +442,16 @@ STATEMENTS: dict[str, StatementSpec] = {
                 C("baseline", V.QUANTITY, "baseline", "where it starts"),
                 C("target", V.QUANTITY, "target", "where it should get to"),
                 C("by", V.DATE, "by", "when"),
+                C("actual", V.QUANTITY, "actual", "the value measured last"),
+                C("as-of", V.DATE, "as_of", "when `actual` was measured"),
+                C("margin", V.PERCENT, "margin",
+                  "the share of a money metric's change that is profit (100% when left out)"),
             ),
             list_attr="metrics",
         ),
         StatementSpec(
-            "cost", ("goal",), "cost", "cost MONEY per year | per month | once",
-            "What reaching the goal costs; costs add up.",
+            "cost", ("goal", "system"), "cost", "cost MONEY per year | per month | once",
+            "What reaching the goal, or running the system, costs; costs add up.",
             list_attr="costs",
         ),
     )

@@ -4,7 +4,8 @@ The text says what the symbol is (kind, id, label), where it sits (its journey, 
 process or entity) and who owns it, how often it is used and where, and what matters
 for its kind: a step's durations and mode, a field's type and flags, a system's kind and
 what it is the system of record for, an integration's ends and schedule, a goal's
-metrics and costs. Facts come from the model and the symbol index; nothing is parsed.
+metrics, costs and return over its horizon. Facts come from the model, the symbol index
+and `crmdsl.query.returns`; nothing is parsed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from crmdsl import model as m
 from crmdsl.language.loader import Analysis
+from crmdsl.query.returns import PAYBACK_NEVER, GoalReturn, goal_return
 from crmdsl.query.symbols import Symbol, symbol_index
 
 __all__ = ["hover_markdown"]
@@ -170,6 +172,27 @@ def _goal(node: m.Goal, key: str, analysis: Analysis) -> list[str]:
     out += [f"cost {c.amount} {'once' if c.period == 'once' else 'per ' + c.period}"
             for c in node.costs]  # fmt: skip
     out += _value("supported by", ", ".join(f"`{r.text}`" for r in node.supported_by) or None)
+    return out + _return_lines(goal_return(node))
+
+
+def _return_lines(r: GoalReturn) -> list[str]:
+    """A goal's money in a few lines (`crmdsl.query.returns` says what each figure means)."""
+
+    def money(value: float) -> str:
+        return f"{value:,.0f} {r.currency or ''}".rstrip()
+
+    years = f"{r.horizon_years:g} year" + ("" if r.horizon_years == 1 else "s")
+    if r.return_pct is None:
+        return [f"no return: {r.problem}"]
+    figures = [f"value {money(r.yearly_value or 0.0)} a year"]
+    figures += [f"cost {money(r.yearly_cost)} a year"] if r.yearly_cost else []
+    figures += [f"{money(r.one_time_cost)} once"] if r.one_time_cost else []
+    out = [f"return over {years}: {r.return_pct:.0f}% ({', '.join(figures)})"]
+    if r.payback_months is not None:
+        never = r.payback_months == PAYBACK_NEVER
+        out.append("never paid back" if never else f"paid back in {r.payback_months:.1f} months")
+    if r.realised_value is not None:
+        out.append(f"realised so far: {money(r.realised_value)} a year")
     return out
 
 

@@ -127,7 +127,7 @@ def _lowest(every: list[tuple[Journey, Stage, Touchpoint]]) -> list[str]:
     rows = []
     for _, (j, s, t) in ranked[:LOWEST]:
         pains = "; ".join(esc(p) for p in t.pains) or "—"
-        ideas = "; ".join(esc(i) for i in t.ideas)
+        ideas = "; ".join(esc(i.text) for i in t.ideas)
         if not ideas:
             ideas = "**no idea yet**" if t.pains or (t.score or 5) <= 2 else "—"
         rows.append([_tp_name(j, t), esc(s.title), str(t.score), pains, ideas])
@@ -151,7 +151,7 @@ def _pains(every: list[tuple[Journey, Stage, Touchpoint]]) -> list[str]:
         out += [f"With an idea ({len(with_idea)}):", ""]
         for j, t in with_idea:
             pains = "; ".join(esc(p) for p in t.pains)
-            ideas = "; ".join(esc(i) for i in t.ideas)
+            ideas = "; ".join(esc(i.text) for i in t.ideas)
             out.append(f"- {_tp_name(j, t)}: {pains} → idea: {ideas}")
         out.append("")
     return out

@@ -11,91 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from crmdsl.errors import Diagnostic
 from crmdsl.model import CrmMap, Goal
+from crmdsl.query.returns import PAYBACK_NEVER, GoalReturn, goal_return
 from crmdsl.reporting.data import data_section, integration_section
 from crmdsl.reporting.journeys import journey_section
 from crmdsl.reporting.markdown import code, esc, message, money, percent, plural, quantity, table
 from crmdsl.reporting.processes import process_section
 
-__all__ = ["GoalReturn", "goal_return", "render_report"]
-
-
-@dataclass(slots=True)
-class GoalReturn:
-    """A goal's money: yearly gain, yearly and one-time costs, return, or why there is none.
-
-    Amounts are by currency; `problem` says in words why no return is given.
-    """
-
-    gain: dict[str, float] = field(default_factory=dict)
-    yearly_cost: dict[str, float] = field(default_factory=dict)
-    once_cost: dict[str, float] = field(default_factory=dict)
-    ret: float | None = None
-    problem: str = ""
-
-    @property
-    def currencies(self) -> list[str]:
-        """Every currency the goal's money is in, sorted."""
-        return sorted({*self.gain, *self.yearly_cost, *self.once_cost})
-
-
-def goal_return(goal: Goal) -> GoalReturn:
-    """The return on a goal (docs/language.md): (yearly gain − yearly cost) / yearly cost.
-
-    The gain of a money metric is target minus baseline; a signed percent target applies
-    to the baseline. Yearly cost is the `per year` costs plus twelve times the `per month`
-    ones; `once` costs are kept apart. Money in two currencies gives no return.
-    """
-    out = GoalReturn()
-    for m in goal.metrics:
-        base, target = m.baseline, m.target
-        if base is None or base.kind != "money" or base.currency is None or target is None:
-            continue
-        if target.kind == "percent" and target.signed:
-            gain = base.value * target.value / 100
-            currency = base.currency
-        elif target.kind == "money" and target.currency is not None:
-            if target.currency != base.currency:
-                out.gain[base.currency] = out.gain.get(base.currency, 0.0)
-                out.gain[target.currency] = out.gain.get(target.currency, 0.0)
-                continue
-            gain = target.value - base.value
-            currency = base.currency
-        else:
-            continue
-        out.gain[currency] = out.gain.get(currency, 0.0) + gain
-    for c in goal.costs:
-        amount = c.amount
-        if amount.kind != "money" or amount.currency is None:
-            continue
-        if c.period == "once":
-            out.once_cost[amount.currency] = out.once_cost.get(amount.currency, 0.0) + amount.value
-        else:
-            yearly = amount.value * (12 if c.period == "month" else 1)
-            out.yearly_cost[amount.currency] = out.yearly_cost.get(amount.currency, 0.0) + yearly
-    currencies = out.currencies
-    if len(currencies) > 1:
-        out.problem = (
-            f"its money is in {' and '.join(currencies)}, and currencies are never mixed, "
-            "so no return is computed"
-        )
-    elif not out.gain:
-        out.problem = (
-            "no metric has a money baseline and a money or signed-percent target, so no return"
-        )
-    elif not out.yearly_cost:
-        out.problem = "it has no yearly cost, so no return"
-    else:
-        (currency,) = currencies
-        cost = out.yearly_cost[currency]
-        if cost == 0:
-            out.problem = "its yearly cost is zero, so no return"
-        else:
-            out.ret = (out.gain[currency] - cost) / cost * 100
-    return out
+__all__ = ["render_report"]
 
 
 def _signed(value: float, currency: str) -> str:
@@ -104,26 +29,41 @@ def _signed(value: float, currency: str) -> str:
 
 def _goal_sentence(goal: Goal, r: GoalReturn) -> str:
     name = f"**{esc(goal.title)}**"
-    parts: list[str] = []
-    if len(r.currencies) > 1:
+    if r.currency is None and r.problem:
         return f"{name}: {r.problem}."
-    if r.gain:
-        (currency,) = r.gain
-        parts.append(f"{_signed(r.gain[currency], currency)} a year")
+    currency = r.currency or ""
+    parts: list[str] = []
+    if r.yearly_value is not None:
+        parts.append(f"{_signed(r.yearly_value, currency)} a year")
     if r.yearly_cost:
-        (currency,) = r.yearly_cost
-        against = f"{money(r.yearly_cost[currency], currency)} a year"
-        parts.append(f"against {against}" if r.gain else f"costs {against}")
+        against = f"{money(r.yearly_cost, currency)} a year"
+        parts.append(f"against {against}" if r.yearly_value is not None else f"costs {against}")
     text = f"{name}: " + " ".join(parts) if parts else name
-    if r.ret is not None:
-        text += f", a {percent(r.ret)} return"
+    if r.return_pct is not None:
+        text += f", a {percent(r.return_pct)} return"
+        if r.one_time_cost or r.horizon_years != 3:
+            text += f" over {_years(r.horizon_years)}"
     else:
         text += (": " if not parts else "; ") + r.problem
     text += "."
-    if r.once_cost:
-        once = ", ".join(money(v, c) for c, v in sorted(r.once_cost.items()))
-        text += f" One-time cost: {once} (shown apart, not in the return)."
+    if r.one_time_cost:
+        text += f" One-time cost: {money(r.one_time_cost, currency)}"
+        if r.payback_months is not None:
+            text += (
+                ", never paid back"
+                if r.payback_months == PAYBACK_NEVER
+                else f", paid back in {r.payback_months:.1f} months"
+            )
+        text += "."
+    if r.realised_value is not None:
+        text += f" Realised so far: {_signed(r.realised_value, currency)} a year."
     return text
+
+
+def _years(years: float) -> str:
+    """`3 years`, `1 year`, `0.5 years`."""
+    shown = f"{years:.1f}".removesuffix(".0")
+    return f"{shown} year" + ("" if shown == "1" else "s")
 
 
 def _goal_section(crm_map: CrmMap, today: dt.date) -> list[str]:
@@ -132,7 +72,7 @@ def _goal_section(crm_map: CrmMap, today: dt.date) -> list[str]:
         return [*out, "The map has no goals.", ""]
     for goal in crm_map.goals:
         owner = f" (owner {code(goal.owner.text)})" if goal.owner else ""
-        out += [f"### {esc(goal.title)}{owner}", "", _goal_sentence(goal, goal_return(goal)), ""]
+        out += [f"### {esc(goal.title)}{owner}", "", _goal_sentence(goal, goal_return(goal, today)), ""]
         if goal.metrics:
             rows = []
             for m in goal.metrics:

@@ -41,7 +41,7 @@ def touchpoint_lines(crm_map: CrmMap, touchpoint: Touchpoint) -> list[str]:
         target = f" → {kpi.target.text}" if kpi.target is not None else ""
         lines.append(f"KPI: {kpi.name}{target}")
     lines.extend(f"pain: {pain}" for pain in touchpoint.pains)
-    lines.extend(f"idea: {idea}" for idea in touchpoint.ideas)
+    lines.extend(f"idea: {idea.text}" for idea in touchpoint.ideas)
     return lines
 
 
@@ -61,7 +61,7 @@ def blueprint_view(crm_map: CrmMap, journey: Journey) -> FlowSpec:
             key = f"tp:{touchpoint.id}"
             css = "moment" if touchpoint.moment_of_truth else None
             spec.add(FlowNode(key, touchpoint_lines(crm_map, touchpoint), "round", css))
-            spec.shows(touchpoint.title, *touchpoint.pains, *touchpoint.ideas)
+            spec.shows(touchpoint.title, *touchpoint.pains, *(i.text for i in touchpoint.ideas))
             spec.shows(*(k.name for k in touchpoint.kpis))
             stage_group.members.append(key)
             steps = _backstage(crm_map, touchpoint)

@@ -67,7 +67,7 @@ def test_full_interview_writes_a_formatted_map_that_loads(
     assert mp.lookup("customer_journey.ticket").moment_of_truth
     assert mp.lookup("customer_journey.ticket").pains == ["Has to repeat the order number"]
     assert mp.lookup("lead_to_cash").node("qualify").sla.text == "1d"
-    assert crmdsl.goal_return(mp.goals[0]).ret == 150.0
+    assert crmdsl.goal_return(mp.goals[0]).return_pct == 150.0
     assert "# open question: Any ideas to fix those pains?" in text  # the skipped one
     assert not sidecar_of("new.crm").exists()
     assert said[-1].startswith("Done: new.crm is written and loads. What to map next:")

@@ -171,7 +171,9 @@ def test_touchpoints(acme: m.CrmMap) -> None:
         "hubspot.Contact.phone",
     ]
     assert tps["webinar"].pains == ["Registration asks for 12 fields"]
-    assert tps["webinar"].ideas == ["Cut the form to 3 fields"]
+    assert [(i.text, i.status, i.owner) for i in tps["webinar"].ideas] == [
+        ("Cut the form to 3 fields", "open", None)
+    ]
     assert acme.journeys[0].persona.target == "smb"
 
 

@@ -31,6 +31,7 @@ entity hubspot.Contact "Contact"
 process p "P"
   step s1 "S1"
   end done "Done"
+goal g0 "G0"
 """
 
 #: A value for each kind of reference a clause can take, resolving in CONTEXT.
@@ -43,6 +44,7 @@ REF_VALUES = {
     "backstage": "p.s1",
     "node": "won",
     "support": "p",
+    "goal": "g0",
 }
 
 #: A value for each other kind of value.
@@ -56,6 +58,8 @@ KIND_VALUES = {
     ValueKind.DURATION: "6mo",
     ValueKind.DATE: "2026-09-01",
     ValueKind.QUANTITY: "+10%",
+    ValueKind.PERCENT: "40%",
+    ValueKind.RATE: "10% per year",
 }
 
 #: For each statement: the text around it (`{stmt}` is its header line, indented to the
@@ -75,6 +79,10 @@ SAMPLES: dict[str, tuple[str, str]] = {
         CONTEXT + 'journey j "J"\n  stage st "St"\n    {stmt}\n{block}',
         'touchpoint tp "Tp"',
     ),
+    "idea": (
+        CONTEXT + 'journey j "J"\n  stage st "St"\n    touchpoint tp "Tp"\n      {stmt}\n{block}',
+        'idea "Cut the form"',
+    ),
     "kpi": (
         CONTEXT + 'journey j "J"\n  stage st "St"\n    touchpoint tp "Tp"\n      {stmt}\n{block}',
         'kpi "Demo-to-close"',
@@ -82,14 +90,14 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "process": (CONTEXT + "{stmt}\n{block}" + '  end won "Won"\n', 'process q "Q"'),
     "step": (CONTEXT + 'process q "Q"\n  {stmt}\n{block}  end won "Won"\n', 'step x "X"'),
     "decision": (
-        CONTEXT + 'process q "Q"\n  {stmt}\n    yes -> won\n  end won "Won"\n',
+        CONTEXT + 'process q "Q"\n  {stmt}\n{block}    yes -> won\n  end won "Won"\n',
         'decision ok "OK?"',
     ),
     "outcome": (
         CONTEXT + 'process q "Q"\n  decision ok "OK?"\n    {stmt}\n  end won "Won"\n',
         '"Needs legal" -> won',
     ),
-    "end": (CONTEXT + 'process q "Q"\n  step x "X"\n  {stmt}\n', 'end won "Won"'),
+    "end": (CONTEXT + 'process q "Q"\n  step x "X"\n  {stmt}\n{block}', 'end won "Won"'),
     "flow": (
         CONTEXT + 'process q "Q"\n  step x "X"\n  step y "Y"\n  end won "Won"\n  {stmt}\n',
         "flow x -> won",
@@ -113,6 +121,7 @@ DEPTH = {
     "stage": 2,
     "touchpoint": 4,
     "kpi": 6,
+    "idea": 6,
     "step": 2,
     "decision": 2,
     "outcome": 4,
@@ -141,10 +150,15 @@ def sample(keyword: str, header_extra: str = "", block: str = "") -> str:
     """A whole map with the statement, its header extended and its block filled."""
     around, header = SAMPLES[keyword]
     indent = " " * (DEPTH.get(keyword, 0) + 2)
+    words = set((header_extra + " " + block).split())
+    if STATEMENTS[keyword].clause("planned") and "by" in words and not words & LIFECYCLE:
+        header += " planned"  # a lifecycle `by` dates a change: it needs its flag
     stmt = (header + " " + header_extra).rstrip()
     body = "".join(f"{indent}{line}\n" for line in block.splitlines())
     return around.replace("{block}", body).replace("{stmt}", stmt)
 
+
+LIFECYCLE = {"planned", "retiring"}
 
 CLAUSES = [
     pytest.param(spec, clause, id=f"{spec.keyword}-{clause.keyword}")
@@ -253,9 +267,11 @@ def find_statement(crm_map, keyword: str):
         "stage": lambda: crm_map.journeys[-1].stages[0],
         "touchpoint": lambda: crm_map.journeys[-1].stages[0].touchpoints[0],
         "kpi": lambda: crm_map.journeys[-1].stages[0].touchpoints[0].kpis[0],
+        "idea": lambda: crm_map.journeys[-1].stages[0].touchpoints[0].ideas[0],
         "process": lambda: crm_map.processes[-1],
         "step": lambda: crm_map.processes[-1].nodes[0],
         "decision": lambda: crm_map.processes[-1].nodes[0],
+        "end": lambda: crm_map.processes[-1].nodes[-1],
         "integration": lambda: crm_map.integrations[-1],
         "map-line": lambda: crm_map.integrations[-1].maps[0],
         "goal": lambda: crm_map.goals[-1],

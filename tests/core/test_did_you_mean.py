@@ -154,7 +154,10 @@ def test_nothing_close_gives_the_list_or_nothing() -> None:
     assert (message, hint) == ("no team `zzzzzz`", "")
     ((message, hint),) = hints("system s qqqqqq\n")
     assert message == "unknown clause `qqqqqq` in a system"
-    assert hint == "it takes `kind`, `owner`, `users`, `record-of`"
+    assert hint == (
+        "it takes `kind`, `owner`, `users`, `licenses`, `planned`, `retiring`, `by`, `record-of`, "
+        "`cost`"
+    )
 
 
 def test_the_wrong_kind_of_thing_says_what_it_is() -> None:

@@ -1,7 +1,7 @@
 """Build, headers: a statement's header line in, its id, label and header values out.
 
 Each header shape of the clause table (`id`, `title`, `path`, `entity`, `integration`,
-`flow`, `metric`, `kpi`, `cost`, `mapping`, `outcome`, `field`) has its reader here;
+`flow`, `metric`, `kpi`, `idea`, `cost`, `mapping`, `outcome`, `field`) has its reader here;
 `crmdsl.language.build.statements` picks one by the statement's `header`.
 """
 
@@ -14,10 +14,13 @@ from crmdsl.errors import Span
 from crmdsl.language.build.values import _IDENT, ValueReader, _a, _id_from, _ref, _shorten, _what
 from crmdsl.language.parse import Line
 from crmdsl.language.parse import Tok as Token
-from crmdsl.language.schema import FIELD_FLAGS, FIELD_TYPES, StatementSpec
+from crmdsl.language.schema import FIELD_FLAGS, FIELD_TYPES, LIFECYCLE_WORDS, StatementSpec
 from crmdsl.language.suggest import did_you_mean
 
 __all__ = ["HeadReader"]
+
+#: Words of a field line that start a clause rather than a flag.
+_FIELD_CLAUSES = frozenset((*LIFECYCLE_WORDS, "by"))
 
 
 class HeadReader(ValueReader):
@@ -163,6 +166,12 @@ class HeadReader(ValueReader):
         message = 'expected the KPI\'s name in quotes after `kpi`, as in kpi "Demo-to-close rate"'
         return self._quoted_name(line, toks, attrs, "name", message)
 
+    def _head_idea(
+        self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
+    ) -> int:
+        message = 'expected the idea in quotes after `idea`, as in idea "Cut the form to 3 fields"'
+        return self._quoted_name(line, toks, attrs, "text", message)
+
     def _head_cost(
         self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
     ) -> int:
@@ -237,7 +246,11 @@ class HeadReader(ValueReader):
     def _head_field(
         self, spec: StatementSpec, line: Line, toks: list[Token], attrs: dict[str, Any]
     ) -> int:
-        """A field line `name: type flags`: its name, its type, then its flags."""
+        """A field line `name: type flags`: its name, its type, then its flags.
+
+        Returns where its lifecycle clauses begin (`planned by DATE`); flags may follow
+        them too (`crmdsl.language.build.statements` reads those).
+        """
         name = toks[0]
         if not _IDENT.match(name.value):
             raise self._bad(
@@ -249,8 +262,12 @@ class HeadReader(ValueReader):
         attrs["name"] = name.value
         attrs["name_span"] = self._span(line, name)
         attrs["type"] = self._field_type(line)
-        self._field_flags(line, toks[1:], attrs)
-        return len(toks)
+        end = next(
+            (i for i, t in enumerate(toks) if i and t.type == "WORD" and t.value in _FIELD_CLAUSES),
+            len(toks),
+        )
+        self._field_flags(line, toks[1:end], attrs)
+        return end
 
     def _field_type(self, line: Line) -> m.FieldType:
         """A field's type; `enum(...)` with its values, `ref(...)` with its entity."""

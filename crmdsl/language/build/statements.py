@@ -19,12 +19,20 @@ from crmdsl.language.build.values import _a, _Bad, _shorten, _what, m_note
 from crmdsl.language.currencies import CURRENCIES
 from crmdsl.language.parse import Comment, Line, ParsedFile
 from crmdsl.language.parse import Tok as Token
-from crmdsl.language.schema import KNOWN_WORDS, STATEMENTS, ClauseSpec, StatementSpec, ValueKind
+from crmdsl.language.schema import (
+    KNOWN_WORDS,
+    LIFECYCLE_WORDS,
+    STATEMENTS,
+    ClauseSpec,
+    StatementSpec,
+    ValueKind,
+)
 from crmdsl.language.suggest import did_you_mean
 
 __all__ = ["BuiltFile", "build_file"]
 
 
+_LIFECYCLE_WORDS = frozenset((*LIFECYCLE_WORDS, "by"))
 _DECLARES = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]*)\s+([A-Za-z_][A-Za-z0-9_.]*)")
 
 _MODELS: dict[str, type[m.Node]] = {
@@ -40,6 +48,7 @@ _MODELS: dict[str, type[m.Node]] = {
     "stage": m.Stage,
     "touchpoint": m.Touchpoint,
     "kpi": m.Kpi,
+    "idea": m.Idea,
     "process": m.Process,
     "step": m.Step,
     "decision": m.Decision,
@@ -161,6 +170,15 @@ class _Builder(HeadReader):
             child_scope = f"{attrs['system'].text}.{attrs['name']}"
         for child in line.children:
             self._child(spec, child, attrs, spans, set_by, child_scope)
+        if "lifecycle_by" in set_by and "lifecycle" not in set_by:
+            raise _Bad(
+                Diagnostic(
+                    "clause-not-allowed",
+                    "`by` dates a change: it follows `planned` or `retiring`",
+                    set_by["lifecycle_by"][1],
+                    hint="write `planned by DATE` or `retiring by DATE`",
+                )
+            )
         if (
             spec.keyword == "integration"
             and attrs.get("master") is not None
@@ -250,6 +268,10 @@ class _Builder(HeadReader):
         while i < len(toks):
             tok = toks[i]
             word = tok.value if tok.type == "WORD" else ("->" if tok.type == "ARROW" else "")
+            if spec.keyword == "field" and word not in _LIFECYCLE_WORDS:
+                self._field_flags(line, [tok], attrs)  # a flag after `planned by DATE`
+                i += 1
+                continue
             clause = spec.clause(word) if word else None
             if clause is None:
                 raise self._not_here(spec, line, tok)
@@ -438,6 +460,8 @@ def _misplaced(spec: StatementSpec, word: str) -> str:
     if child is not None and child.parents != ("top",) and spec.keyword not in child.parents:
         where = " or ".join(_a(p) for p in child.parents)
         return f"{_a(word)} belongs inside {where}, not in {what}"
+    if child is not None and spec.keyword in child.parents:
+        return f"{_a(word)} stands on a line of its own in the block of {what}"
     if child is not None and "top" in child.parents and child.keyword != "map":
         return f"{_a(word)} is a top-level statement; it cannot stand in {what}"
     return f"`{_shorten(word)}` is not allowed in {what}"

@@ -40,7 +40,17 @@ _REF_PARTS = {
 }
 
 
-_ARTICLE = {"entity": "an", "end": "an", "integration": "an", "outcome": "an", "include": "an"}
+#: Duration clauses that may not be zero, and the hint that says why.
+_NOT_ZERO = {"horizon": "the return is counted over the horizon: give it at least 1mo"}
+
+_ARTICLE = {
+    "entity": "an",
+    "end": "an",
+    "integration": "an",
+    "outcome": "an",
+    "include": "an",
+    "idea": "an",
+}
 
 
 def _a(word: str) -> str:
@@ -72,6 +82,8 @@ _NOUNS = {
     ValueKind.INTEGER: "a whole number",
     ValueKind.STRING: "a text in quotes",
     ValueKind.QUANTITY: "a value",
+    ValueKind.PERCENT: "a percent",
+    ValueKind.RATE: "a percent per year",
     ValueKind.REF: "an id",
     ValueKind.REFS: "an id",
     ValueKind.CHOICE: "one of the choices",
@@ -209,7 +221,16 @@ class ValueReader:
                 else ask.noun_hint
             )
             raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=hint)
-        return self._duration(ask.line, tok), ask.i + 1
+        duration = self._duration(ask.line, tok)
+        if duration.amount == 0 and ask.clause.keyword in _NOT_ZERO:
+            raise self._bad(
+                "bad-value",
+                ask.line,
+                tok,
+                f"a {ask.clause.keyword} of {tok.value} is no time at all",
+                hint=_NOT_ZERO[ask.clause.keyword],
+            )
+        return duration, ask.i + 1
 
     def _read_date(self, ask: _Ask) -> tuple[Any, int]:
         """A date `YYYY-MM-DD` that exists."""
@@ -224,6 +245,33 @@ class ValueReader:
         if tok is None or tok.type not in {"NUMBER", "PERCENT", "DURATION"}:
             raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=ask.noun_hint)
         return self._quantity(ask.line, ask.toks, ask.i, ask.clause.keyword)
+
+    def _read_percent(self, ask: _Ask) -> tuple[Any, int]:
+        """A percent from 0% to 100%, unsigned (`percent`: a margin)."""
+        tok = ask.tok
+        if tok is None or tok.type != "PERCENT":
+            raise self._expected(ask.line, ask.toks, ask.i, ask.expects, hint=ask.noun_hint)
+        value, j = self._quantity(ask.line, ask.toks, ask.i, ask.clause.keyword)
+        if value.signed or not 0 <= value.value <= 100:
+            raise self._bad(
+                "bad-value",
+                ask.line,
+                tok,
+                f"a {ask.clause.keyword} is a percent from 0% to 100%, not {tok.value}",
+                hint="the share of the change that is profit, such as 40%",
+            )
+        return value, j
+
+    def _read_rate(self, ask: _Ask) -> tuple[Any, int]:
+        """A percent per year (`rate`: an entity's growth): `10% per year`, `-5% per year`."""
+        tok, toks, i = ask.tok, ask.toks, ask.i
+        if tok is None or tok.type != "PERCENT":
+            raise self._expected(ask.line, toks, i, ask.expects, hint=ask.noun_hint)
+        value, j = self._quantity(ask.line, toks, i, ask.clause.keyword)
+        for offset, word in enumerate(("per", "year")):
+            if j + offset >= len(toks) or toks[j + offset].value != word:
+                raise self._expected(ask.line, toks, j + offset, ask.expects)
+        return value, j + 2
 
     def _read_choice(self, ask: _Ask) -> tuple[Any, int]:
         """One of the clause's choices; another word names the closest."""
@@ -441,5 +489,7 @@ _READERS: dict[ValueKind, Callable[[ValueReader, _Ask], tuple[Any, int]]] = {
     ValueKind.DURATION: ValueReader._read_duration,
     ValueKind.DATE: ValueReader._read_date,
     ValueKind.QUANTITY: ValueReader._read_quantity,
+    ValueKind.PERCENT: ValueReader._read_percent,
+    ValueKind.RATE: ValueReader._read_rate,
     ValueKind.CHOICE: ValueReader._read_choice,
 }
