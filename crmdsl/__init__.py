@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from crmdsl.query.returns import GoalReturn, goal_return
     from crmdsl.views import render
     from crmdsl.views.common import Diagram, ViewError
-    from crmdsl.views.svg import render_svgs
+    from crmdsl.views.svg import MermaidRenderer, render_svgs
 
     VIEWS: tuple[str, ...]
 
@@ -109,6 +109,7 @@ _EXPORTS: dict[str, str] = {
     "FIELD_FLAGS": "crmdsl.language.schema",
     "FIELD_TYPES": "crmdsl.language.schema",
     "render_svgs": "crmdsl.views.svg",
+    "MermaidRenderer": "crmdsl.views.svg",
     "lineage": "crmdsl.reporting.facts",
     "longest_path": "crmdsl.reporting.facts",
     "rule_info": "crmdsl.reporting.facts",
@@ -149,6 +150,7 @@ __all__ = [
     "LintResult",
     "LoadError",
     "MapDiff",
+    "MermaidRenderer",
     "NotFormattable",
     "Occurrence",
     "OutlineItem",

@@ -71,9 +71,14 @@ def run_edit(path: str, *, serve: bool, host: str, port: int) -> int:
         return _serve(target, host, port)
     from crmdsl.tui.app import EditorApp
     from crmdsl.tui.files import FileProblem
+    from crmdsl.tui.config import load_settings
+    from crmdsl.tui.images import graphics_protocol
 
+    settings = load_settings(Path(root))
+    # Asked before the app starts: afterwards Textual reads the terminal's answers.
+    graphics = graphics_protocol() if settings.tui.images != "off" else None
     try:
-        app = EditorApp(target, root=root)
+        app = EditorApp(target, root=root, settings=settings, graphics=graphics)
     except FileProblem as exc:
         typer.echo(f"error: {exc}", err=True)
         return 2

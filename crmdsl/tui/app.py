@@ -46,6 +46,7 @@ from crmdsl.tui.files import (
     read_buffer,
 )
 from crmdsl.tui.filing import RECOVERY_EVERY, FilesMixin
+from crmdsl.tui.images import GraphicsProtocol
 from crmdsl.tui.keymap import APP_KEYS, bindings
 from crmdsl.tui.live import Job, Snapshot, analyse, counts
 from crmdsl.tui.navigation import NavigationMixin
@@ -97,11 +98,13 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         root: str | os.PathLike[str] | None = None,
         watch: bool = True,
         settings: Settings | None = None,
+        graphics: GraphicsProtocol | None = None,
     ) -> None:
         super().__init__()
         self.editor_file = os.fspath(path)
         self.root_file = os.fspath(root) if root is not None else self.editor_file
         self.settings = settings or load_settings(Path(self.root_file))
+        self.graphics = graphics if self.settings.tui.images != "off" else None
         self.missing = not Path(self.editor_file).exists()
         self.buffer = (
             Buffer(Path(self.editor_file), "")
@@ -268,6 +271,7 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         stop = getattr(self, "stop_watching", None)
         if stop is not None:
             stop.set()
+        self.pngs.close()
         gc.enable()
 
     def check_settled(self) -> None:

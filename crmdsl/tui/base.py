@@ -17,6 +17,7 @@ from textual.screen import Screen
 import crmdsl
 from crmdsl.tui.config import Settings
 from crmdsl.tui.files import Buffer
+from crmdsl.tui.images import GraphicsProtocol
 from crmdsl.tui.live import Snapshot
 from crmdsl.tui.widgets.source import SourceView
 
@@ -36,6 +37,8 @@ class EditorBase(App[int]):
     editor_file: str
     root_file: str
     settings: Settings
+    #: the image protocol of the terminal, when the preview shows rendered diagrams
+    graphics: GraphicsProtocol | None
     analysis: crmdsl.Analysis | None
     snapshot: Snapshot | None
     good: Snapshot | None

@@ -34,6 +34,7 @@ class TuiConfig:
     theme: str | None = None
     debounce_ms: int = 2
     preview_max_nodes: int = 60
+    images: str = "auto"
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -56,6 +57,8 @@ def parse_tui(table: dict[str, Any], where: str) -> tuple[TuiConfig, list[str]]:
     for key, value in table.items():
         if key == "theme" and isinstance(value, str):
             values["theme"] = value
+        elif key == "images" and value in ("auto", "off"):
+            values["images"] = value
         elif key in _INTS and isinstance(value, int) and not isinstance(value, bool):
             low, high = _INTS[key]
             if low <= value <= high:
@@ -65,7 +68,7 @@ def parse_tui(table: dict[str, Any], where: str) -> tuple[TuiConfig, list[str]]:
         elif key == "keys" and isinstance(value, dict):
             values["keys"] = _keys(value, where, problems)
         else:
-            known = "theme, debounce-ms, preview-max-nodes, keys"
+            known = "theme, debounce-ms, preview-max-nodes, images (auto or off), keys"
             problems.append(
                 f"{where}: unknown or bad tui setting `{key}`; the settings are {known}"
             )

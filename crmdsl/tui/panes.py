@@ -2,7 +2,8 @@
 
 In: each applied analysis and each cursor move. Out: the problems pane's jumps and safe
 fixes applied, the outline following the cursor, the preview rendered in a worker (a
-token drops results that are no longer wanted), drawings made on demand, and diagrams
+token drops results that are no longer wanted), drawings (or, where the terminal shows
+images, the rendered diagram) made on demand, and diagrams
 written to `.mmd`, `.md` or `.svg` beside the map. Also the pane-switching actions.
 """
 
@@ -18,6 +19,7 @@ from textual.widgets import TabbedContent
 
 import crmdsl
 from crmdsl.tui.base import EditorBase
+from crmdsl.tui.images import PngRenderer, image_widget, picture_of
 from crmdsl.tui.live import Snapshot
 from crmdsl.tui.navigation import api
 from crmdsl.tui.screens.choice import ChoiceScreen
@@ -49,6 +51,13 @@ class PanesMixin(EditorBase):
             super().__init__()
             self.text_of, self.drawing = text_of, drawing
 
+    class Imaged(Message):
+        """A diagram was rendered to an image (in a worker thread)."""
+
+        def __init__(self, text_of: str, picture: Any) -> None:
+            super().__init__()
+            self.text_of, self.picture = text_of, picture
+
     class Indexed(Message):
         """The navigation index and outline of an analysis are built (in a worker)."""
 
@@ -57,6 +66,7 @@ class PanesMixin(EditorBase):
             self.snapshot, self.outline = snapshot, outline
 
     def _init_panes(self) -> None:
+        self.pngs = PngRenderer()
         self.nav_analysis: crmdsl.Analysis | None = None
         self.outline_items: list[Any] | None = None
         self._indexed_generation = -1
@@ -189,7 +199,26 @@ class PanesMixin(EditorBase):
 
     @work(thread=True, group="drawing", description="drawing", exclusive=True, exit_on_error=False)
     def _draw(self, diagram: crmdsl.Diagram, max_nodes: int) -> None:
+        if self.graphics is not None:
+            try:
+                picture = picture_of(self.pngs.png(diagram.text))  # decoded here, not in the loop
+            except crmdsl.CrmdslError as exc:
+                note = f"No image ({exc}); a terminal drawing instead.\n\n"
+                self.post_message(self.Drawn(diagram.text, note + draw(diagram, max_nodes)))
+            else:
+                self.post_message(self.Imaged(diagram.text, picture))
+            return
         self.post_message(self.Drawn(diagram.text, draw(diagram, max_nodes)))
+
+    def on_panes_mixin_imaged(self, message: Imaged) -> None:
+        """Show a rendered image."""
+        protocol = self.graphics
+        assert protocol is not None
+        self.main.query_one(PreviewPane).show_image(
+            message.text_of,
+            message.picture,
+            lambda picture: image_widget(picture, protocol, "preview-image"),
+        )
 
     def on_panes_mixin_drawn(self, message: Drawn) -> None:
         """Show a finished drawing."""
@@ -203,6 +232,9 @@ class PanesMixin(EditorBase):
     def action_toggle_drawing(self) -> None:
         """Switch the preview between text and drawing."""
         self.main.query_one(PreviewPane).action_toggle_drawing()
+
+    def on_preview_pane_drawing_shown(self, message: PreviewPane.DrawingShown) -> None:
+        """The drawing is shown (by `d` in the pane or the palette): draw it if needed."""
         self._start_drawing()
 
     def on_preview_pane_export(self, message: PreviewPane.Export) -> None:

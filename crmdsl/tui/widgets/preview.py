@@ -1,20 +1,26 @@
 """The preview pane: the Mermaid of the view under the cursor, as text or as a drawing.
 
 In: a rendered `crmdsl.Diagram` (or the reason there is none) from the app, which picks
-the view with `choose_view`; a terminal drawing of a flowchart (`termaid`) made in a worker.
-Out: `PreviewPane.ViewChosen` when the user picks a view in the selector, and
-`PreviewPane.Export` when the user asks to write the diagram to a file. `d` switches
+the view with `choose_view`; a drawing made in a worker: the real diagram as an image in
+a terminal that shows images (`crmdsl.tui.images`), else a terminal drawing of a
+flowchart (`termaid`).
+Out: `PreviewPane.ViewChosen` when the user picks a view in the selector,
+`PreviewPane.DrawingShown` when the drawing is switched on, and `PreviewPane.Export`
+when the user asks to write the diagram to a file. `d` switches
 between the Mermaid text and the drawing, `c` copies the text, `w` writes it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Select, Static, TextArea
 
 import crmdsl
@@ -130,6 +136,9 @@ class PreviewPane(Vertical):
     class Export(Message):
         """The user asked to write the diagram to a file."""
 
+    class DrawingShown(Message):
+        """The drawing replaced the Mermaid text: it must be drawn if it is not yet."""
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.diagram: crmdsl.Diagram | None = None
@@ -170,7 +179,28 @@ class PreviewPane(Vertical):
         """Show a finished drawing, if it is still of the diagram shown."""
         if self.diagram is not None and self.diagram.text == text_of:
             self.drawing_for = text_of
+            for image in self.query("#preview-image"):
+                image.display = False
             self.query_one("#preview-drawing", Static).update(Text(drawing, no_wrap=True))
+
+    def show_image(self, text_of: str, picture: Any, make: Callable[[Any], Widget]) -> None:
+        """Show a rendered image of the diagram, if it is still of the diagram shown.
+
+        `make(picture)` builds the image widget the first time; later images replace
+        its picture.
+        """
+        if self.diagram is None or self.diagram.text != text_of:
+            return
+        self.drawing_for = text_of
+        self.query_one("#preview-drawing", Static).update(
+            Text(f"Rendered by Mermaid: {self.diagram.title}", no_wrap=True)
+        )
+        shown = self.query("#preview-image")
+        if shown:
+            shown.first().display = True
+            setattr(shown.first(), "image", picture)  # noqa: B010 - textual-image's setter
+        else:
+            self.query_one("#preview-drawing-box", ScrollableContainer).mount(make(picture))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """A view was picked."""
@@ -182,6 +212,8 @@ class PreviewPane(Vertical):
         switcher = self.query_one(ContentSwitcher)
         showing = self.showing_drawing
         switcher.current = "preview-text" if showing else "preview-drawing-box"
+        if not showing:
+            self.post_message(self.DrawingShown())
 
     def action_copy(self) -> None:
         """Copy the Mermaid text to the clipboard (OSC 52)."""
