@@ -1,8 +1,9 @@
 """Tabs in the indentation: a file whose only load errors are tabs in, formatted text out.
 
 A tab stands for no fixed number of spaces, so the file is read with tabs 2, 4 and 8
-columns wide. When it loads every way and formats to the same text (its blocks do not
-depend on the width of a tab), that text is the answer: the tabs became spaces, and the
+columns wide. When it loads every way and every statement gets the same indentation (its
+blocks do not depend on the width of a tab), the text formatted with 4 is the answer
+(comments, which mean nothing, go where a tab of 4 puts them): the tabs became spaces, and the
 meaning check of each run guarded it. Otherwise `NotFormattable` says at which line the
 blocks depend on the width of a tab, and nothing is written.
 """
@@ -18,8 +19,9 @@ from crmdsl.language.source import SourceText
 
 __all__ = ["TAB_WIDTHS", "expand_indent", "format_detabbed"]
 
-#: The widths of a tab that must all give the same blocks.
-TAB_WIDTHS = (2, 4, 8)
+#: The widths of a tab that must all give the same blocks; the first one places
+#: end-of-line comments (which keep their column when it is right of the code).
+TAB_WIDTHS = (4, 2, 8)
 
 Formatter = Callable[[ParsedFile, BuiltFile], str]
 
@@ -59,7 +61,7 @@ def format_detabbed(
     """
     from crmdsl.formatter.printer import NotFormattable, layout_lines
 
-    results: list[tuple[str, list[tuple[int, str]]]] = []
+    results: list[tuple[str, list[tuple[int, int]]]] = []
     failed: list[int] = []
     seen: dict[tuple[int, str], Diagnostic] = {}
     for diag in diagnostics:
@@ -72,11 +74,16 @@ def format_detabbed(
             for diag in built.diagnostics:
                 seen.setdefault(_key(diag), diag)
             continue
-        results.append((format_checked(parsed, built), layout_lines(parsed)))
+        shape = [
+            (n, len(line) - len(line.lstrip()))
+            for n, line in layout_lines(parsed)
+            if line and not line.lstrip().startswith("#")
+        ]
+        results.append((format_checked(parsed, built), shape))
     if not results:
         shown = sorted(seen.values(), key=_key)
         raise NotFormattable(source.path, shown, source.lines)
-    if not failed and len({text for text, _ in results}) == 1:
+    if not failed and all(shape == results[0][1] for _, shape in results):
         return results[0][0]
     lines = [*failed]
     first = results[0][1]
