@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,19 +63,45 @@ class Proposal:
         return "\n".join(lines) if lines else "- no finding added or cleared"
 
 
+_CONTEXT = 3
+_HUNK = re.compile(r"^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@")
+
+
 def unified_diff(before: dict[str, str], after: dict[str, str]) -> str:
     """The unified diff of every file that changed, `a/` and `b/` prefixed."""
     out: list[str] = []
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name, ""), after.get(name, "")
         if old != new:
-            out += difflib.unified_diff(
-                old.splitlines(keepends=True),
-                new.splitlines(keepends=True),
-                f"a/{name}",
-                f"b/{name}",
-            )
+            out += _file_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), name)
     return "".join(line if line.endswith("\n") else line + "\n" for line in out)
+
+
+def _file_diff(old: list[str], new: list[str], name: str) -> list[str]:
+    """The unified diff of two files' lines, compared only where they differ (one edit).
+
+    The lines both texts share at the start and at the end are left out of the
+    comparison (but for the context lines), and the hunks' line numbers shifted back.
+    """
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    skip = max(0, start - _CONTEXT)
+    keep = max(0, end - _CONTEXT)
+    lines = list(
+        difflib.unified_diff(
+            old[skip : len(old) - keep], new[skip : len(new) - keep], f"a/{name}", f"b/{name}"
+        )
+    )
+
+    def shifted(found: re.Match[str]) -> str:
+        a, b = int(found.group(1)) + skip, int(found.group(3)) + skip
+        return f"@@ -{a}{found.group(2)} +{b}{found.group(4)} @@"
+
+    return [_HUNK.sub(shifted, line) if line.startswith("@@") else line for line in lines]
 
 
 class Session:
