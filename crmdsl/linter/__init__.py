@@ -93,6 +93,7 @@ def lint(
         today,
         max_review_age=config.max_review_age,
         max_handoffs=config.max_handoffs,
+        max_measurement_age=config.max_measurement_age,
         standalone=standalone,
     )
     first = [code for code in codes if not rules[code].after_suppressions]

@@ -26,6 +26,7 @@ class ConfigModel(BaseModel):
     preset: Literal["recommended", "strict"] = "recommended"
     max_review_age: int = Field(12, alias="max-review-age", ge=1, le=1200)
     max_handoffs: int = Field(6, alias="max-handoffs", ge=0, le=10_000)
+    max_measurement_age: int = Field(6, alias="max-measurement-age", ge=1, le=1200)
     fail_on: Literal["error", "warning", "info"] = Field("warning", alias="fail-on")
     # `crmdsl edit` reads and checks its own sub-table (keys, theme); the linter passes it by.
     tui: dict[str, Any] = Field(default_factory=dict)
@@ -57,6 +58,7 @@ def validate(
         "preset": model.preset,
         "max_review_age": model.max_review_age,
         "max_handoffs": model.max_handoffs,
+        "max_measurement_age": model.max_measurement_age,
         "fail_on": model.fail_on,
     }
 

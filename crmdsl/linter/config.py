@@ -67,6 +67,7 @@ class LintConfig:
     preset: str = "recommended"
     max_review_age: int = 12
     max_handoffs: int = 6
+    max_measurement_age: int = 6
     fail_on: str = "warning"
     source: str | None = None
 

@@ -1,9 +1,10 @@
-"""Rules D301–D306: data — keys, personal data, systems of record and where data goes.
+"""Rules D301–D307: data — keys, personal data, systems of record, where data goes, licences.
 
 In: a `RuleContext`. Out: `Hit`s on the `entity` or `system` keyword, on a field's name,
-or on the `touchpoint` keyword (D304). D303 and D304 read which fields `map` lines write
-and carry from the shared index; both sides of a two-way line count both ways. D302 has
-a safe fix (`flag_pii`): a finding and the map in, the text edit that adds `pii` out.
+on the `touchpoint` keyword (D304), or on a system's `users` clause (D307). D303 and D304
+read which fields `map` lines write and carry from the shared index; both sides of a
+two-way line count both ways. D302 has a safe fix (`flag_pii`): a finding and the map in,
+the text edit that adds `pii` out.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 from crmdsl.errors import Diagnostic, Note, Span
 from crmdsl.model import CrmMap, Integration, System
-from crmdsl.rules.places import and_list, field_span, keyword_span, quoted
+from crmdsl.rules.places import and_list, clause_span, field_span, keyword_span, quoted
 from crmdsl.rules.registry import Fix, FixText, Hit, RuleContext, rule
 
 __all__ = ["flag_pii"]
@@ -94,7 +95,8 @@ def required_target_unfed(ctx: RuleContext) -> Iterator[Hit]:
     Why it matters: when an integration creates records in a system, every required field
     must get a value. If no `map` line writes it and no touchpoint captures it, the sync
     fails on create, or someone types a placeholder that pollutes the data. Both sides of
-    a two-way line count as written.
+    a two-way line count as written. A `readonly` field is left alone: the system fills
+    it itself (an id, a created date).
 
     Example:
         entity salesforce.Lead "Lead"
@@ -118,7 +120,7 @@ def required_target_unfed(ctx: RuleContext) -> Iterator[Hit]:
             continue
         for fld in entity.fields:
             key = f"{entity.key}.{fld.name}"
-            if not fld.required or key in index.writes or key in index.captured_by:
+            if not fld.required or fld.readonly or key in index.writes or key in index.captured_by:
                 continue
             names = and_list(quoted(feeding))
             notes = tuple(
@@ -244,3 +246,28 @@ def pii_no_retention(ctx: RuleContext) -> Iterator[Hit]:
                 f"({and_list(quoted(personal))}) but has no `retain` period",
                 hint="add `retain DURATION`: how long its personal data is kept, such as 3y",
             )
+
+
+@rule("D307", "users-exceed-licenses", "warning")
+def users_exceed_licenses(ctx: RuleContext) -> Iterator[Hit]:
+    """What it does: flags a system whose `users` is more than its `licenses`.
+
+    Why it matters: either people share logins (no audit trail of who changed a
+    customer's record, and a breach of most vendors' terms), some users cannot get in, or
+    one of the figures is wrong. Each is worth knowing before the renewal, and the cost of
+    the stack is only right when the licence count is.
+
+    Example:
+        system zendesk "Zendesk" kind service owner service users 45 licenses 30
+    Fix:
+        system zendesk "Zendesk" kind service owner service users 45 licenses 45
+    """
+    for system in ctx.map.systems:
+        if system.users is not None and system.licenses is not None:
+            if system.users > system.licenses:
+                yield Hit(
+                    clause_span(system, "users"),
+                    f"system `{system.id}` has {system.users} users but {system.licenses} "
+                    f"licen{'ce' if system.licenses == 1 else 'ces'}",
+                    hint="buy the licences, or correct `users` or `licenses`",
+                )

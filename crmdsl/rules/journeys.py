@@ -1,14 +1,14 @@
-"""Rules J101–J108: journeys, their stages and touchpoints, as the customer meets them.
+"""Rules J101–J110: journeys, their stages and touchpoints, as the customer meets them.
 
-In: a `RuleContext`. Out: `Hit`s on the `journey`, `stage` or `touchpoint` keyword of the
-statement concerned.
+In: a `RuleContext`. Out: `Hit`s on the `journey`, `stage`, `touchpoint` or `idea` keyword
+of the statement concerned (J109: on the touchpoint's `score`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from crmdsl.rules.places import keyword_span
+from crmdsl.rules.places import clause_span, keyword_span
 from crmdsl.rules.registry import Hit, RuleContext, rule
 
 __all__: list[str] = []
@@ -200,3 +200,50 @@ def captures_without_system(ctx: RuleContext) -> Iterator[Hit]:
                 f"touchpoint `{tp.id}` captures data but names no system",
                 hint=f"add `system {systems[0]}` (the tool the data is entered into)",
             )
+
+
+@rule("J109", "score-without-evidence", "info")
+def score_without_evidence(ctx: RuleContext) -> Iterator[Hit]:
+    """What it does: flags a touchpoint that has a `score` and no `evidence`.
+
+    Why it matters: a score is a claim about how customers feel. Written down from a
+    workshop it is a guess; backed by a survey, interviews or ticket data it is a finding.
+    `evidence "NPS survey Q3 2026, n=412"` lets a reader weigh the score, and tells the
+    next review where to measure again.
+
+    Example:
+        touchpoint ticket "Support ticket" channel email score 2 owner service
+    Fix:
+        touchpoint ticket "Support ticket" channel email score 2 owner service
+          evidence "CSAT of 1,240 tickets, Q3 2026"
+    """
+    for _, _, tp in ctx.index.touchpoints:
+        if tp.score is not None and not tp.evidence:
+            yield Hit(
+                clause_span(tp, "score"),
+                f"touchpoint `{tp.id}` scores {tp.score} with no evidence for it",
+                hint='add `evidence "…"`: the survey, interviews or data the score comes from',
+            )
+
+
+@rule("J110", "idea-doing-no-owner", "warning")
+def idea_doing_no_owner(ctx: RuleContext) -> Iterator[Hit]:
+    """What it does: flags an idea with `status doing` that has no `owner`.
+
+    Why it matters: an idea in progress that nobody owns is work nobody answers for. The
+    backlog can only be steered (chased, dropped, finished) when every idea being worked
+    on names the team doing it.
+
+    Example:
+        idea "Pre-fill the order from the customer's email address" status doing
+    Fix:
+        idea "Pre-fill the order from the customer's email address" status doing owner service
+    """
+    for _, _, tp in ctx.index.touchpoints:
+        for idea in tp.ideas:
+            if idea.status == "doing" and idea.owner is None:
+                yield Hit(
+                    keyword_span(idea),
+                    f'the idea "{idea.text}" of touchpoint `{tp.id}` is being done, but by nobody',
+                    hint="add `owner TEAM`: the team doing it",
+                )

@@ -1,7 +1,7 @@
 """Where findings go and how they name things: small helpers shared by the rule modules.
 
 In: model nodes. Out: the span of a statement's keyword (docs/rules.md, "Where findings
-go"), the span of a field's name, line 1 of a file, and the words that name an
+go"), the span of a clause or of a field's name, line 1 of a file, and the words that name an
 entity, a field or a list of things in a message.
 """
 
@@ -14,6 +14,7 @@ from crmdsl.model import EntityField, Node
 
 __all__ = [
     "and_list",
+    "clause_span",
     "field_span",
     "file_start",
     "keyword_span",
@@ -27,6 +28,12 @@ def keyword_span(node: Node, keyword: str | None = None) -> Span:
     word = keyword if keyword is not None else node.statement
     s = node.span
     return Span(s.file, s.line, s.col, s.line, s.col + len(word))
+
+
+def clause_span(node: Node, keyword: str) -> Span:
+    """Where a clause of `node` was written (the first time), else the statement's keyword."""
+    spans = node.clause_spans.get(keyword)
+    return spans[0] if spans else keyword_span(node)
 
 
 def field_span(fld: EntityField) -> Span:

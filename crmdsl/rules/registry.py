@@ -187,6 +187,7 @@ class RuleContext:
     today: dt.date
     max_review_age: int = 12
     max_handoffs: int = 6
+    max_measurement_age: int = 6
     standalone: bool = False
     suppressions: SuppressionPass | None = None
     _index: MapIndex | None = field(default=None, init=False, repr=False, compare=False)
@@ -289,7 +290,7 @@ def run_rules(ctx: RuleContext, codes: Iterable[str] | None = None) -> list[Diag
 
 
 # The group modules register their rules on import; they need the names above first.
-from crmdsl.rules import data, goals, integrations, journeys, processes, protection  # noqa: E402
+from crmdsl.rules import data, goals, integrations, journeys, plans, processes, protection  # noqa: E402
 from crmdsl.rules import map as _map  # noqa: E402
 
-del data, goals, integrations, journeys, processes, protection, _map
+del data, goals, integrations, journeys, plans, processes, protection, _map
