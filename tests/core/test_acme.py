@@ -20,6 +20,19 @@ def acme() -> m.CrmMap:
     return crmdsl.load(ACME)
 
 
+def full_example_in_the_docs() -> str:
+    page = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    block = re.search(r"^## The full example\n.*?^```\n(.*?)^```$", page, re.S | re.M)
+    assert block is not None, "docs/language.md has no `## The full example` block"
+    return block.group(1)
+
+
+def test_the_language_reference_shows_acme_verbatim() -> None:
+    """The example users read in docs/language.md is examples/acme.crm, to the byte: this
+    test runs in every clone (it once read a page outside the repository and was skipped)."""
+    assert full_example_in_the_docs() == ACME.read_text(encoding="utf-8")
+
+
 def test_the_language_reference_shows_a_map_that_loads_and_names_acme() -> None:
     page = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
     assert "The full example of the language is `examples/acme.crm`" in page
