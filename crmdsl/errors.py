@@ -35,6 +35,7 @@ LOAD_ERROR_KINDS = (
     "include-cycle",
     "include-missing",
     "map-in-fragment",
+    "too-many-errors",
     "io",
 )
 

@@ -10,11 +10,15 @@ schema`), both importing pydantic only when called.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 from crmdsl.errors import Span
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = [
     "Channel",
@@ -579,15 +583,23 @@ class CrmMap:
         return dict(self._symbols)
 
 
-def to_json(crm_map: CrmMap, indent: int | None = 2) -> str:
-    """The map as JSON text (what `crmdsl export json` writes); imports pydantic."""
+@functools.cache
+def _adapter() -> TypeAdapter[CrmMap]:
+    """The pydantic adapter for `CrmMap`, built once (building it takes some 30 ms)."""
     from pydantic import TypeAdapter
 
-    return TypeAdapter(CrmMap).dump_json(crm_map, indent=indent).decode("utf-8")
+    return TypeAdapter(CrmMap)
+
+
+def to_json(crm_map: CrmMap, indent: int | None = 2) -> str:
+    """The map as JSON text (what `crmdsl export json` writes); imports pydantic.
+
+    A loaded map holds only Unicode characters (the loader turns lone surrogates into
+    load errors), so its JSON is always valid UTF-8.
+    """
+    return _adapter().dump_json(crm_map, indent=indent).decode("utf-8")
 
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of `to_json`'s output (what `crmdsl schema` prints)."""
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(CrmMap).json_schema(mode="serialization")
+    return _adapter().json_schema(mode="serialization")

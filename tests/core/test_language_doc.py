@@ -156,5 +156,6 @@ def test_errors_doc_has_examples_for_every_text_kind() -> None:
         "include-cycle",
         "include-missing",
         "map-in-fragment",
+        "too-many-errors",
         "io",
     }

@@ -210,6 +210,7 @@ def test_every_kind_is_tested() -> None:
         "include-cycle",
         "include-missing",
         "map-in-fragment",
+        "too-many-errors",  # tests/core/test_limits.py
         "io",
     }
     assert tested == set(LOAD_ERROR_KINDS)

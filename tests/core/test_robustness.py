@@ -34,8 +34,10 @@ def test_random_bytes_with_nul(tmp_path: Path) -> None:
         path = tmp_path / f"junk{n}.crm"
         path.write_bytes(data)
         analysis = crmdsl.analyze_path(path)
-        assert analysis.diagnostics
-        assert analysis.diagnostics[0].message.startswith("the file is not UTF-8 text")
+        (d,) = analysis.diagnostics
+        assert (d.kind, d.span) == ("io", None)
+        assert d.message.startswith(f"{path} is not a text file: ")
+        assert d.message.endswith(" of its 2001 bytes are not UTF-8")
         with pytest.raises(LoadError):
             crmdsl.load(path)
 
