@@ -97,8 +97,10 @@ class Patch:
                     continue
                 raise EditError(f"two changes overlap in {edit[0]} at offset {edit[1]}")
             kept.append(edit)
+        from crmdsl.edit.formatting import tidy_removals  # it imports this module
+
         reps = []
-        for file, start, end, new in kept:
+        for file, start, end, new in tidy_removals(texts, kept):
             text = texts[file]
             if start == end and not new:
                 continue

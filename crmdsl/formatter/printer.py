@@ -152,7 +152,7 @@ def layout_lines(parsed: ParsedFile) -> list[tuple[int, str]]:
         if here is not None:
             text = _pad(here.depth) + _code_text(here.line)
             if n in eol:
-                text = _with_comment(text, eol[n])
+                text = _with_comment(text, here.line, eol[n])
         elif n in own:
             depth = _comment_depth(own[n].col - 1, prev, nexts[n])
             text = _pad(depth) + own[n].text.rstrip()
@@ -161,7 +161,7 @@ def layout_lines(parsed: ParsedFile) -> list[tuple[int, str]]:
             continue
         else:
             raise FormatBug(f"line {n} is neither a statement, a comment nor blank")
-        if gap and out and not _opens_block(out[-1][0], prev):
+        if gap and out:
             out.append((n, ""))
         gap = False
         out.append((n, text))
@@ -170,18 +170,13 @@ def layout_lines(parsed: ParsedFile) -> list[tuple[int, str]]:
     return out
 
 
-def _opens_block(last: int, prev: _Code | None) -> bool:
-    """Whether the line written last is a header whose block starts next (no blank there)."""
-    return prev is not None and prev.line.lineno == last and bool(prev.line.children)
-
-
-def _with_comment(code: str, comment: Comment) -> str:
+def _with_comment(code: str, line: Line, comment: Comment) -> str:
     """A code line with its end-of-line comment, two spaces after the code at least.
 
-    The comment keeps its own column when that is further right, so that comments
-    aligned in a column stay aligned.
+    A wider gap, as written, is kept: comments aligned in a column stay aligned when
+    their block is indented again.
     """
-    gap = max(2, comment.col - 1 - len(code))
+    gap = max(2, comment.col - line.end_col)
     return code + " " * gap + comment.text.rstrip()
 
 

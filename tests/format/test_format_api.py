@@ -83,14 +83,16 @@ def test_blank_lines_are_kept_as_written_and_never_added() -> None:
     text = "team a\nteam b\nsystem s\n  kind crm\n  record-of x\nteam c\n"
     assert format_text(text) == text
     spaced = "team a\n\nsystem s\n\n  kind crm\n\n  record-of x\n\n\nteam c\n\n"
-    assert format_text(spaced) == "team a\n\nsystem s\n  kind crm\n\n  record-of x\n\nteam c\n"
+    assert format_text(spaced) == "team a\n\nsystem s\n\n  kind crm\n\n  record-of x\n\nteam c\n"
 
 
-def test_end_of_line_comments_sit_two_spaces_after_the_code_or_stay_aligned() -> None:
+def test_end_of_line_comments_sit_two_spaces_or_more_after_the_code() -> None:
     assert format_text("team a # x\nteam bb\t# y\n") == "team a  # x\nteam bb  # y\n"
     aligned = "team a      # x\nteam bbbbb  # y\n"
     assert format_text(aligned) == aligned
-    assert format_text("team    a   # x\n") == "team a      # x\n"
+    assert format_text("team    a   # x\n") == "team a   # x\n"
+    nested = "system a\n    kind crm  # x\n    owner t   # y\n"
+    assert format_text(nested) == "system a\n  kind crm  # x\n  owner t   # y\n"
 
 
 def test_the_final_comment_gets_no_blank_line_after_it() -> None:
