@@ -161,7 +161,8 @@ def _flow(crm_map: CrmMap, view: str, subject: str | None) -> tuple[FlowSpec, st
     spec: Spec = view_spec(crm_map, view, target, subject)
     if isinstance(spec, ErSpec):
         return _er_flow(spec), title
-    assert isinstance(spec, FlowSpec)
+    if not isinstance(spec, FlowSpec):
+        raise ViewError(f"the {view} view is a chart: it has no change diagram")
     return spec, title
 
 

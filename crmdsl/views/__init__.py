@@ -3,9 +3,10 @@
 In: a resolved `CrmMap`, a view name and (for most views) the id of what to draw.
 Out: a `Diagram` holding Mermaid text that renders in real Mermaid, shows every label as
 the user wrote it and is the same bytes for the same map. `render` is the public entry
-point; `VIEWS` lists the seven views, what their `id` names and each one's builder
+point; `VIEWS` lists the nine views, what their `id` names and each one's builder
 (`ViewInfo.build`, which imports its view module on first use); `subjects` lists what
-`--all` draws for a view; `everything` draws every view of a map.
+`--all` draws for a view; `everything` draws every view of a map. `state` (`as-is`, `to-be`, `both`, see
+`crmdsl.views.state`) picks the state of the map a view draws.
 
 Each view lives in its own module as a pure function from the map to a spec
 (`crmdsl.views.common`); `common.emit` writes the spec through `mermaid_safe`, which
@@ -21,10 +22,11 @@ from typing import Literal
 
 from crmdsl.model import CrmMap, Entity, EntityField, Journey, Process, System
 from crmdsl.views.common import Diagram, Spec, ViewError, choices, emit, size_floor
+from crmdsl.views.state import DrawnState
 
 __all__ = ["VIEWS", "Diagram", "ViewError", "ViewInfo", "everything", "render", "subjects"]
 
-IdKind = Literal["journey", "process", "system", "field", "none"]
+IdKind = Literal["journey", "process", "system", "field", "goal", "none"]
 
 
 #: A view's builder: the map, the object its id names (None for a map-wide view) and
@@ -71,6 +73,20 @@ def _blueprint(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
     return blueprint_view(crm_map, target)
 
 
+def _goals(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.goals import GoalChart, goals_view
+
+    assert isinstance(target, GoalChart)
+    return goals_view(crm_map, target)
+
+
+def _scores(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
+    from crmdsl.views.scores import scores_view
+
+    assert isinstance(target, Journey)
+    return scores_view(crm_map, target)
+
+
 def _overview(crm_map: CrmMap, target: object, subject: str | None) -> Spec:
     from crmdsl.views.overview import overview_view
 
@@ -108,6 +124,8 @@ VIEWS: dict[str, ViewInfo] = {
         ),
         ViewInfo("blueprint", "journey", True, "a journey as a service blueprint", _blueprint),
         ViewInfo("overview", "none", False, "the whole map at a glance", _overview),
+        ViewInfo("goals", "goal", True, "a goal's metrics: baseline, actual, target", _goals),
+        ViewInfo("scores", "journey", True, "a journey's emotion curve, as-is and to-be", _scores),
     )
 }
 
@@ -116,6 +134,7 @@ _ID_WORDS = {
     "process": "PROCESS",
     "system": "SYSTEM",
     "field": "SYSTEM.Entity.field",
+    "goal": "GOAL",
 }
 
 
@@ -130,6 +149,10 @@ def _ids(crm_map: CrmMap, kind: IdKind) -> list[str]:
         from crmdsl.views.lineage import pii_fields
 
         return pii_fields(crm_map)
+    if kind == "goal":
+        from crmdsl.views.goals import goal_charts
+
+        return [chart.subject for chart in goal_charts(crm_map)]
     return []
 
 
@@ -139,6 +162,10 @@ def _subject(crm_map: CrmMap, info: ViewInfo, subject: str | None) -> object:
         if subject is not None:
             raise ViewError(f"the {info.name} view draws the whole map; it takes no --id")
         return None
+    if info.id_kind == "goal":
+        from crmdsl.views.goals import goal_chart
+
+        return goal_chart(crm_map, subject)
     known = _ids(crm_map, info.id_kind)
     word = _ID_WORDS[info.id_kind]
     if subject is None:
@@ -175,6 +202,11 @@ def _all_fields(crm_map: CrmMap) -> list[str]:
 
 
 def _title(crm_map: CrmMap, view: str, target: object, subject: str | None) -> str:
+    if isinstance(target, Journey) and view == "scores":
+        return f"Emotion curve: {target.title}"
+    title = getattr(target, "title", None) if view == "goals" else None
+    if isinstance(title, str):
+        return title
     if isinstance(target, Journey):
         return target.title if view == "journey" else f"Service blueprint: {target.title}"
     if isinstance(target, Process):
@@ -200,15 +232,47 @@ def render(
     view: str,
     id: str | None = None,  # noqa: A002 - the public name, as on the command line
     mermaid_version: str | None = None,
+    state: str = "both",
 ) -> Diagram:
     """Draw one view of a map as Mermaid text.
 
     `id` names what to draw: a journey (journey, blueprint), a process (process), a
     system to narrow to (integrations, entities), a field `system.Entity.field`
     (lineage); a journey or process may be left out when the map has only one.
-    `mermaid_version` (`"10.7"`) avoids syntax older Mermaid hosts lack. Raises
-    `ViewError` for an unknown view or id, or a diagram Mermaid would refuse.
+    `mermaid_version` (`"10.7"`) avoids syntax older Mermaid hosts lack. `state` is
+    `as-is` (the map without what is planned), `to-be` (without what is retiring) or
+    `both` (the map as written: planned elements dashed and tagged `planned`, retiring
+    ones tagged `retiring`). Raises `ViewError` for an unknown view, id or state, or a
+    diagram Mermaid would refuse.
     """
+    from crmdsl.views.state import drawing
+
+    drawn, crm_map = _in_state(crm_map, state)
+    with drawing(drawn):
+        return _render(crm_map, view, id, mermaid_version)
+
+
+def _in_state(crm_map: CrmMap, state: str) -> tuple[DrawnState, CrmMap]:
+    """The state checked, and the map of that state (the map as written for `both`)."""
+    if state == "both":
+        return "both", crm_map
+    if state == "as-is":
+        from crmdsl.query.lifecycle import select_state
+
+        return "as-is", select_state(crm_map, "as-is")
+    if state == "to-be":
+        from crmdsl.query.lifecycle import select_state
+
+        return "to-be", select_state(crm_map, "to-be")
+    raise ViewError(f"no state `{state}`; the states are as-is, to-be, both")
+
+
+def _render(
+    crm_map: CrmMap,
+    view: str,
+    id: str | None,  # noqa: A002
+    mermaid_version: str | None,
+) -> Diagram:
     from crmdsl.views.mermaid_text import (
         MAX_EDGES,
         MAX_TEXT_SIZE,
@@ -222,6 +286,9 @@ def render(
     target = _subject(crm_map, info, id)
     if isinstance(target, Journey | Process):
         id = target.id  # noqa: A001
+    subject_of = getattr(target, "subject", None)
+    if info.id_kind == "goal" and isinstance(subject_of, str):
+        id = subject_of  # noqa: A001
     title = _title(crm_map, view, target, id)
     spec = _spec(crm_map, view, target, id)
     floor, edge_count = size_floor(spec)
@@ -259,27 +326,41 @@ def _too_big(crm_map: CrmMap, info: ViewInfo, subject: str | None, reason: str) 
 
 
 def subjects(crm_map: CrmMap, view: str) -> list[str | None]:
-    """What `--all` draws for a view: every journey, process or pii field; else the map."""
+    """What `--all` draws for a view: every journey, process, pii field or goal chart.
+
+    The scores view draws only the journeys with a scored touchpoint; the map-wide views
+    the map (`[None]`).
+    """
     info = VIEWS[view]
+    if view == "scores":
+        from crmdsl.views.scores import scored_journeys
+
+        return list(scored_journeys(crm_map))
+    if info.id_kind == "goal":
+        return list(_ids(crm_map, "goal"))
     if info.id_kind in ("journey", "process", "field"):
         return list(_ids(crm_map, info.id_kind))
     return [None]
 
 
 def everything(
-    crm_map: CrmMap, mermaid_version: str | None = None
+    crm_map: CrmMap, mermaid_version: str | None = None, state: str = "both"
 ) -> tuple[list[Diagram], list[str]]:
     """Every view of every journey and process, and the map-wide views.
 
     Returns the diagrams and, for views Mermaid would refuse, the reasons (a big map's
     overview may be over Mermaid's limits while its journeys are fine).
     """
+    from crmdsl.views.state import drawing
+
     diagrams: list[Diagram] = []
     refused: list[str] = []
-    for view in VIEWS:
-        for subject in subjects(crm_map, view):
-            try:
-                diagrams.append(render(crm_map, view, subject, mermaid_version))
-            except ViewError as error:
-                refused.append(str(error))
+    drawn, crm_map = _in_state(crm_map, state)
+    with drawing(drawn):
+        for view in VIEWS:
+            for subject in subjects(crm_map, view):
+                try:
+                    diagrams.append(_render(crm_map, view, subject, mermaid_version))
+                except ViewError as error:
+                    refused.append(str(error))
     return diagrams, refused

@@ -19,6 +19,7 @@ from crmdsl.model import CrmMap, Decision, Journey, Process, Step, System, Touch
 from crmdsl.views.common import FlowEdge, FlowGroup, FlowNode, FlowSpec
 from crmdsl.views.integrations import system_node
 from crmdsl.views.process import step_lines
+from crmdsl.views.state import mark_node, tagged
 
 __all__ = ["blueprint_view", "touchpoint_lines"]
 
@@ -55,12 +56,13 @@ def blueprint_view(crm_map: CrmMap, journey: Journey) -> FlowSpec:
     processes: dict[str, FlowGroup] = {}
     links: list[FlowEdge] = []
     for stage in journey.stages:
-        stage_group = FlowGroup(key=f"stage.{stage.id}", label=stage.title)
+        stage_group = FlowGroup(key=f"stage.{stage.id}", label=tagged(stage.title, crm_map, stage))
         spec.shows(stage.title)
         for touchpoint in stage.touchpoints:
             key = f"tp:{touchpoint.id}"
             css = "moment" if touchpoint.moment_of_truth else None
-            spec.add(FlowNode(key, touchpoint_lines(crm_map, touchpoint), "round", css))
+            flow_node = FlowNode(key, touchpoint_lines(crm_map, touchpoint), "round", css)
+            spec.add(mark_node(spec, crm_map, touchpoint, flow_node))
             spec.shows(touchpoint.title, *touchpoint.pains, *(i.text for i in touchpoint.ideas))
             spec.shows(*(k.name for k in touchpoint.kpis))
             stage_group.members.append(key)
@@ -115,7 +117,7 @@ def _step(
             spec.shows(process.title)
         lines = step_lines(crm_map, node) if isinstance(node, Step) else [node.title]
         css = node.mode if isinstance(node, Step) else None
-        spec.add(FlowNode(key, lines, "rect", css))
+        spec.add(mark_node(spec, crm_map, node, FlowNode(key, lines, "rect", css)))
         spec.shows(node.title)
         processes[process.id].members.append(key)
     return key
@@ -125,7 +127,7 @@ def _system(crm_map: CrmMap, spec: FlowSpec, row: FlowGroup, system_id: str | No
     system = crm_map.lookup(system_id) if system_id else None
     key = f"sys:{system_id}"
     if isinstance(system, System) and key not in spec.nodes:
-        node = system_node(system)
+        node = mark_node(spec, crm_map, system, system_node(system))
         node.key = key
         spec.add(node)
         spec.shows(system.title)

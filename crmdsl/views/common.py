@@ -1,7 +1,8 @@
 """What every view shares: the diagram specs views build, and small look-ups over the map.
 
-In: a resolved `CrmMap`. Out: plain specs (`FlowSpec`, `JourneySpec`, `ErSpec`) that say
-what a diagram holds (nodes with their label lines, groups, edges, classes) in the words
+In: a resolved `CrmMap`. Out: plain specs (`FlowSpec`, `JourneySpec`, `ErSpec`, `XySpec`)
+that say what a diagram holds (nodes with their label lines, groups, edges, classes, chart
+series) in the words
 the user wrote, never in Mermaid syntax. `emit` (below) turns a spec into Mermaid
 text through the safety layer; the views never write Mermaid themselves, so no user
 string reaches a diagram without being encoded.
@@ -36,6 +37,8 @@ __all__ = [
     "JourneySpec",
     "JourneyTask",
     "Spec",
+    "XySeries",
+    "XySpec",
     "ViewError",
     "choices",
     "duration_text",
@@ -92,7 +95,9 @@ class Diagram:
 
 @dataclass(slots=True)
 class FlowNode:
-    """A flowchart node: label lines (the first is the title), shape and class.
+    """A flowchart node: label lines (the first is the title), shape and classes.
+
+    `css` is a class name, or several separated by spaces.
 
     A key `ns:id` (ns lower-case letters and digits, not `g`) becomes the Mermaid id
     `ns_id` (made safe); any other key is an id in the `n` namespace.
@@ -212,7 +217,32 @@ class ErSpec:
     labels: list[str] = field(default_factory=list)
 
 
-Spec = FlowSpec | JourneySpec | ErSpec
+@dataclass(slots=True)
+class XySeries:
+    """One series of an xy chart: `bar` or `line`, a name for the legend, one value per category."""
+
+    kind: Literal["bar", "line"]
+    name: str
+    values: list[float]
+
+
+@dataclass(slots=True)
+class XySpec:
+    """A Mermaid `xychart`: title, x-axis categories, y-axis label and range, series.
+
+    `colors` are the series' colours in order (`#rrggbb`), Mermaid's own when empty.
+    """
+
+    title: str
+    categories: list[str]
+    y_label: str
+    y_range: tuple[float, float]
+    series: list[XySeries] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    colors: list[str] = field(default_factory=list)
+
+
+Spec = FlowSpec | JourneySpec | ErSpec | XySpec
 
 
 def team_title(crm_map: CrmMap, ref: Ref | None) -> str | None:
@@ -279,7 +309,11 @@ _SHAPES: dict[str, str] = {
 }
 _NAMESPACE = re.compile("[a-z][a-z0-9]*")
 _EDGE_SHAPES: dict[EdgeStyle, EdgeShape] = {"solid": "normal", "dotted": "dotted", "thick": "thick"}
-_STYLE_NAMES = {"stroke-width": "stroke_width", "font-weight": "font_weight"}
+_STYLE_NAMES = {
+    "stroke-width": "stroke_width",
+    "font-weight": "font_weight",
+    "stroke-dasharray": "stroke_dasharray",
+}
 
 
 def _style(css: str) -> dict[str, str]:
@@ -298,6 +332,10 @@ def emit(spec: Spec, title: str | None, mermaid_version: str | None) -> tuple[st
         return _emit_flow(spec, title, mermaid_version)
     if isinstance(spec, ErSpec):
         return _emit_er(spec, title, mermaid_version)
+    if isinstance(spec, XySpec):
+        from crmdsl.views.xychart import emit_xychart
+
+        return emit_xychart(spec, mermaid_version)
     return _emit_journey(spec, mermaid_version)
 
 
@@ -331,7 +369,7 @@ def _emit_flow(spec: FlowSpec, title: str | None, version: str | None) -> tuple[
             "\n".join(node.lines),
             shape=_SHAPES[node.shape],
             subgraph=parent,
-            classes=[node.css] if node.css else (),
+            classes=node.css.split() if node.css else (),
             namespace=namespace,
         )
 
@@ -406,5 +444,7 @@ def size_floor(spec: Spec) -> tuple[int, int]:
         )
         chars += sum(len(r.label) + 12 for r in spec.relations)
         return chars, len(spec.relations)
+    if isinstance(spec, XySpec):
+        return len(spec.title) + sum(len(c) + 4 for c in spec.categories), 0
     chars = sum(len(name) + sum(len(t.name) + 6 for t in tasks) for name, tasks in spec.sections)
     return chars, 0

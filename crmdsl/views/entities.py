@@ -15,7 +15,9 @@ Choices:
   the fields an integration maps are a dotted relationship labelled with the
   integration's title and the field pairs (`Lead sync: email → email, phone → phone`);
 - with `--id SYSTEM` only that system's entities and the entities they map to or from
-  (and refer to) are drawn.
+  (and refer to) are drawn;
+- drawing both states, an entity, field or `map` line of the plan says `planned` or
+  `retiring` (in the entity's label, the field's comment, after the field pair).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Literal
 
 from crmdsl.model import CrmMap, Entity, EntityField
 from crmdsl.views.common import ErAttribute, ErEntity, ErRelation, ErSpec, system_title
+from crmdsl.views.state import tag, tagged
 
 __all__ = ["attribute", "entities_view", "field_comment"]
 
@@ -51,6 +54,15 @@ def attribute(field: EntityField) -> ErAttribute:
     """A field as an `erDiagram` attribute."""
     key: Literal["PK", "UK"] | None = "PK" if field.key else "UK" if field.unique else None
     return ErAttribute(field.type.name, field.name, key, field_comment(field))
+
+
+def _tagged_attribute(crm_map: CrmMap, field: EntityField) -> ErAttribute:
+    """A field's attribute, its comment ending with its plan tag when it has one."""
+    out = attribute(field)
+    found = tag(crm_map, field)
+    if found:
+        out.comment = f"{out.comment} · {found}" if out.comment else found
+    return out
 
 
 def _related(crm_map: CrmMap, system_id: str) -> set[str]:
@@ -89,7 +101,9 @@ def entities_view(crm_map: CrmMap, system_id: str | None = None) -> ErSpec:
         if titles[label] > 1:
             label = f"{label} ({system_title(crm_map, entity.system)})"
         spec.entities[entity.key] = ErEntity(
-            entity.key, label, [attribute(f) for f in entity.fields]
+            entity.key,
+            tagged(label, crm_map, entity),
+            [_tagged_attribute(crm_map, f) for f in entity.fields],
         )
         spec.labels.append(entity.title)
         spec.labels.extend(v for f in entity.fields for v in f.type.values)
@@ -119,10 +133,12 @@ def _mappings(crm_map: CrmMap, spec: ErSpec) -> None:
             assert left is not None and right is not None
             pair = f"{mapping.source.text.rsplit('.', 1)[-1]} → "
             pair += mapping.target.text.rsplit(".", 1)[-1]
+            if (found := tag(crm_map, mapping)) and tag(crm_map, integration) != found:
+                pair += f" ({found})"
             pairs.setdefault((left, right), []).append(pair)
         for (left, right), words in pairs.items():
             arrow = "both ways: " if integration.two_way else ""
-            label = f"{integration.title}: {arrow}{', '.join(words)}"
+            label = f"{tagged(integration.title, crm_map, integration)}: {arrow}{', '.join(words)}"
             spec.labels.append(integration.title)
             spec.relations.append(
                 ErRelation(left, right, label, "zero-or-one", "zero-or-one", True)

@@ -13,13 +13,17 @@ integration's title, how often it runs and how (`every 15m · api`). Choices:
   11.3), `website` a stadium, `erp` a subroutine box, `marketing` a hexagon, `service`
   a rounded box, anything else a box;
 - with `--id SYSTEM` only that system's integrations and the systems at their other ends
-  are drawn.
+  are drawn;
+- drawing both states, a planned system is dashed and says `planned`, a retiring one is
+  greyed and says `retiring`; a planned integration is a dotted edge, and an
+  integration of the plan says `planned` or `retiring` in its label.
 """
 
 from __future__ import annotations
 
 from crmdsl.model import CrmMap, Integration, System
 from crmdsl.views.common import FlowEdge, FlowNode, FlowSpec, Shape, system_title
+from crmdsl.views.state import mark_edge, mark_node
 
 __all__ = ["KIND_SHAPES", "integration_label", "integrations_view", "system_node"]
 
@@ -74,20 +78,15 @@ def integrations_view(crm_map: CrmMap, system_id: str | None = None) -> FlowSpec
             wanted.update(t for t in (integration.source.target, integration.target.target) if t)
     for system in crm_map.systems:
         if wanted is None or system.id in wanted:
-            spec.add(system_node(system))
+            spec.add(mark_node(spec, crm_map, system, system_node(system)))
             spec.shows(system.title, *(n.value for n in system.record_of))
     for integration in chosen:
         source, target = integration.source.target, integration.target.target
         if source not in spec.nodes or target not in spec.nodes:
             continue
         spec.shows(integration.title)
-        spec.link(
-            FlowEdge(
-                source,
-                target,
-                integration_label(crm_map, integration),
-                "solid",
-                integration.two_way,
-            )
+        label, style = mark_edge(
+            crm_map, integration, integration_label(crm_map, integration), "solid"
         )
+        spec.link(FlowEdge(source, target, label, style, integration.two_way))
     return spec

@@ -10,13 +10,16 @@ owner (its team's title). Choices a reader would otherwise guess at:
   "no owner";
 - an empty title falls back to the id (Mermaid cannot show an empty task or section);
 - a stage without touchpoints shows a task "no touchpoints yet" scored 3 (Mermaid
-  cannot draw an empty section).
+  cannot draw an empty section);
+- drawing both states, a planned or retiring stage or touchpoint says so after its
+  name (`· planned`, `· retiring`): a journey's borders cannot be styled.
 """
 
 from __future__ import annotations
 
 from crmdsl.model import CrmMap, Journey, Touchpoint
 from crmdsl.views.common import JourneySpec, JourneyTask, persona_of, team_title
+from crmdsl.views.state import tag, tagged
 
 __all__ = ["NEUTRAL_SCORE", "journey_view", "task_name"]
 
@@ -25,13 +28,16 @@ NEUTRAL_SCORE = 3
 
 
 def task_name(crm_map: CrmMap, touchpoint: Touchpoint) -> str:
-    """The task's text: `★` for a moment of truth, title, channel, "no score"."""
+    """The task's text: `★` for a moment of truth, title, channel, "no score", plan tag."""
     parts = [("★ " if touchpoint.moment_of_truth else "") + (touchpoint.title or touchpoint.id)]
     channel = crm_map.channel(touchpoint.channel.text) if touchpoint.channel else None
     if channel is not None:
         parts.append(f"({channel.title})")
     if touchpoint.score is None:
         parts.append("· no score")
+    found = tag(crm_map, touchpoint)
+    if found:
+        parts.append(f"· {found}")
     return " ".join(parts)
 
 
@@ -57,5 +63,5 @@ def journey_view(crm_map: CrmMap, journey: Journey) -> JourneySpec:
                 spec.labels.append(channel.title if channel else touchpoint.channel.text)
         if not tasks:
             tasks.append(JourneyTask("no touchpoints yet", NEUTRAL_SCORE, ["no owner"]))
-        spec.sections.append((stage.title or stage.id, tasks))
+        spec.sections.append((tagged(stage.title or stage.id, crm_map, stage), tasks))
     return spec

@@ -24,6 +24,7 @@ from crmdsl.views.common import (
     entity_of_field,
     system_title,
 )
+from crmdsl.views.state import mark_edge, mark_node
 
 __all__ = ["field_flows", "lineage_view", "pii_fields"]
 
@@ -95,7 +96,8 @@ def lineage_view(crm_map: CrmMap, field_key: str) -> FlowSpec:
         node = f"tp:{journey.id}.{touchpoint.id}"
         channel = crm_map.channel(touchpoint.channel.text) if touchpoint.channel else None
         detail = journey.title + (f" · {channel.title}" if channel else "")
-        spec.add(FlowNode(node, [touchpoint.title, detail], "stadium", "touchpoint"))
+        flow_node = FlowNode(node, [touchpoint.title, detail], "stadium", "touchpoint")
+        spec.add(mark_node(spec, crm_map, touchpoint, flow_node))
         spec.shows(touchpoint.title, journey.title)
         spec.link(FlowEdge(node, key, "captures", "dotted"))
     for source, target, integration in flows:
@@ -104,7 +106,8 @@ def lineage_view(crm_map: CrmMap, field_key: str) -> FlowSpec:
             if integration.frequency is not None:
                 words.append(str(integration.frequency))
             spec.shows(integration.title)
-            spec.link(FlowEdge(source, target, " · ".join(words)))
+            label, style = mark_edge(crm_map, integration, " · ".join(words), "solid")
+            spec.link(FlowEdge(source, target, label, style))
     return spec
 
 
@@ -131,6 +134,8 @@ def _field_node(
         spec.shows(system_title(crm_map, entity.system))
     flags = [w for w, on in (("PII", field.pii), ("consent", field.consent)) if on]
     lines = [f"{entity.title}.{field.name}", " · ".join([str(field.type), *flags])]
-    spec.add(FlowNode(key, lines, "rect", "chosen" if chosen else None))
+    spec.add(
+        mark_node(spec, crm_map, field, FlowNode(key, lines, "rect", "chosen" if chosen else None))
+    )
     spec.shows(entity.title)
     groups[system_id].members.append(key)

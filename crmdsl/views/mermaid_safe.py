@@ -118,7 +118,7 @@ def _mermaid_py() -> SimpleNamespace:
 
 _CLASS_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _STYLE_VALUE = re.compile(r"[#A-Za-z0-9.%() -]+")
-_STYLE_KEYS = ("fill", "color", "font_weight", "stroke_width", "stroke")
+_STYLE_KEYS = ("fill", "color", "font_weight", "stroke_width", "stroke", "stroke_dasharray")
 _DIRECTIONS = ("LR", "RL", "TB", "BT", "TD")
 
 
@@ -287,7 +287,10 @@ class Flowchart:
         raise MermaidInputError(f"{safe_id!r} is not a declared node or subgraph id")
 
     def class_def(self, name: str, **style: str) -> None:
-        """Define a class (``fill``, ``color``, ``font_weight``, ``stroke_width``, ``stroke``)."""
+        """Define a class: ``fill``, ``color``, ``font_weight``, ``stroke_width``, ``stroke``.
+
+        Also ``stroke_dasharray`` (``"5 5"``: a dashed border).
+        """
         if not _CLASS_NAME.fullmatch(name) or name in MERMAID_KEYWORDS:
             raise MermaidInputError(f"a class name must match [a-z][a-z0-9_]*, not {name!r}")
         for key, value in style.items():
@@ -295,7 +298,9 @@ class Flowchart:
                 raise MermaidInputError(f"bad style {key}={value!r}")
         if name in self._class_defs:
             raise MermaidInputError(f"class {name!r} is defined twice")
-        self._class_defs[name] = _mermaid_py().Style(name, **style)
+        dashes = style.pop("stroke_dasharray", None)
+        other = f"stroke-dasharray:{dashes}" if dashes else None
+        self._class_defs[name] = _mermaid_py().Style(name, other=other, **style)
 
     def to_mermaid(self, *, check: bool = True) -> str:
         """Return the Mermaid text (checking Mermaid's limits unless ``check=False``)."""

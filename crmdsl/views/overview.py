@@ -13,7 +13,9 @@ goals, journeys, processes, systems. Edges say how they connect:
   title (arrows at both ends for `<->`).
 
 Each node says what it holds: a journey its persona and number of touchpoints, a
-process its owner and number of steps, a system its kind, a goal its owner.
+process its owner and number of steps, a system its kind, a goal its owner. Drawing
+both states, a planned system is dashed and tagged `planned`, a retiring one tagged
+`retiring`, and so are the integrations of the plan (planned ones dotted).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 from crmdsl.model import CrmMap, Integration, Journey, Process, Step, System
 from crmdsl.views.common import FlowEdge, FlowGroup, FlowNode, FlowSpec, persona_of, team_title
 from crmdsl.views.integrations import system_node
+from crmdsl.views.state import mark_edge, mark_node
 
 __all__ = ["overview_view"]
 
@@ -66,7 +69,8 @@ def overview_view(crm_map: CrmMap) -> FlowSpec:
         dest = f"sys:{integration.target.target}"
         if source in spec.nodes and dest in spec.nodes:
             spec.shows(integration.title)
-            spec.link(FlowEdge(source, dest, integration.title, "solid", integration.two_way))
+            label, style = mark_edge(crm_map, integration, integration.title, "solid")
+            spec.link(FlowEdge(source, dest, label, style, integration.two_way))
     return spec
 
 
@@ -110,7 +114,7 @@ def _processes(crm_map: CrmMap, spec: FlowSpec) -> list[str]:
 def _systems(crm_map: CrmMap, spec: FlowSpec) -> list[str]:
     keys = []
     for system in crm_map.systems:
-        node = system_node(system)
+        node = mark_node(spec, crm_map, system, system_node(system))
         node.key = f"sys:{system.id}"
         keys.append(spec.add(node).key)
         spec.shows(system.title)

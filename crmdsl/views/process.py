@@ -11,7 +11,9 @@ at:
   manual steps are drawn amber, automated ones green;
 - a flow that crosses lanes is a hand-off: drawn thick and labelled "hand-off";
 - decision outcomes label their edges; a small dark "start" circle points at the first
-  node of the block.
+  node of the block;
+- drawing both states, a planned step, decision or end is dashed and says `planned`, a
+  retiring one is greyed and says `retiring`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from crmdsl.views.common import (
     system_title,
     team_title,
 )
+from crmdsl.views.state import mark_node
 
 __all__ = ["UNASSIGNED", "lanes", "node_key", "process_view", "step_lines"]
 
@@ -89,12 +92,16 @@ def process_view(crm_map: CrmMap, process: Process) -> FlowSpec:
         spec.shows(node.title)
         if isinstance(node, Step):
             css = node.mode
-            spec.add(FlowNode(key, step_lines(crm_map, node), "rect", css))
+            spec.add(
+                mark_node(
+                    spec, crm_map, node, FlowNode(key, step_lines(crm_map, node), "rect", css)
+                )
+            )
             spec.shows(system_title(crm_map, node.system))
         elif isinstance(node, Decision):
-            spec.add(FlowNode(key, [node.title], "rhombus"))
+            spec.add(mark_node(spec, crm_map, node, FlowNode(key, [node.title], "rhombus")))
         elif isinstance(node, End):
-            spec.add(FlowNode(key, [node.title], "stadium"))
+            spec.add(mark_node(spec, crm_map, node, FlowNode(key, [node.title], "stadium")))
     start = process.start
     if start is not None:
         begin = "s:start"

@@ -1,4 +1,4 @@
-"""The seven views and `crmdsl render`, without a browser: goldens, choices, limits, CLI.
+"""The nine views and `crmdsl render`, without a browser: goldens, choices, limits, CLI.
 
 Golden files: `tests/views/golden/<map>/<view>[-<id>].mmd`; after changing a view on
 purpose, run `python scripts/update_goldens.py` and read the diff.
@@ -78,6 +78,8 @@ def test_every_example_view_is_drawn() -> None:
         "lineage-zendesk.Ticket.requester_email",
         "blueprint-onboarding",
         "overview",
+        "goals-grow",
+        "scores-onboarding",
     ]
 
 
@@ -375,11 +377,11 @@ def test_render_to_stdout_and_files(tmp_path: Path) -> None:
 def test_render_all_to_folder_and_page(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     code, out, _ = cli("render", str(ACME), "--all", "-o", str(folder), "--format", "mmd")
-    assert code == 0 and out == f"wrote 12 files to {folder}/\n"
+    assert code == 0 and out == f"wrote 14 files to {folder}/\n"
     assert sorted(p.name for p in folder.iterdir())[:3] == [
         "blueprint-onboarding.mmd",
         "entities.mmd",
-        "integrations.mmd",
+        "goals-grow.mmd",
     ]
     page = tmp_path / "pii.md"
     code, out, _ = cli("render", str(ACME), "--view", "lineage", "--all", "-o", str(page))
@@ -450,7 +452,7 @@ def test_output_is_the_same_bytes_under_any_hash_seed(tmp_path: Path) -> None:
         ).stdout
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
         outputs.append((files, stdout))
-    assert len(outputs[0][0]) == 28
+    assert len(outputs[0][0]) == 36
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0][1].startswith(b'---\ntitle: "Data model"\n---\nerDiagram\n')
 
@@ -464,4 +466,6 @@ def test_every_view_is_registered() -> None:
         "lineage",
         "blueprint",
         "overview",
+        "goals",
+        "scores",
     ]

@@ -6,7 +6,9 @@ ASCII punctuation mark alone and in pairs, Mermaid keywords, arrows, HTML and sc
 tags, entity-looking text, emoji, right-to-left text, 500-character labels) in every
 place a user writes text: team, persona, channel, system, entity, enum value, journey,
 stage, touchpoint, pain, idea, KPI, process, step, decision, outcome, end, integration,
-goal and map titles.
+goal and map titles, and chart titles and categories (goals and scores views). Some
+elements of each generated map are planned or retiring, so the views draw their tags and
+dashed borders, and the scores view its as-is and to-be lines.
 
 Fails on a parse or render error, `NaN` in the SVG, active content (a `<script>`
 element, an `on*` attribute, a `javascript:` link: looked for in the parsed SVG), or a
@@ -218,13 +220,15 @@ def corpus_map(labels: list[str]) -> str:
     lines += [f"channel c{i} {q[i]}" for i in range(n)]
     for i in range(n):
         record = " record-of customer" if i == 0 else ""
-        lines.append(f"system s{i} {q[i]} kind {KINDS[i % len(KINDS)]} owner t{i}{record}")
+        plan = " retiring by 2027-01-31" if i == 5 else " planned" if i == 6 else ""
+        lines.append(f"system s{i} {q[i]} kind {KINDS[i % len(KINDS)]} owner t{i}{record}{plan}")
     for i in range(n):
         lines += [f"entity s{i}.E {q[i]}", f"  f: enum({q[i]}, plain){' pii' if i == 0 else ''}"]
     lines += [f"journey j {q[0]} persona per owner t0"]
     for i in range(n):
         score = "" if i == 1 else f" score {1 + i % 5}"
         moment = " moment-of-truth" if i == 2 else ""
+        moment += " planned by 2027-03-31" if i == 3 else " retiring" if i == 4 else ""
         lines += [
             f"  stage st{i} {q[i]}",
             f"    touchpoint tp{i} {q[i]} channel c{i}{score} owner t{i} system s{i}{moment}",
@@ -237,15 +241,21 @@ def corpus_map(labels: list[str]) -> str:
     lines += [f"process p {q[0]} owner t0"]
     for i in range(n):
         mode = " manual" if i % 2 else " automated"
+        mode += " planned" if i == 3 else " retiring" if i == 4 else ""
         lines.append(f"  step st{i} {q[i]} owner t{i} system s{i} takes 1d sla 2d{mode}")
     lines += [f"  decision d {q[1 % n]}"]
     lines += [f"    {q[i]} -> st{i}" for i in range(n)]
     lines += ['    "finished" -> e', f"  end e {q[2 % n]}"]
     for i in range(n - 1):
-        lines += [f"integration i{i} {q[i]} s{i} -> s{i + 1} daily via api", "  map E.f -> E.f"]
+        plan = " planned" if i == 1 else ""
+        lines += [f"integration i{i} {q[i]} s{i} -> s{i + 1} daily via api{plan}"]
+        lines += ["  map E.f -> E.f" + (" retiring" if i == 2 else "")]
     lines += [f"integration back {q[n - 1]} s{n - 1} <-> s0 realtime via api master s0"]
     lines += ["  map E.f -> E.f"]
     lines += [f"goal g {q[0]} owner t0", "  supported-by j, p, i0"]
+    for i in range(n):
+        lines += [f"goal g{i} {q[i]}", "  metric m baseline 10 target 20 actual 12"]
+    lines += [f"journey k {q[1 % n]}", '  stage s "S"', '    touchpoint t "T" score 4']
     return "\n".join(lines) + "\n"
 
 
@@ -322,7 +332,7 @@ def test_every_view_of_every_example_renders_with_every_label(
     rendered: dict[str, Rendered],
 ) -> None:
     results = rendered["examples"]
-    assert len(results) == 54
+    assert len(results) == 69
     assert {d.view for _, d, _ in results} == set(VIEWS)
     found = [p for source, diagram, result in results for p in problems(source, diagram, result)]
     assert found == []
