@@ -118,3 +118,22 @@ def test_the_renderer_keeps_recent_images() -> None:
         assert renderer.png("flowchart LR\n  a --> b\n") is first
     finally:
         renderer.close()
+
+
+def test_export_view_as_svg_from_the_palette(acme: Path) -> None:
+    async def body() -> None:
+        async with editing(acme) as (app, pilot):
+            app.source.goto(63, 5)
+            await until(lambda: app.query_one(PreviewPane).diagram is not None, pilot)
+            await until(
+                lambda: app.query_one(PreviewPane).diagram.name == "process-lead_to_cash",
+                pilot,
+            )
+            await pilot.press("ctrl+p", *"as .svg", "enter")
+            target = Path("acme-process-lead_to_cash.svg")
+            await until(lambda: target.exists() and target.stat().st_size > 0, pilot)
+            await until(lambda: not any(w.group == "export" for w in app.workers), pilot)
+
+    run(body)
+    svg = Path("acme-process-lead_to_cash.svg").read_text()
+    assert svg.lstrip().startswith("<svg") and "Send quote" in svg
