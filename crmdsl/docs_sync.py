@@ -16,20 +16,23 @@ are text, not markers (so a page can show the syntax).
 Marker keys: `view` (required), `map` (required; relative to the page), `id`, and
 `mermaid-version`. Values are bare words or "double-quoted" strings. A bad marker
 (unknown view or key, missing map, unclosed begin, nested begin, end without begin, a
-map with load errors, an unknown id) is a `MarkerError` carrying file and line.
+map with load errors, an unknown id) is a `MarkerError` carrying file and line; every
+bad marker of every page is reported in one run, and a page with one is not written.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from crmdsl.errors import CrmdslError
 from crmdsl.fileio import write_atomic
 from crmdsl.language.loader import analyze_path
+from crmdsl.language.workspace import FileFilter, covered, walk
 from crmdsl.model import CrmMap
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "find_pages",
     "sync",
     "sync_page",
+    "sync_text",
 ]
 
 MARKER_KEYS = ("view", "id", "map", "mermaid-version")
@@ -93,6 +97,7 @@ class PageResult:
     blocks: list[Block] = field(default_factory=list)
     old_text: str = ""
     new_text: str = ""
+    errors: list[MarkerError] = field(default_factory=list)
 
     @property
     def stale(self) -> list[Block]:
@@ -124,22 +129,20 @@ class SyncResult:
         return [b for p in self.pages for b in p.stale]
 
 
-def find_pages(paths: Sequence[str | Path]) -> list[Path]:
+def find_pages(paths: Sequence[str | Path], filters: FileFilter | None = None) -> list[Path]:
     """The pages to look at: named files, and the `.md` files under named folders.
 
-    Raises `CrmdslError` for a path that does not exist. Hidden folders are skipped.
+    Raises `CrmdslError` for a path that does not exist. Folders are walked as `crmdsl
+    check` walks them (hidden folders, ignored and excluded files left out).
     """
+    filters = filters or FileFilter()
     pages: list[Path] = []
     for raw in paths:
         path = Path(raw)
+        if filters.force_exclude and path.exists() and covered(path, filters):
+            continue
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*.md")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            pages.extend(found)
+            pages.extend(walk(path, ".md", filters))
         elif path.is_file():
             pages.append(path)
         else:
@@ -218,10 +221,16 @@ def _diagram_block(
 
 
 def sync_page(path: Path, maps: _Maps | None = None, label: str | None = None) -> PageResult:
-    """Read a page and work out its blocks; raise `MarkerError` for the first bad marker."""
+    """Read a page and work out its blocks; every bad marker goes to the result's `errors`.
+
+    A block whose marker is bad keeps its old content in `new_text`.
+    """
+    return sync_text(path.read_bytes().decode("utf-8"), path.parent, label or str(path), maps)
+
+
+def sync_text(text: str, base: Path, name: str, maps: _Maps | None = None) -> PageResult:
+    """Work out the blocks of a page's text, its map paths relative to `base`."""
     maps = maps or _Maps()
-    name = label or str(path)
-    text = path.read_bytes().decode("utf-8")
     lines = text.splitlines(keepends=True)
     result = PageResult(name, old_text=text)
     out: list[str] = []
@@ -229,31 +238,51 @@ def sync_page(path: Path, maps: _Maps | None = None, label: str | None = None) -
     index = 0
     while index < len(lines):
         line = lines[index]
-        number = index + 1
         fence = _track_fence(line, fence)
-        if fence is not None or _FENCE.match(line):
+        if fence is not None or _FENCE.match(line) or _BEGIN.match(line) is None:
+            if fence is None and not _FENCE.match(line):
+                _collect(result, _reject_stray, name, index + 1, line)
             out.append(line)
             index += 1
             continue
-        begin = _BEGIN.match(line)
-        if begin is None:
-            _reject_stray(name, number, line)
-            out.append(line)
-            index += 1
-            continue
-        values = _parse_args(name, number, begin.group("args") or "")
-        end = _find_end(name, number, lines, index + 1)
-        old = "".join(lines[index + 1 : end])
-        new = _diagram_block(name, number, values, path.parent, maps, _newline(line))
+        index = _one_block(result, lines, index, base, maps, out)
+    result.new_text = "".join(out)
+    return result
+
+
+def _collect(result: PageResult, check: Callable[..., object], *args: Any) -> object:
+    """Run `check(*args)`; a `MarkerError` is kept in the page's errors (None returned)."""
+    try:
+        return check(*args)
+    except MarkerError as error:
+        result.errors.append(error)
+        return None
+
+
+def _one_block(
+    result: PageResult, lines: list[str], index: int, base: Path, maps: _Maps, out: list[str]
+) -> int:
+    """Work out the block begun at `index`; add its lines to `out`; return the next index."""
+    name, number, line = result.path, index + 1, lines[index]
+    begin = _BEGIN.match(line)
+    assert begin is not None
+    end = _collect(result, _find_end, name, number, lines, index + 1)
+    if not isinstance(end, int):
+        out.append(line)
+        return index + 1
+    old = "".join(lines[index + 1 : end])
+    values = _collect(result, _parse_args, name, number, begin.group("args") or "")
+    new = (
+        _collect(result, _diagram_block, name, number, values, base, maps, _newline(line))
+        if isinstance(values, dict)
+        else None
+    )
+    if isinstance(values, dict) and isinstance(new, str):
         result.blocks.append(
             Block(name, number, values["view"], values.get("id"), values["map"], old, new)
         )
-        out.append(line)
-        out.append(new)
-        out.append(lines[end])
-        index = end + 1
-    result.new_text = "".join(out)
-    return result
+    out.extend([line, new if isinstance(new, str) else old, lines[end]])
+    return end + 1
 
 
 def _track_fence(line: str, fence: str | None) -> str | None:
@@ -292,27 +321,40 @@ def _find_end(page: str, number: int, lines: list[str], start: int) -> int:
 
 
 def sync(
-    paths: Iterable[str | Path], *, check: bool = False, labels: dict[Path, str] | None = None
+    paths: Iterable[str | Path],
+    *,
+    check: bool = False,
+    labels: dict[Path, str] | None = None,
+    filters: FileFilter | None = None,
 ) -> SyncResult:
     """Bring every marked block of the pages up to date (or, with `check`, only look).
 
-    A page with a bad marker is reported in `errors` and left alone; the others are
-    still brought up to date. Only pages whose text changes are written.
+    Every bad marker of a page is reported in `errors` and the page is left alone; the
+    others are still brought up to date. Only pages whose text changes are written.
     """
     result = SyncResult()
     maps = _Maps()
-    for page in find_pages(list(paths)):
+    for page in find_pages(list(paths), filters):
         name = (labels or {}).get(page, str(page))
         try:
             page_result = sync_page(page, maps, name)
-        except MarkerError as error:
-            result.errors.append(error)
-            continue
         except UnicodeDecodeError:
             result.errors.append(MarkerError(name, 1, "the page is not UTF-8 text"))
             continue
+        except OSError as error:
+            reason = error.strerror or str(error)
+            result.errors.append(MarkerError(name, 1, f"cannot read the page: {reason}"))
+            continue
+        if page_result.errors:
+            result.errors.extend(page_result.errors)
+            continue
         result.pages.append(page_result)
         if not check and page_result.new_text != page_result.old_text:
-            write_atomic(page, page_result.new_text)
+            try:
+                write_atomic(page, page_result.new_text)
+            except OSError as error:
+                reason = error.strerror or str(error)
+                result.errors.append(MarkerError(name, 1, f"cannot write the page: {reason}"))
+                continue
             result.written.append(name)
     return result

@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from crmdsl.cli.conventions import CrmdslGroup
 from crmdsl.errors import CrmdslError, UsageError
 from crmdsl.version import __version__
+
+if TYPE_CHECKING:
+    from crmdsl.cli.discover import Discovery
 
 __all__ = ["app", "run"]
 
@@ -31,9 +36,11 @@ app = typer.Typer(
     help="Keep a company's CRM map as text: check it, render it to Mermaid, keep docs current.\n\n"
     "Example: crmdsl check examples",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=CrmdslGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 export_app = typer.Typer(help="Write the resolved map in another form.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -56,13 +63,6 @@ class Preset(StrEnum):
     strict = "strict"
 
 
-class LintState(StrEnum):
-    """Which state's map `crmdsl check --state` lints."""
-
-    as_is = "as-is"
-    to_be = "to-be"
-
-
 class FailOn(StrEnum):
     """The lowest severity that makes `crmdsl check` exit 1."""
 
@@ -77,20 +77,74 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+class Color(StrEnum):
+    """When to colour the output."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool,
+        typer.Option(
+            "-V", "--version", callback=_version, is_eager=True, help="Print the version."
+        ),
     ] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            help="Colour the output: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+            "always or never. May follow the command.",
+        ),
+    ] = Color.auto,
 ) -> None:
     """Keep a company's CRM map as text."""
+    from crmdsl.cli.output import set_color
+
+    set_color(color.value)
+
+
+# The file-finding options of `check`, `fmt` and `docs` (docs/cli.md, "Finding files").
+_Exclude = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude", help="Leave out files matching these patterns (replaces the config's exclude)."
+    ),
+]
+_ExtendExclude = Annotated[
+    list[str] | None,
+    typer.Option("--extend-exclude", help="Leave out files matching these patterns too."),
+]
+_ForceExclude = Annotated[
+    bool,
+    typer.Option("--force-exclude", help="Leave out excluded files even when named (pre-commit)."),
+]
+_Watch = Annotated[
+    bool, typer.Option("--watch", "-w", help="Run again whenever a file changes; ctrl+c stops.")
+]
+
+
+def _discovery(
+    exclude: list[str] | None, extend: list[str] | None, force: bool, config: str | None = None
+) -> Discovery:
+    from crmdsl.cli.discover import Discovery
+
+    return Discovery(exclude, list(extend or []), force, config)
 
 
 @app.command()
 def check(
     paths: Annotated[
-        list[str], typer.Argument(help="Files or folders of .crm files; - reads stdin.")
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Files or folders of .crm files (default: the current folder); - reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         CheckFormat, typer.Option("--format", help="Output format.")
     ] = CheckFormat.text,
@@ -133,26 +187,36 @@ def check(
         FailOn | None,
         typer.Option("--fail-on", help="Lowest severity that exits 1 (default warning)."),
     ] = None,
-    state: Annotated[
-        LintState | None,
-        typer.Option(
-            "--state",
-            help="Lint the as-is map (without what is planned) or the to-be map (without "
-            "what is retiring).",
-        ),
-    ] = None,
     today: Annotated[
         str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
     ] = None,
     fix: Annotated[
         bool, typer.Option("--fix", help="Apply safe fixes (D302, M005) to the files, then check.")
     ] = False,
+    output_file: Annotated[
+        str | None, typer.Option("--output-file", help="Write the output to this file.")
+    ] = None,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count the findings per code instead.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 despite findings (load errors still 2).")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Say which maps, files and config were used.")
+    ] = False,
+    exclude: _Exclude = None,
+    extend_exclude: _ExtendExclude = None,
+    force_exclude: _ForceExclude = False,
+    watch: _Watch = False,
 ) -> None:
     """Check maps: load errors (exit 2) and lint findings (exit 1).
 
     Example: crmdsl check examples --format concise
     """
     from crmdsl.cli.check import CheckOptions, run_check
+
+    paths = list(paths or [])
 
     options = CheckOptions(
         config_file=config,
@@ -162,19 +226,20 @@ def check(
         max_review_age=max_review_age,
         max_handoffs=max_handoffs,
         fail_on=fail_on.value if fail_on else None,
-        state=state.value if state else None,
         severity=list(severity or []),
         today=today,
         show_info=show_info,
         fix=fix,
+        output_file=output_file,
+        statistics=statistics,
+        exit_zero=exit_zero,
+        verbose=verbose,
+        discovery=_discovery(exclude, extend_exclude, force_exclude),
     )
-    raise typer.Exit(
-        _guard(
-            lambda: run_check(
-                paths, output_format.value, stdin_filename, quiet=quiet, options=options
-            )
-        )
+    work = lambda: run_check(  # noqa: E731 - run once, or again on each change
+        paths, output_format.value, stdin_filename, quiet=quiet, options=options
     )
+    raise typer.Exit(_watching(work, paths or ["."], config) if watch else _guard(work))
 
 
 @app.command("rules")
@@ -222,7 +287,9 @@ def report_command(
         str | None,
         typer.Option("--config", help="Use this config file instead of the nearest one."),
     ] = None,
-    stdin_filename: Annotated[str | None, typer.Option("--stdin-filename")] = None,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", help="The name of the map read from stdin.")
+    ] = None,
 ) -> None:
     """Write a Markdown analysis of a map for stakeholders.
 
@@ -236,9 +303,13 @@ def report_command(
 @app.command("fmt")
 def fmt_command(
     paths: Annotated[
-        list[str],
-        typer.Argument(help="Files or folders of .crm files; - formats stdin to stdout."),
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Files or folders of .crm files (default: the current folder); "
+            "- formats stdin to stdout.",
+            show_default=False,
+        ),
+    ] = None,
     check_only: Annotated[
         bool,
         typer.Option("--check", help="Write nothing; exit 1 listing the files that would change."),
@@ -250,6 +321,9 @@ def fmt_command(
         str | None, typer.Option("--stdin-filename", help="The name of the file read from stdin.")
     ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
+    exclude: _Exclude = None,
+    extend_exclude: _ExtendExclude = None,
+    force_exclude: _ForceExclude = False,
 ) -> None:
     """Rewrite .crm files in the canonical layout (docs/format.md); meaning never changes.
 
@@ -257,10 +331,16 @@ def fmt_command(
     """
     from crmdsl.cli.fmt_cmd import run_fmt
 
+    discovery = _discovery(exclude, extend_exclude, force_exclude)
     raise typer.Exit(
         _guard(
             lambda: run_fmt(
-                paths, check=check_only, diff=diff, stdin_filename=stdin_filename, quiet=quiet
+                list(paths or []),
+                check=check_only,
+                diff=diff,
+                stdin_filename=stdin_filename,
+                quiet=quiet,
+                discovery=discovery,
             )
         )
     )
@@ -274,6 +354,7 @@ def render_command(
         typer.Option(
             "--view",
             help="journey, process, integrations, entities, lineage, blueprint or overview.",
+            autocompletion=_complete_view,
         ),
     ] = None,
     subject: Annotated[
@@ -281,6 +362,7 @@ def render_command(
         typer.Option(
             "--id",
             help="What to draw: a journey, a process, a system (to narrow to) or a field.",
+            autocompletion=_complete_id,
         ),
     ] = None,
     output: Annotated[
@@ -308,6 +390,7 @@ def render_command(
         typer.Option("--mermaid-cli", help="A node_modules folder holding mermaid-cli."),
     ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
+    watch: _Watch = False,
 ) -> None:
     """Draw a view of a map as Mermaid text, Markdown, SVG or PNG.
 
@@ -315,22 +398,19 @@ def render_command(
     """
     from crmdsl.cli.render_cmd import run_render
 
-    raise typer.Exit(
-        _guard(
-            lambda: run_render(
-                path,
-                view=view,
-                subject=subject,
-                output=output,
-                every=every,
-                fmt=fmt,
-                mermaid_version=mermaid_version,
-                chromium=chromium,
-                mermaid_cli=mermaid_cli,
-                quiet=quiet,
-            )
-        )
+    work = lambda: run_render(  # noqa: E731 - run once, or again on each change
+        path,
+        view=view,
+        subject=subject,
+        output=output,
+        every=every,
+        fmt=fmt,
+        mermaid_version=mermaid_version,
+        chromium=chromium,
+        mermaid_cli=mermaid_cli,
+        quiet=quiet,
     )
+    raise typer.Exit(_watching(work, [path], None) if watch else _guard(work))
 
 
 @app.command("edit")
@@ -428,11 +508,22 @@ def chat_command(
 
 @app.command("docs")
 def docs_command(
-    paths: Annotated[list[str], typer.Argument(help="Markdown pages or folders of pages.")],
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Markdown pages or folders of pages (default: the current folder); "
+            "- reads a page from stdin and writes it to stdout.",
+            show_default=False,
+        ),
+    ] = None,
     check_only: Annotated[
         bool, typer.Option("--check", help="Write nothing; show stale blocks; exit 1 if any.")
     ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
+    exclude: _Exclude = None,
+    extend_exclude: _ExtendExclude = None,
+    force_exclude: _ForceExclude = False,
+    watch: _Watch = False,
 ) -> None:
     """Fill the <!-- crmdsl:begin ... --> blocks of Markdown pages with current diagrams.
 
@@ -440,7 +531,12 @@ def docs_command(
     """
     from crmdsl.cli.docs_cmd import run_docs
 
-    raise typer.Exit(_guard(lambda: run_docs(paths, check=check_only, quiet=quiet)))
+    named = list(paths or [])
+    discovery = _discovery(exclude, extend_exclude, force_exclude)
+    work = lambda: run_docs(  # noqa: E731 - run once, or again on each change
+        named, check=check_only, quiet=quiet, discovery=discovery
+    )
+    raise typer.Exit(_watching(work, named or ["."], None) if watch else _guard(work))
 
 
 @export_app.command("json")
@@ -449,7 +545,9 @@ def export_json(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
-    stdin_filename: Annotated[str | None, typer.Option("--stdin-filename")] = None,
+    stdin_filename: Annotated[
+        str | None, typer.Option("--stdin-filename", help="The name of the map read from stdin.")
+    ] = None,
 ) -> None:
     """Write the resolved map as JSON (its schema: `crmdsl schema`).
 
@@ -463,6 +561,8 @@ def export_json(
         if crm_map is None:
             return 2
         _write(output, to_json(crm_map) + "\n")
+        if output is not None and str(output) != "-":
+            typer.echo(f"wrote {output}", err=True)
         return 0
 
     raise typer.Exit(_guard(work))
@@ -489,16 +589,47 @@ def schema(
     """
     from crmdsl.model import json_schema
 
-    _write(output, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
+    def work() -> int:
+        _write(output, json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
+        return 0
+
+    raise typer.Exit(_guard(work))
 
 
 def _write(output: Path | None, text: str) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
-    from crmdsl.fileio import write_atomic
+    from crmdsl.cli.output import write_output
 
-    write_atomic(output, text)
+    write_output(output, text)
+
+
+def _watching(work: Callable[[], int], paths: list[str], config: str | None) -> int:
+    """`--watch`: run `work` (guarded) now and again whenever a file of the run changes."""
+    from crmdsl.cli.watch import run_watching
+
+    def files() -> list[str]:
+        from crmdsl.cli.watch import files_of
+
+        return files_of(paths, config)
+
+    return run_watching(lambda: _guard(work), files)
+
+
+def _complete_view(incomplete: str) -> list[str]:
+    """Shell completion of `--view`: the view names."""
+    from crmdsl.cli.complete import view_names
+
+    return view_names(incomplete)
+
+
+def _complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of `--id`: the subjects of the map named before (of `--view`, if given)."""
+    from crmdsl.cli.complete import subjects_of
+
+    path = ctx.params.get("path")
+    return subjects_of(path, ctx.params.get("view"), incomplete) if isinstance(path, str) else []
 
 
 def _guard(work: object) -> int:
@@ -515,6 +646,10 @@ def _guard(work: object) -> int:
         return 2
     except BrokenPipeError:  # pragma: no cover - `crmdsl ... | head`
         return 0
+    except OSError as exc:  # a file or folder the command could not read or write
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        return 2
 
 
 def run() -> None:

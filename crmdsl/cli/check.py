@@ -10,17 +10,20 @@ come from `crmdsl.linter.formats` and `crmdsl.linter.sarif`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from crmdsl.cli.output import console, print_diagnostic
-from crmdsl.errors import UsageError
-from crmdsl.language.loader import Analysis, analyze_bytes
-from crmdsl.language.workspace import MapRun, find_maps
+from crmdsl.cli.discover import Discovery, file_filter, print_notes
+from crmdsl.cli.output import PlainConsole, console, print_diagnostic
+from crmdsl.errors import Span, UsageError
+from crmdsl.language.loader import analyze_bytes
+from crmdsl.language.workspace import FileFilter, MapRun, find_maps
 from crmdsl.model import CrmMap
 
 if TYPE_CHECKING:
@@ -30,11 +33,11 @@ if TYPE_CHECKING:
 __all__ = [
     "CheckOptions",
     "config_for",
-    "in_state",
     "load_or_report",
     "maps_from_args",
     "parse_today",
     "run_check",
+    "statistics_lines",
 ]
 
 
@@ -49,23 +52,39 @@ class CheckOptions:
     max_review_age: int | None = None
     max_handoffs: int | None = None
     fail_on: str | None = None
-    state: str | None = None  # "as-is" or "to-be": lint that state's map alone
     severity: list[str] = field(default_factory=list)
     today: str | None = None
     show_info: bool = False
     fix: bool = False
+    output_file: str | None = None
+    statistics: bool = False
+    exit_zero: bool = False
+    verbose: bool = False
+    discovery: Discovery = field(default_factory=Discovery)
 
 
-def maps_from_args(paths: Sequence[str], stdin_filename: str | None) -> list[MapRun]:
+def maps_from_args(
+    paths: Sequence[str], stdin_filename: str | None, filters: FileFilter | None = None
+) -> list[MapRun]:
     """The maps named on the command line; `-` reads one map from stdin."""
     runs: list[MapRun] = []
     files = [p for p in paths if p != "-"]
     if "-" in paths:
         name = stdin_filename or "<stdin>"
-        runs.append(MapRun(name, analyze_bytes(sys.stdin.buffer.read(), name)))
+        runs.append(MapRun(name, analyze_bytes(_stdin_bytes(), name)))
     if files:
-        runs.extend(find_maps(files))
+        runs.extend(find_maps(files, filters=filters))
     return runs
+
+
+def _stdin_bytes() -> bytes:
+    """All of stdin; a closed or missing stdin is a `UsageError`."""
+    try:
+        if sys.stdin is None:
+            raise ValueError
+        return sys.stdin.buffer.read()
+    except (OSError, ValueError, AttributeError):
+        raise UsageError("- reads the map from stdin, but stdin is closed") from None
 
 
 def load_or_report(path: str, stdin_filename: str | None = None) -> CrmMap | None:
@@ -81,21 +100,6 @@ def load_or_report(path: str, stdin_filename: str | None = None) -> CrmMap | Non
         out.print(summary_line([checked], False))
         return None
     return run.analysis.map
-
-
-def in_state(analysis: Analysis, state: str | None) -> Analysis:
-    """The analysis with its map cut to one state (`as-is`, `to-be`), or as it is (None).
-
-    The texts stay, so suppression comments and fixes still find their lines.
-    """
-    if state is None:
-        return analysis
-    from dataclasses import replace
-
-    from crmdsl.query.lifecycle import State, select_state
-
-    chosen: State = "as-is" if state == "as-is" else "to-be"
-    return replace(analysis, map=select_state(analysis.map, chosen))
 
 
 def parse_today(value: str | None) -> dt.date:
@@ -168,19 +172,23 @@ def run_check(
     from crmdsl.linter.formats import CheckedMap, exit_code
 
     options = options or CheckOptions()
+    paths = list(paths) or ["."]
     today = parse_today(options.today)
     rules = registry()
     configs = _Configs(options, list(rules))
+    options.discovery.config_file = options.config_file
+    filters = file_filter(options.discovery)
     if options.fix:
         from crmdsl.cli.fix_cmd import apply_fixes
 
         def lint_one(run: MapRun) -> LintResult:
             standalone = run.fragment_alone or run.analysis.map.header is None
-            target = in_state(run.analysis, options.state)
-            return lint(target, configs.for_path(run.path), today, standalone=standalone)
+            return lint(run.analysis, configs.for_path(run.path), today, standalone=standalone)
 
-        apply_fixes(paths, lint_one, quiet=quiet)
-    runs = maps_from_args(paths, stdin_filename)
+        apply_fixes(paths, lint_one, quiet=quiet, filters=filters)
+    runs = maps_from_args(paths, stdin_filename, filters)
+    if not quiet:
+        print_notes(filters)
     checked: list[CheckedMap] = []
     for run in runs:
         analysis = run.analysis
@@ -194,14 +202,47 @@ def run_check(
         if not analysis.diagnostics:
             config = configs.for_path(run.path)
             standalone = run.fragment_alone or analysis.map.header is None
-            target = in_state(analysis, options.state)
-            item.result = lint(target, config, today, standalone=standalone)
+            item.result = lint(analysis, config, today, standalone=standalone)
+            item.fixable = _fixable(item.result, run)
+        if options.verbose:
+            _verbose(item, configs, run)
         checked.append(item)
     code = exit_code(checked)
+    if options.exit_zero and code == 1:
+        code = 0
     if quiet:
         return code
-    _emit(checked, output_format, options, today, rules)
+    if options.output_file is not None:
+        from crmdsl.cli.output import write_output
+
+        buffer = io.StringIO()
+        _emit(checked, output_format, options, today, rules, buffer)
+        write_output(options.output_file, buffer.getvalue())
+    else:
+        _emit(checked, output_format, options, today, rules, sys.stdout)
     return code
+
+
+def _fixable(result: LintResult, run: MapRun) -> set[tuple[str, Span | None, str]]:
+    """The findings of a map that `--fix` would fix (a rule with a fix that applies)."""
+    from crmdsl.linter.fixes import fixes_for
+    from crmdsl.linter.formats import fix_key
+    from crmdsl.rules import RULES
+
+    out = set()
+    for finding in result.findings:
+        rule = RULES.get(finding.code)
+        if getattr(rule, "fix", None) is not None and fixes_for(finding, run.analysis):
+            out.add(fix_key(finding))
+    return out
+
+
+def _verbose(item: CheckedMap, configs: _Configs, run: MapRun) -> None:
+    """`--verbose`: which map, which files, which config, on stderr."""
+    files = ", ".join(item.files) or run.path
+    source = configs.for_path(run.path).source or "defaults"
+    state = "did not load" if item.load_errors else f"config {source}"
+    console(stderr=True).print(f"checked {run.path} ({files}; {state})")
 
 
 def _emit(
@@ -210,39 +251,73 @@ def _emit(
     options: CheckOptions,
     today: dt.date,
     rules: Mapping[str, Any],
+    stream: TextIO,
 ) -> None:
     from crmdsl.linter import formats
 
-    if output_format == "json":
+    if options.statistics:
+        _lines(stream, statistics_lines(checked, options.show_info, rules))
+    elif output_format == "json":
         report = formats.json_report(checked, today.isoformat())
-        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        stream.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     elif output_format == "sarif":
         from crmdsl.linter.sarif import sarif_log
 
         log = sarif_log(checked, rules)
-        sys.stdout.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+        stream.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
     elif output_format == "concise":
-        _lines(formats.concise_lines(checked, options.show_info))
+        _lines(stream, formats.concise_lines(checked, options.show_info))
     elif output_format == "github":
-        _lines(formats.github_lines(checked, options.show_info))
+        _lines(stream, formats.github_lines(checked, options.show_info))
     else:
-        _text(checked, options.show_info)
+        _text(checked, options.show_info, stream)
 
 
-def _lines(lines: list[str]) -> None:
+def _lines(stream: TextIO, lines: list[str]) -> None:
     if lines:
-        sys.stdout.write("\n".join(lines) + "\n")
+        stream.write("\n".join(lines) + "\n")
 
 
-def _text(checked: list[CheckedMap], show_info: bool) -> None:
+def statistics_lines(
+    checked: Sequence[CheckedMap], show_info: bool, rules: Mapping[str, Any]
+) -> list[str]:
+    """`--statistics`: one line per code (or load-error kind), most frequent first.
+
+    `COUNT  CODE  [*] name`, where `[*]` marks a code whose findings here are all fixable.
+    """
+    from crmdsl.linter.formats import shown_findings
+
+    counts: Counter[str] = Counter()
+    fixable: Counter[str] = Counter()
+    for item in checked:
+        counts.update(f"error[{d.kind}]" for d in item.load_errors)
+        for diag in shown_findings(item, show_info):
+            counts[diag.code] += 1
+            fixable[diag.code] += item.can_fix(diag)
+    if not counts:
+        return []
+    width = max(len(str(n)) for n in counts.values())
+    code_width = max(len(code) for code in counts)
+    out = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        mark = "[*]" if fixable[code] == n else "   "
+        rule = rules.get(code)
+        name = rule.name if rule is not None else "load error"
+        out.append(f"{n:>{width}}  {code:<{code_width}}  {mark} {name}")
+    return out
+
+
+def _text(checked: list[CheckedMap], show_info: bool, stream: TextIO) -> None:
     from crmdsl.linter.formats import shown_findings, summary_line
 
-    out = console()
+    out = console(file=stream) if stream is sys.stdout else PlainConsole(stream)
     for item in checked:
         for diag in item.load_errors:
             print_diagnostic(out, diag, item.lines_of)
         for diag in shown_findings(item, show_info):
-            print_diagnostic(out, diag, item.lines_of, label=f"{diag.severity}[{diag.code}]")
+            mark = " [*]" if item.can_fix(diag) else ""
+            label = f"{diag.severity}[{diag.code}]{mark}"
+            print_diagnostic(out, diag, item.lines_of, label=label)
     err = console(stderr=True)
     for item in checked:
         for note in item.notes:

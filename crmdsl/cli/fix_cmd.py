@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from crmdsl.cli.output import console
 from crmdsl.edit.patch import write_patch
 from crmdsl.errors import UsageError
-from crmdsl.language.workspace import MapRun, find_maps
+from crmdsl.language.workspace import FileFilter, MapRun, find_maps
 from crmdsl.linter.fixes import fix_all
 
 if TYPE_CHECKING:
@@ -26,7 +26,11 @@ MAX_ROUNDS = 10
 
 
 def apply_fixes(
-    paths: Sequence[str], lint_run: Callable[[MapRun], LintResult], *, quiet: bool = False
+    paths: Sequence[str],
+    lint_run: Callable[[MapRun], LintResult],
+    *,
+    quiet: bool = False,
+    filters: FileFilter | None = None,
 ) -> int:
     """Fix what can be fixed safely; print "fixed N findings in FILE: CODE ×n"; return the count.
 
@@ -37,7 +41,7 @@ def apply_fixes(
     fixed: dict[str, Counter[str]] = {}
     for _ in range(MAX_ROUNDS):
         changed = False
-        for run in find_maps(list(paths)):
+        for run in find_maps(list(paths), filters=filters):
             if run.analysis.diagnostics:
                 continue
             patch, done = fix_all(lint_run(run).findings, run.analysis)

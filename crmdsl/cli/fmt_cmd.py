@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from crmdsl.cli.discover import Discovery, file_filter, print_notes
 from crmdsl.cli.output import console, print_diagnostic
 from crmdsl.errors import UsageError
 from crmdsl.fileio import write_atomic
@@ -30,15 +31,18 @@ def run_fmt(
     diff: bool = False,
     stdin_filename: str | None = None,
     quiet: bool = False,
+    discovery: Discovery | None = None,
 ) -> int:
     """Format the files; print what changed; return the exit code."""
-    if not paths:
-        raise UsageError("name the .crm files or folders to format, or - for stdin")
+    paths = list(paths) or ["."]
     if "-" in paths:
         if len(paths) > 1:
             raise UsageError("`-` (stdin) cannot be mixed with file paths")
         return _stdin(stdin_filename or "<stdin>", check=check, diff=diff)
-    files = collect_files(paths)
+    filters = file_filter(discovery)
+    files = collect_files(paths, filters)
+    if not quiet:
+        print_notes(filters)
     changed: list[str] = []
     refused = 0
     out = console()
@@ -55,8 +59,9 @@ def run_fmt(
             sys.stdout.write(_diff(name, before, after))
         elif check:
             out.print(f"would reformat {name}")
-        else:
-            write_atomic(name, after.encode("utf-8"))
+        elif not _write(name, after):
+            changed.pop()
+            refused += 1
     if not quiet:
         _summary(len(files), changed, refused, check or diff)
     if refused:
@@ -82,6 +87,16 @@ def _one(name: str) -> tuple[str, str] | None:
         _refuse(exc)
         return None
     return data.decode("utf-8"), after
+
+
+def _write(name: str, text: str) -> bool:
+    """Write a formatted file; False (reported) when it cannot be written."""
+    try:
+        write_atomic(name, text.encode("utf-8"))
+    except OSError as exc:
+        console(stderr=True).print(f"error: cannot write {name}: {exc.strerror or exc}")
+        return False
+    return True
 
 
 def _refuse(exc: NotFormattable | FormatterBug) -> None:

@@ -1,22 +1,40 @@
-"""How diagnostics look on a terminal: rich text in, written to a console.
+"""How the command line writes: diagnostics to a console, output to a file.
 
 The plain words come from `crmdsl.errors.render_diagnostic`; this module only adds
-colour, and none at all when the output is not a terminal or `NO_COLOR` is set.
+colour. Colour follows `--color auto|always|never` (`set_color`); under `auto` it is on
+for a terminal, off under `NO_COLOR`, and on under `FORCE_COLOR` even in a pipe or a CI
+log. `write_output` writes a command's `-o FILE`: missing folders are created, and a
+folder, an unwritable path or a read-only place is a `UsageError` in words.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from crmdsl.errors import Diagnostic, render_diagnostic
+from crmdsl.errors import Diagnostic, UsageError, render_diagnostic
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["PlainConsole", "console", "print_diagnostic", "rich_console"]
+__all__ = [
+    "COLOR_MODES",
+    "PlainConsole",
+    "console",
+    "print_diagnostic",
+    "rich_console",
+    "set_color",
+    "use_color",
+    "write_output",
+]
+
+#: The values of `--color`.
+COLOR_MODES = ("auto", "always", "never")
+_mode = {"color": "auto"}
 
 _STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold blue", "note": "bold cyan"}
 
@@ -50,8 +68,30 @@ def console(
     return rich_console(stream)
 
 
+def set_color(mode: str) -> None:
+    """Set the colour mode of this run: auto, always or never."""
+    if mode not in COLOR_MODES:
+        raise UsageError(f"--color takes {', '.join(COLOR_MODES)}, not `{mode}`")
+    _mode["color"] = mode
+
+
+def use_color(stream: TextIO) -> bool:
+    """Whether to colour `stream`: `--color`, then NO_COLOR, FORCE_COLOR, then a terminal."""
+    mode = _mode["color"]
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except ValueError:  # a closed stream
+        return False
+
+
 def _no_color(stream: TextIO) -> bool:
-    return bool(os.environ.get("NO_COLOR")) or not stream.isatty()
+    return not use_color(stream)
 
 
 def rich_console(stream: TextIO) -> Console:
@@ -62,6 +102,7 @@ def rich_console(stream: TextIO) -> Console:
     return Console(
         file=stream,
         no_color=no_color,
+        force_terminal=not no_color,
         color_system=None if no_color else "auto",
         highlight=False,
         soft_wrap=True,
@@ -101,3 +142,46 @@ def print_diagnostic(
         elif raw.lstrip().startswith("="):
             text.stylize("bold", 0, raw.index("=") + 1)
         out.print(text)
+
+
+def write_output(output: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write a command's output file; create its folder; raise `UsageError` when it cannot.
+
+    A device or a FIFO (`-o /dev/null`) is written in place, a regular file atomically.
+    """
+    from crmdsl.fileio import write_atomic
+
+    path = Path(output)
+    shown = str(output)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise UsageError(f"{shown} is a folder; give the name of a file to write")
+    try:
+        if mode is not None and not stat.S_ISREG(mode):
+            with open(path, "wb") as handle:
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            return
+        _make_folder(path.parent, shown)
+        write_atomic(path, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {shown}: {_reason(exc)}") from None
+
+
+def _make_folder(folder: Path, shown: str) -> None:
+    if not str(folder) or folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UsageError(f"cannot write {shown}: {folder} is a file, not a folder") from None
+    except OSError as exc:
+        raise UsageError(f"cannot create the folder {folder} for {shown}: {_reason(exc)}") from None
+
+
+def _reason(exc: OSError) -> str:
+    """An OSError in words: its strerror, lower-cased as a clause."""
+    words = exc.strerror or str(exc)
+    return words[:1].lower() + words[1:]

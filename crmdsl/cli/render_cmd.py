@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crmdsl.cli.check import load_or_report
+from crmdsl.cli.output import write_output
 from crmdsl.errors import UsageError
-from crmdsl.fileio import write_atomic
 from crmdsl.model import CrmMap
 from crmdsl.views import VIEWS, Diagram, everything, render, subjects
 from crmdsl.views.markup import markdown_heading
@@ -160,7 +160,7 @@ def _single_output(
             sys.stdout.write(data)
         return 0
     assert output is not None
-    write_atomic(output, data)
+    write_output(output, data)
     if not quiet:
         if len(diagrams) == 1:
             print(f"wrote {output} ({_describe(diagrams[0])})")
@@ -191,9 +191,8 @@ def _to_folder(
         datas = [markdown_page([d]) for d in diagrams]
     else:
         datas = [d.text for d in diagrams]
-    folder.mkdir(parents=True, exist_ok=True)
     for diagram, data in zip(diagrams, datas, strict=True):
-        write_atomic(folder / f"{diagram.name}.{fmt}", data)
+        write_output(folder / f"{diagram.name}.{fmt}", data)
     if not quiet:
         shown = str(folder) + ("" if str(folder).endswith("/") else "/")
         print(f"wrote {len(diagrams)} file{'s' if len(diagrams) != 1 else ''} to {shown}")

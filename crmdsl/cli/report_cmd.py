@@ -38,8 +38,8 @@ def run_report(
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return 0
-    from crmdsl.fileio import write_atomic
+    from crmdsl.cli.output import write_output
 
-    write_atomic(output, text)
+    write_output(output, text)
     print(f"wrote {output}", file=sys.stderr)
     return 0

@@ -3,6 +3,15 @@
 docs/language.md, "Files and includes": checking a folder checks each root once with its
 fragments; a fragment named on its own is checked through every root under the current
 folder that includes it, and alone (with a note saying so) when none does.
+
+Finding files (docs/cli.md, "Finding files"): folders are walked without recursion (a
+folder a thousand deep is fine); hidden folders, `node_modules` and `__pycache__` are
+passed by, and so is what a `.gitignore` or `.ignore` file ignores (read with
+`pathspec`, from the walked folder and every folder above it up to the repository root).
+`FileFilter` adds exclude patterns (gitignore syntax, relative to the folder of the
+config file that names them). A file or folder named on the command line is taken even
+if excluded, unless `force_exclude` says otherwise. A folder that cannot be read is
+passed by, and a note in `FileFilter.notes` says so.
 """
 
 from __future__ import annotations
@@ -12,11 +21,20 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from crmdsl.errors import UsageError
 from crmdsl.language.loader import Analysis, analyze_path
 
-__all__ = ["MapRun", "collect_files", "find_maps", "is_root_text"]
+__all__ = [
+    "FileFilter",
+    "MapRun",
+    "collect_files",
+    "covered",
+    "find_maps",
+    "is_root_text",
+    "walk",
+]
 
 _HEADER = re.compile(r'^\ufeff?map[ \t]+"', re.MULTILINE)
 
@@ -36,18 +54,37 @@ class MapRun:
     fragment_alone: bool = False
 
 
-def collect_files(paths: Iterable[str]) -> list[str]:
-    """Expand folders to the `.crm` files under them (sorted); keep files as given."""
+@dataclass(slots=True)
+class FileFilter:
+    """What a walk leaves out, and the notes it has to tell.
+
+    `exclude`: pairs of a folder and gitignore-style patterns relative to it (the folder
+    of the config file that names them, or the current folder for the command line).
+    `gitignore`: whether `.gitignore` and `.ignore` files count. `force_exclude`: exclude
+    a named file or folder too. `notes`: what the walk passed by and why.
+    """
+
+    exclude: Sequence[tuple[str, Sequence[str]]] = ()
+    gitignore: bool = True
+    force_exclude: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def collect_files(
+    paths: Iterable[str], filters: FileFilter | None = None, suffix: str = ".crm"
+) -> list[str]:
+    """Expand folders to the files ending in `suffix` under them (sorted); keep files as given."""
+    filters = filters or FileFilter()
     out: list[str] = []
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
+        if filters.force_exclude and path.exists() and covered(path, filters):
+            continue
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*.crm") if p.is_file() and not _hidden(p.relative_to(path))
-            )
+            found = walk(path, suffix, filters)
             if not found:
-                raise UsageError(f"no .crm files in the folder {raw}")
+                raise UsageError(f"no {suffix} files in the folder {raw}")
             files = [_shown(p) for p in found]
         elif path.exists():
             files = [raw]
@@ -61,9 +98,163 @@ def collect_files(paths: Iterable[str]) -> list[str]:
     return out
 
 
-def find_maps(paths: Sequence[str], search_root: str = ".") -> list[MapRun]:
+def covered(path: Path, filters: FileFilter) -> bool:
+    """Whether an exclude pattern or an ignore file covers a named path (for `force_exclude`)."""
+    return _Ignores(filters, path.parent).covers(path)
+
+
+def walk(folder: Path, suffix: str, filters: FileFilter | None = None) -> list[Path]:
+    """Every file ending in `suffix` under `folder`, sorted, walked with a stack (no recursion)."""
+    filters = filters or FileFilter()
+    ignores = _Ignores(filters, folder)
+    found: list[Path] = []
+    stack = [folder]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            filters.notes.append(f"skipped the folder {_shown(here)}: {_reason(exc)}")
+            continue
+        ignores.enter(here)
+        for entry in listed:
+            child = here / entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name in _SKIPPED or entry.name.startswith("."):
+                    continue
+                if not ignores.excluded(child, True):
+                    stack.append(child)
+            elif entry.name.endswith(suffix) and _is_file(entry):
+                if not ignores.excluded(child, False):
+                    found.append(child)
+    return sorted(found)
+
+
+_SKIPPED = frozenset({"node_modules", "__pycache__"})
+_IGNORE_FILES = (".gitignore", ".ignore")
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _reason(exc: OSError) -> str:
+    words = exc.strerror or str(exc)
+    return words[:1].lower() + words[1:]
+
+
+class _Ignores:
+    """The exclude patterns and ignore files that apply under a walked folder.
+
+    An entry is left out when a pattern matches it and not already its parent folder (so
+    a folder named on the command line is walked even if a pattern covers it). Among
+    ignore files the deepest one that says anything about an entry decides, as in git.
+    """
+
+    def __init__(self, filters: FileFilter, start: Path) -> None:
+        self.filters = filters
+        self.specs: list[tuple[Path, Any]] = []
+        self.exclude = [
+            (Path(os.path.abspath(base)), _spec(list(patterns)))
+            for base, patterns in filters.exclude
+            if patterns
+        ]
+        if filters.gitignore:
+            for folder in reversed(_up_to_repository(Path(os.path.abspath(start)))):
+                self._read(folder)
+
+    def enter(self, folder: Path) -> None:
+        """Read the ignore files of a folder the walk goes into."""
+        if self.filters.gitignore:
+            self._read(Path(os.path.abspath(folder)))
+
+    def _read(self, folder: Path) -> None:
+        if any(base == folder for base, _ in self.specs):
+            return
+        lines: list[str] = []
+        for name in _IGNORE_FILES:
+            try:
+                lines += (folder / name).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+        if lines:
+            self.specs.append((folder, _spec(lines)))
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        """Whether the walk leaves this file or folder out."""
+        full = Path(os.path.abspath(path))
+        if self._says(full, is_dir) and not self._says(full.parent, True):
+            return True
+        return False
+
+    def covers(self, path: Path) -> bool:
+        """Whether a pattern or an ignore file covers this path (itself or a folder above it)."""
+        return self._says(Path(os.path.abspath(path)), path.is_dir())
+
+    def _says(self, full: Path, is_dir: bool) -> bool:
+        for base, spec in self.exclude:
+            rel = _relative(full, base, is_dir)
+            if rel is not None and spec.match_file(rel):
+                return True
+        decision: bool | None = None
+        for base, spec in self.specs:
+            rel = _relative(full, base, is_dir)
+            if rel is not None:
+                said = _said(spec, rel)
+                if said is not None:
+                    decision = said
+        return bool(decision)
+
+
+def _said(spec: Any, rel: str) -> bool | None:
+    """True: ignored, False: un-ignored by a `!` pattern, None: the spec says nothing."""
+    check = getattr(spec, "check_file", None)
+    if check is not None:
+        include: bool | None = check(rel).include
+        return include
+    return True if spec.match_file(rel) else None  # pragma: no cover - pathspec < 0.12.1
+
+
+def _spec(lines: list[str]) -> Any:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _relative(full: Path, base: Path, is_dir: bool) -> str | None:
+    try:
+        rel = full.relative_to(base).as_posix()
+    except ValueError:
+        return None
+    if rel == ".":
+        return None
+    return rel + "/" if is_dir else rel
+
+
+def _up_to_repository(folder: Path) -> list[Path]:
+    """The folders from `folder` up to the repository root holding it (just `folder` outside one)."""
+    chain = []
+    for parent in (folder, *folder.parents):
+        chain.append(parent)
+        if (parent / ".git").exists():
+            return chain
+    return [folder]
+
+
+def find_maps(
+    paths: Sequence[str], search_root: str = ".", filters: FileFilter | None = None
+) -> list[MapRun]:
     """Analyse every map the paths name, each root once, fragments through their roots."""
-    files = collect_files(paths)
+    filters = filters or FileFilter()
+    files = collect_files(paths, filters)
     runs: list[MapRun] = []
     covered: set[str] = set()
     roots: list[str] = []
@@ -78,7 +269,8 @@ def find_maps(paths: Sequence[str], search_root: str = ".") -> list[MapRun]:
         runs.append(run)
     pending = [f for f in fragments if os.path.realpath(f) not in covered]
     if pending:
-        others = _roots_under(search_root, exclude={os.path.realpath(r) for r in roots})
+        exclude = {os.path.realpath(r) for r in roots}
+        others = _roots_under(search_root, exclude, filters)
         for fragment in pending:
             real = os.path.realpath(fragment)
             if real in covered:
@@ -114,22 +306,15 @@ def _reached(analysis: Analysis) -> set[str]:
     return {os.path.realpath(p) for p in analysis.sources}
 
 
-def _roots_under(folder: str, exclude: set[str]) -> dict[str, Analysis]:
+def _roots_under(folder: str, exclude: set[str], filters: FileFilter) -> dict[str, Analysis]:
     found: dict[str, Analysis] = {}
-    for p in sorted(Path(folder).rglob("*.crm")):
-        if _hidden(p.relative_to(folder)) or not p.is_file():
-            continue
+    quiet = FileFilter(filters.exclude, filters.gitignore)
+    for p in walk(Path(folder), ".crm", quiet):
         shown = _shown(p)
         if os.path.realpath(shown) in exclude or not _is_root(shown):
             continue
         found[shown] = analyze_path(shown)
     return found
-
-
-def _hidden(rel: Path) -> bool:
-    return any(
-        part.startswith(".") or part in {"node_modules", "__pycache__"} for part in rel.parts[:-1]
-    )
 
 
 def _shown(p: Path) -> str:

@@ -28,6 +28,9 @@ class ConfigModel(BaseModel):
     max_handoffs: int = Field(6, alias="max-handoffs", ge=0, le=10_000)
     max_measurement_age: int = Field(6, alias="max-measurement-age", ge=1, le=1200)
     fail_on: Literal["error", "warning", "info"] = Field("warning", alias="fail-on")
+    # Which files a folder walk leaves out (gitignore-style patterns); read by `excludes_of`.
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = Field(default_factory=list, alias="extend-exclude")
     # `crmdsl edit` reads and checks its own sub-table (keys, theme); the linter passes it by.
     tui: dict[str, Any] = Field(default_factory=dict)
     # The chat assistant reads its own sub-table (base_url, model, api_key_env, timeout).

@@ -28,6 +28,7 @@ __all__ = [
     "ConfigError",
     "LintConfig",
     "config_for",
+    "excludes_of",
     "find_config",
     "load_config",
     "parse_config",
@@ -148,10 +149,16 @@ def load_config(
     path: str | Path, known_codes: Sequence[str], shown: str | None = None
 ) -> LintConfig:
     """Read and validate a config file; raise `ConfigError` naming the key and the file."""
-    import tomllib
-
     path = Path(path)
     name = shown or _shown(path)
+    data, table = _read_table(path, name)
+    return parse_config(data, known_codes, where=name, table=table)
+
+
+def _read_table(path: Path, name: str) -> tuple[dict[str, Any], str]:
+    """The crmdsl table of a config file, and how to name it in a message."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -167,13 +174,42 @@ def load_config(
         table = "[tool.crmdsl]"
         if not isinstance(data, dict):
             raise ConfigError(f"{name}: [tool.crmdsl] must be a table")
-    return parse_config(data, known_codes, where=name, table=table)
+    return data, table
+
+
+_WALK_KEYS = frozenset({"exclude", "extend-exclude"})
+
+
+def excludes_of(path: str | Path) -> tuple[list[str] | None, list[str]]:
+    """`exclude` (None when not set) and `extend-exclude` of a config file.
+
+    Both are gitignore-style patterns relative to the file's folder; a value that is not
+    a list of strings raises `ConfigError`.
+    """
+    path = Path(path)
+    name = _shown(path)
+    data, table = _read_table(path, name)
+    found: list[list[str] | None] = []
+    for key in ("exclude", "extend-exclude"):
+        value = data.get(key)
+        if value is not None and (
+            not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+        ):
+            raise ConfigError(f"{name}: `{key}` in {table} must be a list of patterns")
+        found.append(value)
+    return found[0], found[1] or []
 
 
 def parse_config(
     data: Mapping[str, Any], known_codes: Sequence[str], *, where: str, table: str = ""
 ) -> LintConfig:
-    """Validate a config table (as read from TOML) with the pydantic model."""
+    """Validate a config table (as read from TOML) with the pydantic model.
+
+    A table that only says which files to leave out (checked by `excludes_of`) sets no
+    lint setting, and costs no pydantic import.
+    """
+    if set(data) <= _WALK_KEYS:
+        return LintConfig(source=where)
     from crmdsl.linter._model import validate
 
     settings = validate(dict(data), known_codes, where=where, table=table)

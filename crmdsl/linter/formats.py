@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from crmdsl.errors import Diagnostic, finding_order
+from crmdsl.errors import Diagnostic, Span, finding_order
 from crmdsl.linter import LintResult
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "concise_lines",
     "exit_code",
     "fingerprints",
+    "fix_key",
     "github_lines",
     "json_report",
     "shown_findings",
@@ -40,11 +41,22 @@ class CheckedMap:
     load_errors: list[Diagnostic]
     notes: list[str] = field(default_factory=list)
     result: LintResult | None = None
+    #: `fix_key` of each finding that `crmdsl check --fix` can fix.
+    fixable: set[tuple[str, Span | None, str]] = field(default_factory=set)
+
+    def can_fix(self, finding: Diagnostic) -> bool:
+        """Whether `crmdsl check --fix` fixes this finding."""
+        return fix_key(finding) in self.fixable
 
     @property
     def findings(self) -> list[Diagnostic]:
         """The lint findings (none when the map did not load)."""
         return self.result.findings if self.result is not None else []
+
+
+def fix_key(finding: Diagnostic) -> tuple[str, Span | None, str]:
+    """What tells a finding from another in `CheckedMap.fixable`."""
+    return (finding.code, finding.span, finding.message)
 
 
 def shown_findings(checked: CheckedMap, show_info: bool) -> list[Diagnostic]:
@@ -73,16 +85,17 @@ def _join(parts: list[str]) -> str:
 
 def summary_line(maps: Sequence[CheckedMap], show_info: bool) -> str:
     """The closing line of the text format (docs/cli.md), load errors first."""
-    out: list[str] = []
     failed = [m for m in maps if m.load_errors]
+    linted = [m for m in maps if m.result is not None]
+    head = ""
     if failed:
         count = sum(len(m.load_errors) for m in failed)
         files = len({d.span.file for m in failed for d in m.load_errors if d.span} or {""})
-        tail = "the map was not linted" if len(failed) == 1 else "those maps were not linted"
-        out.append(f"{_plural(count, 'load error')} in {_plural(files, 'file')}; {tail}.")
-    linted = [m for m in maps if m.result is not None]
-    if not linted:
-        return "\n".join(out)
+        head = f"{_plural(count, 'load error')} in {_plural(files, 'file')}"
+        if not linted:
+            tail = "the map was not linted" if len(failed) == 1 else "those maps were not linted"
+            return f"{head}; {tail}."
+        head += f" ({_plural(len(failed), 'map')} not linted); "
     counts: Counter[str] = Counter(f.severity for m in linted for f in m.findings)
     shown = [f for m in linted for f in shown_findings(m, show_info)]
     parts = []
@@ -96,29 +109,36 @@ def summary_line(maps: Sequence[CheckedMap], show_info: bool) -> str:
     if parts:
         files = len({f.span.file for f in shown if f.span})
         line = f"{_join(parts)} in {_plural(files, 'file')}"
-    elif counts["info"]:
-        line = f"{_plural(len(linted), 'map')} ({_plural(n_files, 'file')}) checked: no errors or warnings"
     else:
-        line = f"{_plural(len(linted), 'map')} ({_plural(n_files, 'file')}) checked: no findings"
+        other = "other " if failed else ""
+        maps_word = _plural(len(linted), f"{other}map")
+        verdict = "no errors or warnings" if counts["info"] else "no findings"
+        line = f"{maps_word} ({_plural(n_files, 'file')}) checked: {verdict}"
     if counts["info"] and not show_info:
         line += f" ({_plural(counts['info'], 'info finding')}: --show-info)"
     if not line.endswith("."):
         line += "."
+    fixable = sum(m.can_fix(f) for m in linted for f in shown_findings(m, show_info))
+    if fixable:
+        line += f" [*] {fixable} fixable with `crmdsl check --fix`."
     if shown:
         first = Counter(f.code for f in shown).most_common(1)[0][0]
         line += f" `crmdsl explain {first}` tells more."
-    out.append(line)
-    return "\n".join(out)
+    return head + line
 
 
 def concise_lines(maps: Sequence[CheckedMap], show_info: bool) -> list[str]:
-    """`path:line:col: CODE message`, load errors as `path:line:col: error[kind] message`."""
+    """`path:line:col: severity[CODE] message` (`[*] ` before a fixable one's message).
+
+    Load errors read `path:line:col: error[kind] message`.
+    """
     out: list[str] = []
     for m in maps:
         for d in m.load_errors:
             out.append(f"{_where(d)}: error[{d.kind}] {d.message}")
         for d in shown_findings(m, show_info):
-            out.append(f"{_where(d)}: {d.code} {d.message}")
+            mark = "[*] " if m.can_fix(d) else ""
+            out.append(f"{_where(d)}: {d.severity}[{d.code}] {mark}{d.message}")
     return out
 
 
@@ -188,7 +208,7 @@ def fingerprints(findings: Sequence[Diagnostic], lines_of: dict[str, list[str]])
     return out
 
 
-def _finding_json(d: Diagnostic, fingerprint: str) -> dict[str, object]:
+def _finding_json(d: Diagnostic, fingerprint: str, fixable: bool) -> dict[str, object]:
     base = d.to_json()
     base.pop("kind", None)
     return {
@@ -197,6 +217,7 @@ def _finding_json(d: Diagnostic, fingerprint: str) -> dict[str, object]:
         "severity": d.severity,
         **base,
         "fingerprint": fingerprint,
+        "fixable": fixable,
     }
 
 
@@ -219,7 +240,9 @@ def json_report(maps: Sequence[CheckedMap], today: str | None) -> dict[str, obje
                 "load_errors": [d.to_json() for d in m.load_errors],
                 "config": result.config.source if result is not None else None,
                 "fail_on": result.config.fail_on if result is not None else None,
-                "findings": [_finding_json(d, p) for d, p in zip(findings, prints, strict=True)],
+                "findings": [
+                    _finding_json(d, p, m.can_fix(d)) for d, p in zip(findings, prints, strict=True)
+                ],
                 "suppressed": result.suppressed if result is not None else 0,
                 "counts": {k: counts.get(k, 0) for k in ("error", "warning", "info")},
             }

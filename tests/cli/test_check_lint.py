@@ -55,7 +55,9 @@ def test_examples_json_agrees_with_concise() -> None:
     code, out = run("check", "examples", "--today", TODAY, "--format", "json")
     data = json.loads(out)
     lines = [
-        f"{f['file']}:{f['line']}:{f['column']}: {f['code']} {f['message']}"
+        f"{f['file']}:{f['line']}:{f['column']}: {f['severity']}[{f['code']}] "
+        + ("[*] " if f["fixable"] else "")
+        + f["message"]
         for m in data["maps"]
         for f in m["findings"]
     ]
@@ -149,8 +151,8 @@ def test_suppression_with_the_real_rules(tmp_path: Path, monkeypatch: pytest.Mon
     )
     assert code == 0
     assert out == (
-        "s.crm:6:41: M005 unused suppression `ignore[M003]`: no M003 finding on this statement\n"
-        "s.crm:7:1: M005 unused suppression `ignore-file[X123]`: `X123` is not a rule code\n"
+        "s.crm:6:41: info[M005] [*] unused suppression `ignore[M003]`: no M003 finding on this statement\n"
+        "s.crm:7:1: info[M005] [*] unused suppression `ignore-file[X123]`: `X123` is not a rule code\n"
     )
     data = json.loads(run("check", "s.crm", "--today", TODAY, "--format", "json")[1])
     assert data["maps"][0]["suppressed"] == 1
@@ -162,7 +164,7 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
         app, ["check", "-", "--today", TODAY, "--format", "concise"], input=text
     )
     assert result.exit_code == 1
-    assert result.output.startswith("<stdin>:23:1: D301 ")
+    assert result.output.startswith("<stdin>:23:1: warning[D301] ")
     named = CliRunner().invoke(
         app,
         [
@@ -177,4 +179,4 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
         ],
         input=text,
     )
-    assert named.output.startswith("maps/acme.crm:23:1: D301 ")
+    assert named.output.startswith("maps/acme.crm:23:1: warning[D301] ")

@@ -51,7 +51,8 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_rules) -> Path:
 
 
 def codes(output: str) -> list[str]:
-    return [line.split(": ", 1)[1].split(" ", 1)[0] for line in output.splitlines() if line]
+    # `path:line:col: severity[CODE] message`
+    return [line.split("[", 1)[1].split("]", 1)[0] for line in output.splitlines() if line]
 
 
 def test_defaults_without_config(tree: Path) -> None:
@@ -288,10 +289,10 @@ def test_each_map_gets_its_nearest_config(tree: Path) -> None:
     write(tree / "maps" / "other" / "crmdsl.toml", 'select = ["P"]\nfail-on = "error"\n')
     code, out = run("check", "maps", "--format", "concise")
     assert out.splitlines() == [
-        "maps/other/b.crm:10:3: P205 step `a` has no owner",
-        "maps/team/a.crm:4:1: M003 system `crm` has no owner",
-        "maps/team/a.crm:5:1: D305 `erp` and `crm` both hold customer",
-        "maps/team/a.crm:10:3: P205 step `a` has no owner",
+        "maps/other/b.crm:10:3: warning[P205] step `a` has no owner",
+        "maps/team/a.crm:4:1: warning[M003] system `crm` has no owner",
+        "maps/team/a.crm:5:1: error[D305] `erp` and `crm` both hold customer",
+        "maps/team/a.crm:10:3: warning[P205] step `a` has no owner",
     ]
     assert code == 1  # a.crm fails on warnings (the defaults); b.crm alone would pass
     import json

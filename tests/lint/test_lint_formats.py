@@ -51,12 +51,12 @@ def test_concise(maps: Path) -> None:
     code, out = check("maps", "--format", "concise")
     assert code == 1
     assert out == (
-        "maps/good.crm:4:1: M003 system `crm` has no owner\n"
-        "maps/good.crm:5:1: D305 `erp` and `crm` both hold customer\n"
-        "maps/good.crm:10:3: P205 step `a` has no owner\n"
+        "maps/good.crm:4:1: warning[M003] system `crm` has no owner\n"
+        "maps/good.crm:5:1: error[D305] `erp` and `crm` both hold customer\n"
+        "maps/good.crm:10:3: warning[P205] step `a` has no owner\n"
     )
     code, out = check("maps", "--format", "concise", "--show-info")
-    assert "maps/good.crm:8:5: J104 touchpoint `t` has no score\n" in out
+    assert "maps/good.crm:8:5: info[J104] touchpoint `t` has no score\n" in out
 
 
 def test_text(maps: Path) -> None:
@@ -114,7 +114,7 @@ def test_load_errors_and_findings_together(maps: Path) -> None:
     )
     code, out = check("maps")
     assert (
-        "1 load error in 1 file; the map was not linted.\n1 error and 2 warnings in 1 file" in out
+        "1 load error in 1 file (1 map not linted); 1 error and 2 warnings in 1 file" in out
     )
 
 
@@ -157,6 +157,7 @@ def test_json(maps: Path) -> None:
         "hint",
         "notes",
         "fingerprint",
+        "fixable",
     ]
     assert (first["code"], first["name"], first["severity"], first["line"]) == (
         "M003",
@@ -271,4 +272,7 @@ def test_today_makes_findings_reproducible(maps: Path) -> None:
         )
 
     assert run("2026-11-23") == ""
-    assert run("2028-01-01") == "maps/good.crm:1:1: M002 the map was last reviewed 15 months ago\n"
+    assert (
+        run("2028-01-01")
+        == "maps/good.crm:1:1: warning[M002] the map was last reviewed 15 months ago\n"
+    )
