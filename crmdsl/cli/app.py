@@ -63,6 +63,13 @@ class Preset(StrEnum):
     strict = "strict"
 
 
+class LintState(StrEnum):
+    """Which state's map `crmdsl check --state` lints."""
+
+    as_is = "as-is"
+    to_be = "to-be"
+
+
 class FailOn(StrEnum):
     """The lowest severity that makes `crmdsl check` exit 1."""
 
@@ -187,6 +194,14 @@ def check(
         FailOn | None,
         typer.Option("--fail-on", help="Lowest severity that exits 1 (default warning)."),
     ] = None,
+    state: Annotated[
+        LintState | None,
+        typer.Option(
+            "--state",
+            help="Lint the as-is map (without what is planned) or the to-be map (without "
+            "what is retiring).",
+        ),
+    ] = None,
     today: Annotated[
         str | None, typer.Option("--today", help="Take this date (YYYY-MM-DD) as today.")
     ] = None,
@@ -226,6 +241,7 @@ def check(
         max_review_age=max_review_age,
         max_handoffs=max_handoffs,
         fail_on=fail_on.value if fail_on else None,
+        state=state.value if state else None,
         severity=list(severity or []),
         today=today,
         show_info=show_info,

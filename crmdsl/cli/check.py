@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from crmdsl.cli.discover import Discovery, file_filter, print_notes
 from crmdsl.cli.output import PlainConsole, console, print_diagnostic
 from crmdsl.errors import Span, UsageError
-from crmdsl.language.loader import analyze_bytes
+from crmdsl.language.loader import Analysis, analyze_bytes
 from crmdsl.language.workspace import FileFilter, MapRun, find_maps
 from crmdsl.model import CrmMap
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CheckOptions",
     "config_for",
+    "in_state",
     "load_or_report",
     "maps_from_args",
     "parse_today",
@@ -52,6 +53,7 @@ class CheckOptions:
     max_review_age: int | None = None
     max_handoffs: int | None = None
     fail_on: str | None = None
+    state: str | None = None  # "as-is" or "to-be": lint that state's map alone
     severity: list[str] = field(default_factory=list)
     today: str | None = None
     show_info: bool = False
@@ -100,6 +102,21 @@ def load_or_report(path: str, stdin_filename: str | None = None) -> CrmMap | Non
         out.print(summary_line([checked], False))
         return None
     return run.analysis.map
+
+
+def in_state(analysis: Analysis, state: str | None) -> Analysis:
+    """The analysis with its map cut to one state (`as-is`, `to-be`), or as it is (None).
+
+    The texts stay, so suppression comments and fixes still find their lines.
+    """
+    if state is None:
+        return analysis
+    from dataclasses import replace
+
+    from crmdsl.query.lifecycle import State, select_state
+
+    chosen: State = "as-is" if state == "as-is" else "to-be"
+    return replace(analysis, map=select_state(analysis.map, chosen))
 
 
 def parse_today(value: str | None) -> dt.date:
@@ -183,7 +200,8 @@ def run_check(
 
         def lint_one(run: MapRun) -> LintResult:
             standalone = run.fragment_alone or run.analysis.map.header is None
-            return lint(run.analysis, configs.for_path(run.path), today, standalone=standalone)
+            target = in_state(run.analysis, options.state)
+            return lint(target, configs.for_path(run.path), today, standalone=standalone)
 
         apply_fixes(paths, lint_one, quiet=quiet, filters=filters)
     runs = maps_from_args(paths, stdin_filename, filters)
@@ -202,7 +220,8 @@ def run_check(
         if not analysis.diagnostics:
             config = configs.for_path(run.path)
             standalone = run.fragment_alone or analysis.map.header is None
-            item.result = lint(analysis, config, today, standalone=standalone)
+            target = in_state(analysis, options.state)
+            item.result = lint(target, config, today, standalone=standalone)
             item.fixable = _fixable(item.result, run)
         if options.verbose:
             _verbose(item, configs, run)

@@ -91,6 +91,7 @@ _REF_KINDS: dict[str, tuple[type, ...]] = {
     "team": (m.Team,),
     "persona": (m.Persona,),
     "system": (m.System,),
+    "goal": (m.Goal,),
     "field": (m.EntityField,),
     "backstage": (m.Step, m.Decision),
     "node": (m.Step, m.Decision, m.End),

@@ -365,22 +365,65 @@ def add_metric(
     baseline: str | None = None,
     target: str | None = None,
     by: str | None = None,
+    actual: str | None = None,
+    as_of: str | None = None,
+    margin: str | None = None,
 ) -> Patch:
-    """Add `metric NAME baseline V target V by DATE` to a goal."""
+    """Add `metric NAME baseline V target V by DATE actual V as-of DATE margin P` to a goal."""
     if not _IDENT.match(name):
         raise EditError(f"`{name}` is not a metric name")
-    clauses = [("baseline", baseline), ("target", target), ("by", by)]
+    clauses = [
+        ("baseline", baseline),
+        ("target", target),
+        ("by", by),
+        ("actual", actual),
+        ("as-of", as_of),
+        ("margin", margin),
+    ]
     return add_child(analysis, goal, "metric", f"metric {name}", clauses)
 
 
-def add_cost(analysis: Analysis, goal: Target, amount: str, period: str = "per year") -> Patch:
-    """Add `cost AMOUNT per year|per month|once` to a goal."""
-    return add_child(analysis, goal, "cost", f"cost {amount} {period}")
+def add_cost(analysis: Analysis, owner: Target, amount: str, period: str = "per year") -> Patch:
+    """Add `cost AMOUNT per year|per month|once` to a goal or a system."""
+    return add_child(analysis, owner, "cost", f"cost {amount} {period}")
 
 
-def add_kpi(analysis: Analysis, touchpoint: Target, name: str, target: str | None = None) -> Patch:
-    """Add `kpi "Name" target VALUE` to a touchpoint."""
-    return add_child(analysis, touchpoint, "kpi", f"kpi {quote(name)}", [("target", target)])
+def add_kpi(
+    analysis: Analysis,
+    touchpoint: Target,
+    name: str,
+    target: str | None = None,
+    *,
+    baseline: str | None = None,
+    actual: str | None = None,
+    as_of: str | None = None,
+) -> Patch:
+    """Add `kpi "Name" baseline V target V actual V as-of DATE` to a touchpoint."""
+    clauses = [("baseline", baseline), ("target", target), ("actual", actual), ("as-of", as_of)]
+    return add_child(analysis, touchpoint, "kpi", f"kpi {quote(name)}", clauses)
+
+
+def add_idea(
+    analysis: Analysis,
+    touchpoint: Target,
+    text: str,
+    *,
+    owner: str | None = None,
+    status: str | None = None,
+    for_goal: str | None = None,
+) -> Patch:
+    """Add `idea "Text" owner TEAM status S for GOAL` to a touchpoint."""
+    clauses = [("owner", owner), ("status", status), ("for", for_goal)]
+    return add_child(analysis, touchpoint, "idea", f"idea {quote(text)}", clauses)
+
+
+def remove_idea(analysis: Analysis, touchpoint: Target, text: str) -> Patch:
+    """Remove the idea with this text from a touchpoint."""
+    node = node_of(Doc(analysis), touchpoint)
+    found = next((i for i in getattr(node, "ideas", ()) if i.text == text), None)
+    if found is None:
+        raise EditError(f"{statement_name(node)} has no idea {quote(text)}")
+    return remove_statement(analysis, found)
 
 
 def remove_statement(analysis: Analysis, target: Target) -> Patch:

@@ -2,8 +2,9 @@
 
 `set_clause` and `clear_clause` for any clause of any statement (the clause table says
 which exist), `add_item` and `remove_item` for list clauses (`captures`, `backstage`,
-`supported-by`, `record-of`) and repeated ones (`pain`, `idea`, `needs`, ...), and
-`set_field_flag` for a field's flags. A new clause goes where the formatter would put it:
+`supported-by`, `record-of`) and repeated ones (`pain`, `evidence`, `needs`, ...; and
+ideas, which are statements of their own), and `set_field_flag` for a field's flags.
+Clearing `planned` or `retiring` also clears its `by` date. A new clause goes where the formatter would put it:
 on the header line when it is short and fits, else on a line of its own in the block.
 """
 
@@ -57,6 +58,9 @@ def insert_clause(doc: Doc, node: Any, clause: ClauseSpec, text: str) -> _Edit:
     line = doc.node_line(node)
     file = node.span.file
     index = spec.clause_words.index(clause.keyword)
+    if line.ftype is not None:  # a field line has no block: its clauses end the line
+        pos = doc.offset(file, line.lineno, line.end_col)
+        return (file, pos, pos, " " + text)
     if header_eligible(spec, clause) and line.ftype is None:
         header, parts = split_line(spec, line)
         if line.end_col + len(text) <= LINE_WIDTH:
@@ -122,6 +126,8 @@ def clear_clause(analysis: Analysis, target: Target, keyword: str) -> Patch:
     ]
     if not spans:
         raise EditError(f"{statement_name(node)} has no `{keyword}` clause")
+    if clause.attr == "lifecycle":  # the date of the change goes with the change
+        spans = [*spans, *node.clause_spans.get("by", [])]
     cuts = LineCuts(doc)
     for span in spans:
         cuts.cut(span)
@@ -145,8 +151,12 @@ def add_item(analysis: Analysis, target: Target, keyword: str, item: Any) -> Pat
     """Add an entry to a list clause, or another line of a repeated clause.
 
     List clauses: `captures`, `backstage`, `supported-by`, `record-of`; repeated clauses:
-    `pain`, `idea`, `needs`, ...
+    `pain`, `evidence`, `needs`, ...; `idea` adds an `idea "…"` line to a touchpoint.
     """
+    if keyword == "idea":
+        from crmdsl.edit.children import add_idea
+
+        return add_idea(analysis, target, str(item))
     doc = Doc(analysis)
     node = node_of(doc, target)
     spec = doc.spec_of(node)
@@ -170,7 +180,14 @@ def add_item(analysis: Analysis, target: Target, keyword: str, item: Any) -> Pat
 
 
 def remove_item(analysis: Analysis, target: Target, keyword: str, item: Any) -> Patch:
-    """Remove an entry from a list clause, or one line of a repeated clause (by its value)."""
+    """Remove an entry from a list clause, or one line of a repeated clause (by its value).
+
+    `idea` removes the touchpoint's `idea "…"` line with that text.
+    """
+    if keyword == "idea":
+        from crmdsl.edit.children import remove_idea
+
+        return remove_idea(analysis, target, str(item))
     doc = Doc(analysis)
     node = node_of(doc, target)
     spec = doc.spec_of(node)
