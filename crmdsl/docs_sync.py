@@ -13,11 +13,12 @@ to check. Text outside the markers stays byte for byte, CRLF pages stay CRLF, a 
 stays. A marker line is the marker alone on its line; markers inside fenced code blocks
 are text, not markers (so a page can show the syntax).
 
-Marker keys: `view` (required), `map` (required; relative to the page), `id`, and
-`mermaid-version`. Values are bare words or "double-quoted" strings. A bad marker
-(unknown view or key, missing map, unclosed begin, nested begin, end without begin, a
-map with load errors, an unknown id) is a `MarkerError` carrying file and line; every
-bad marker of every page is reported in one run, and a page with one is not written.
+Marker keys: `view` (required), `map` (required; relative to the page), `id`,
+`mermaid-version` and `state` (`as-is`, `to-be` or `both`, the default). Values are
+bare words or "double-quoted" strings. A bad marker (unknown view or key, missing map,
+unclosed begin, nested begin, end without begin, a map with load errors, an unknown id)
+is a `MarkerError` carrying file and line; every bad marker of every page is reported in
+one run, and a page with one is not written.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ __all__ = [
     "sync_text",
 ]
 
-MARKER_KEYS = ("view", "id", "map", "mermaid-version")
+MARKER_KEYS = ("view", "id", "map", "mermaid-version", "state")
 
 _BEGIN = re.compile(r"^\s*<!--\s*crmdsl:begin(?P<args>(?:\s[^>]*)?)-->\s*$")
 _END = re.compile(r"^\s*<!--\s*crmdsl:end\s*-->\s*$")
@@ -213,7 +214,13 @@ def _diagram_block(
     if isinstance(crm_map, str):
         raise MarkerError(page, line, crm_map)
     try:
-        diagram = render(crm_map, view, values.get("id"), values.get("mermaid-version"))
+        diagram = render(
+            crm_map,
+            view,
+            values.get("id"),
+            values.get("mermaid-version"),
+            values.get("state", "both"),
+        )
     except ViewError as error:
         raise MarkerError(page, line, str(error)) from None
     body = f"```mermaid\n{diagram.text}```\n"

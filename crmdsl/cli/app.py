@@ -369,7 +369,8 @@ def render_command(
         str | None,
         typer.Option(
             "--view",
-            help="journey, process, integrations, entities, lineage, blueprint or overview.",
+            help="journey, process, integrations, entities, lineage, blueprint, overview, "
+            "goals or scores.",
             autocompletion=_complete_view,
         ),
     ] = None,
@@ -377,7 +378,8 @@ def render_command(
         str | None,
         typer.Option(
             "--id",
-            help="What to draw: a journey, a process, a system (to narrow to) or a field.",
+            help="What to draw: a journey, a process, a system (to narrow to), a field or a "
+            "goal.",
             autocompletion=_complete_id,
         ),
     ] = None,
@@ -406,6 +408,14 @@ def render_command(
         typer.Option("--mermaid-cli", help="A node_modules folder holding mermaid-cli."),
     ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary line.")] = False,
+    state: Annotated[
+        str,
+        typer.Option(
+            "--state",
+            help="as-is (without what is planned), to-be (without what is retiring) or both "
+            "(the plan marked).",
+        ),
+    ] = "both",
     watch: _Watch = False,
 ) -> None:
     """Draw a view of a map as Mermaid text, Markdown, SVG or PNG.
@@ -425,6 +435,7 @@ def render_command(
         chromium=chromium,
         mermaid_cli=mermaid_cli,
         quiet=quiet,
+        state=state,
     )
     raise typer.Exit(_watching(work, [path], None) if watch else _guard(work))
 

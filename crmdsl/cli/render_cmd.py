@@ -8,6 +8,8 @@ no `--view` every view of every journey and process plus the map-wide views, int
 `-o DIR` (one file each; SVG unless `--format` says otherwise) or `-o FILE.md` (one
 page). Everything SVG or PNG is rendered in one browser session, with progress on a
 terminal only. A missing renderer is a message with the install commands, exit 2.
+`--state as-is|to-be` draws that state's map; `both` (the default) the map as written,
+with planned elements dashed and tagged and retiring ones tagged.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from crmdsl.errors import UsageError
 from crmdsl.model import CrmMap
 from crmdsl.views import VIEWS, Diagram, everything, render, subjects
 from crmdsl.views.markup import markdown_heading
+from crmdsl.views.state import STATES
 
 if TYPE_CHECKING:
     from crmdsl.views.svg import MermaidRenderer, OutputFormat, RenderResult
@@ -66,7 +69,12 @@ def _format_of(output: str | None, fmt: str | None, many: bool) -> str:
 
 
 def _diagrams(
-    crm_map: CrmMap, view: str | None, subject: str | None, every: bool, version: str | None
+    crm_map: CrmMap,
+    view: str | None,
+    subject: str | None,
+    every: bool,
+    version: str | None,
+    state: str = "both",
 ) -> tuple[list[Diagram], list[str]]:
     if view is None and not every:
         raise UsageError(f"give --view VIEW (one of {', '.join(VIEWS)}) or --all")
@@ -74,12 +82,14 @@ def _diagrams(
         raise UsageError(f"no view `{view}`; the views are {', '.join(VIEWS)}")
     if every and subject is not None:
         raise UsageError("give --id or --all, not both")
+    if state not in STATES:
+        raise UsageError(f"--state must be one of {', '.join(STATES)}, not {state}")
     if not every:
         assert view is not None
-        return [render(crm_map, view, subject, version)], []
+        return [render(crm_map, view, subject, version, state)], []
     if view is None:
-        return everything(crm_map, version)
-    return [render(crm_map, view, s, version) for s in subjects(crm_map, view)], []
+        return everything(crm_map, version, state)
+    return [render(crm_map, view, s, version, state) for s in subjects(crm_map, view)], []
 
 
 def run_render(
@@ -94,13 +104,14 @@ def run_render(
     chromium: str | None,
     mermaid_cli: str | None,
     quiet: bool = False,
+    state: str = "both",
 ) -> int:
     """Render what the options ask for; return the exit code."""
     _check_version(mermaid_version)
     crm_map = load_or_report(path)
     if crm_map is None:
         return 2
-    diagrams, refused = _diagrams(crm_map, view, subject, every, mermaid_version)
+    diagrams, refused = _diagrams(crm_map, view, subject, every, mermaid_version, state)
     for reason in refused:
         print(f"skipped: {reason}", file=sys.stderr)
     many = every

@@ -6,9 +6,13 @@ views, hostile labels included, is in test_views_real_mermaid.py).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from typer.testing import CliRunner
 
 import crmdsl
+from crmdsl.cli.app import app
 from crmdsl.views import ViewError, everything, render, subjects
 from crmdsl.views.xychart import nice_range, number_text
 
@@ -188,3 +192,43 @@ def test_every_state_is_the_same_bytes_twice(plan: crmdsl.CrmMap) -> None:
         first = [d.text for d in everything(plan, state=state)[0]]
         again = [d.text for d in everything(crmdsl.loads(PLAN, "plan.crm"), state=state)[0]]
         assert first == again
+
+
+# --- the command line and docs markers ----------------------------------------------------
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_render_takes_a_state(tmp_path: Path) -> None:
+    path = tmp_path / "plan.crm"
+    path.write_text(PLAN, encoding="utf-8")
+    code, out, _ = cli("render", str(path), "--view", "integrations", "--state", "to-be")
+    assert code == 0 and "Botco" in out and "Zendesk" not in out and "planned" not in out
+    code, out, _ = cli("render", str(path), "--view", "integrations")
+    assert code == 0 and "Zendesk<br>service<br>retiring" in out
+    code, out, err = cli("render", str(path), "--view", "overview", "--state", "later")
+    assert code == 2 and out == ""
+    assert "--state must be one of as-is, to-be, both, not later" in err
+    folder = tmp_path / "as-is"
+    code, out, _ = cli(
+        "render", str(path), "--all", "--state", "as-is", "-o", str(folder), "--format", "mmd"
+    )
+    assert code == 0
+    assert "Botco" not in (folder / "integrations.mmd").read_text("utf-8")
+
+
+def test_a_docs_marker_takes_a_state(tmp_path: Path) -> None:
+    (tmp_path / "plan.crm").write_text(PLAN, encoding="utf-8")
+    page = tmp_path / "p.md"
+    marker = (
+        "<!-- crmdsl:begin view=scores id=help map=plan.crm state={} -->\n<!-- crmdsl:end -->\n"
+    )
+    page.write_text(marker.format("as-is"), encoding="utf-8")
+    code, _, _ = cli("docs", str(page), "-q")
+    assert code == 0 and "\tline [2]\n" in page.read_text("utf-8")
+    page.write_text(marker.format("later"), encoding="utf-8")
+    code, _, err = cli("docs", str(page), "-q")
+    assert code == 2 and "p.md:1: no state `later`; the states are as-is, to-be, both" in err
