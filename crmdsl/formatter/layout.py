@@ -1,14 +1,15 @@
-"""The formatter's layout of one line: parsed tokens in, canonical text out.
+"""The layout of one line: parsed tokens in, canonical text out; new statements laid out.
 
-A parsed line (`crmdsl.language.parse.Line`) is cut into its header (keyword, id, label, ends,
-...) and its clauses, read with the clause table (`crmdsl.language.schema.STATEMENTS`), the same
-way `crmdsl.language.build.statements` reads them. Clauses come back as `ClausePart`s that the formatter
-sorts into table order and places on the header line or in the block; tokens are written
-back exactly as the user wrote them (numbers keep their `_` grouping, strings their
-escapes), separated by one space, with lists written `a, b, c`.
+`join_tokens` and `render_field` write a parsed line (`crmdsl.language.parse.Line`) back
+as the formatter writes it: tokens exactly as the user wrote them (numbers keep their `_`
+grouping, strings their escapes), one space apart, lists written `a, b, c`.
 
-The edit engine uses the same functions to write new statements, so that new text
-follows the formatter's layout.
+For the edit engine, which must know what a line holds to change it: `classify` and
+`split_line` cut a line into its header (keyword, id, label, ends, ...) and its clauses,
+read with the clause table (`crmdsl.language.schema.STATEMENTS`) the way
+`crmdsl.language.build.statements` reads them; `layout_statement` lays out a new
+statement in the style of the language's own examples (short clauses and one-item lists
+on the header line, in table order; longer lists and texts on lines of their own).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ LINE_WIDTH = 100
 BLOCK_ONLY = frozenset({"map"})
 #: Value kinds that never stand on the header line: lists and prose.
 _BLOCK_KINDS = frozenset({ValueKind.REFS, ValueKind.NAMES, ValueKind.STRING})
+_LIST_KINDS = frozenset({ValueKind.REFS, ValueKind.NAMES})
 _CURRENCY = re.compile(r"[A-Za-z]{3}\Z")
 
 
@@ -94,9 +96,18 @@ def render_field(line: Line) -> str:
     return text
 
 
-def header_eligible(spec: StatementSpec, clause: ClauseSpec) -> bool:
-    """Whether this clause may stand on the header line: a short scalar, not a list or prose."""
-    return spec.keyword not in BLOCK_ONLY and not clause.repeat and clause.value not in _BLOCK_KINDS
+def header_eligible(spec: StatementSpec, clause: ClauseSpec, text: str | None = None) -> bool:
+    """Whether a new clause goes on the header line.
+
+    Yes for a short scalar that is not repeated, and for a list of one item when its
+    `text` is given; no for prose, or any clause of the map header (its title stands
+    alone).
+    """
+    if spec.keyword in BLOCK_ONLY:
+        return False
+    if clause.value in _LIST_KINDS:
+        return text is not None and "," not in text
+    return not clause.repeat and clause.value not in _BLOCK_KINDS
 
 
 def classify(parent: StatementSpec | None, line: Line) -> tuple[StatementSpec, bool]:
@@ -209,10 +220,11 @@ def split_line(
 def layout_statement(
     spec: StatementSpec, head: str, clauses: list[tuple[ClauseSpec, str]], indent: int
 ) -> list[str]:
-    """The lines of a new statement, laid out as the formatter lays them out.
+    """The lines of a new statement, in the style of the language's own examples.
 
     `clauses` are (clause, text) pairs such as (owner, "owner sales"); they are put in table
-    order, short scalar ones on the header line while it stays within `LINE_WIDTH`.
+    order, short scalar ones and lists of one item on the header line while it stays
+    within `LINE_WIDTH`, the others on lines of their own.
     """
     order = spec.clause_words
     ranked = sorted(clauses, key=lambda c: order.index(c[0].keyword))
@@ -221,7 +233,7 @@ def layout_statement(
     block: list[str] = []
     stopped = False
     for clause, text in ranked:
-        if not stopped and header_eligible(spec, clause):
+        if not stopped and header_eligible(spec, clause, text):
             if len(line) + 1 + len(text) <= LINE_WIDTH:
                 line += " " + text
                 continue
