@@ -18,7 +18,8 @@ from crmdsl.cli.output import console, print_diagnostic
 from crmdsl.errors import UsageError
 from crmdsl.fileio import write_atomic
 from crmdsl.formatter.printer import FormatterBug, NotFormattable, encode_like, format_source
-from crmdsl.language.source import decode
+from crmdsl.language.limits import limits_for
+from crmdsl.language.source import decode, read_regular
 from crmdsl.language.workspace import collect_files
 
 __all__ = ["run_fmt"]
@@ -71,10 +72,9 @@ def run_fmt(
 
 def _one(name: str) -> tuple[str, str] | None:
     """(text before, text after) for one file, or None when it was refused (reported)."""
-    try:
-        data = Path(name).read_bytes()
-    except OSError as exc:
-        console(stderr=True).print(f"error: cannot read {name}: {exc.strerror or exc}")
+    data = read_regular(Path(name), name, limits_for(name).max_file_size)
+    if not isinstance(data, bytes):  # not a regular file, too large, unreadable
+        console(stderr=True).print(f"error: {data.message}")
         return None
     source, problem = decode(data, name)
     if source is None:

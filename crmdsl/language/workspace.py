@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from crmdsl.errors import UsageError
+from crmdsl.language.limits import limits_for
 from crmdsl.language.loader import Analysis, analyze_path
+from crmdsl.language.source import read_regular
 
 __all__ = [
     "FileFilter",
@@ -295,10 +297,9 @@ def find_maps(
 
 
 def _is_root(path: str) -> bool:
-    try:
-        head = Path(path).read_bytes()
-    except OSError:
-        return True  # let the loader report it
+    head = read_regular(Path(path), path, limits_for(path).max_file_size)
+    if not isinstance(head, bytes):
+        return True  # not a regular file, too large, unreadable: let the loader report it
     return is_root_text(head.decode("utf-8", errors="replace"))
 
 

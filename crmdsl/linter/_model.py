@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from crmdsl.language.limits import parse_size
 from crmdsl.language.suggest import did_you_mean
 from crmdsl.linter.config import ConfigError, check_code
 
@@ -28,6 +29,9 @@ class ConfigModel(BaseModel):
     max_handoffs: int = Field(6, alias="max-handoffs", ge=0, le=10_000)
     max_measurement_age: int = Field(6, alias="max-measurement-age", ge=1, le=1200)
     fail_on: Literal["error", "warning", "info"] = Field("warning", alias="fail-on")
+    # How much a load reads and reports; read by `crmdsl.language.limits` (bytes or "64 MB").
+    max_file_size: int | str = Field(16 * 1024 * 1024, alias="max-file-size")
+    max_errors: int = Field(200, alias="max-errors", ge=1)
     # Which files a folder walk leaves out (gitignore-style patterns); read by `excludes_of`.
     exclude: list[str] | None = None
     extend_exclude: list[str] = Field(default_factory=list, alias="extend-exclude")
@@ -35,6 +39,13 @@ class ConfigModel(BaseModel):
     tui: dict[str, Any] = Field(default_factory=dict)
     # The chat assistant reads its own sub-table (base_url, model, api_key_env, timeout).
     assistant: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("max_file_size")
+    @classmethod
+    def _a_size(cls, value: int | str) -> int | str:
+        if parse_size(value) is None:
+            raise ValueError('expected a number of bytes or a size such as "64 MB"')
+        return value
 
 
 _KEYS = [f.alias or name for name, f in ConfigModel.model_fields.items()]
