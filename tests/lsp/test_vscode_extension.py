@@ -1,0 +1,138 @@
+"""The VS Code extension in editors/vscode: its grammar is the one generated from the
+clause table, its regexes compile, and VS Code's own TextMate engine (vscode-textmate
+with Oniguruma, from npm) colours the example map's keywords, ids, strings, numbers and
+comments; the client starts `crmdsl lsp` from its settings (node's test runner, with a
+stand-in `vscode` module); `npm run package` makes a .vsix with the grammar and client.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from editortools import ROOT, VSCODE, node_modules, tool
+
+import crmdsl
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import vscode_grammar  # noqa: E402
+
+GRAMMAR = VSCODE / "syntaxes" / "crmdsl.tmLanguage.json"
+
+
+def _rules(node: Any) -> Iterator[dict[str, Any]]:
+    """Every rule of the grammar, however deeply nested."""
+    if isinstance(node, dict):
+        if {"match", "begin"} & set(node):
+            yield node
+        for value in node.values():
+            yield from _rules(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _rules(value)
+
+
+def test_the_committed_grammar_is_the_generated_one() -> None:
+    assert GRAMMAR.read_text(encoding="utf-8") == vscode_grammar.render(), (
+        "editors/vscode/syntaxes/crmdsl.tmLanguage.json is stale: "
+        "run .venv/bin/python scripts/vscode_grammar.py"
+    )
+    assert vscode_grammar.main(["--check"]) == 0
+
+
+def test_every_regex_compiles_and_every_known_word_is_coloured() -> None:
+    grammar = json.loads(GRAMMAR.read_text(encoding="utf-8"))
+    for rule in _rules(grammar):
+        for key in ("match", "begin", "end"):
+            if key in rule:
+                re.compile(rule[key])
+    repository = grammar["repository"]
+    keywords = [re.compile(repository[k]["match"]) for k in ("declaration", "statement")]
+    clause = re.compile(repository["clause"]["match"])
+    for word in sorted(crmdsl.KNOWN_WORDS - {"->"}):
+        at_start = any(p.match(f"  {word} x") for p in keywords)
+        assert at_start or clause.fullmatch(word), f"{word!r} is not coloured"
+    assert not clause.search("hubspot.Contact.email"), "a dotted reference is not a keyword"
+
+
+def _tokens(path: Path) -> list[list[tuple[str, str]]]:
+    """Each line's tokens [text, innermost scope], from vscode-textmate."""
+    node_modules()
+    done = subprocess.run(
+        [tool("node"), str(VSCODE / "tools" / "tokenize.js"), str(path)],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return [[(text, scope) for text, scope in line] for line in json.loads(done.stdout)]
+
+
+def _scope_of(line: list[tuple[str, str]], text: str) -> str:
+    return next((scope for token, scope in line if token.strip() == text), "(no such token)")
+
+
+#: (line of examples/acme.crm, text, scope it must have)
+ACME_COLOURS = [
+    (1, "Acme Corp: CRM map for the SMB segment", "comment.line.number-sign.crmdsl"),
+    (2, "map", "storage.type.crmdsl"),
+    (3, "owner", "keyword.other.clause.crmdsl"),
+    (4, "2026-09-01", "constant.numeric.date.crmdsl"),
+    (7, "team", "storage.type.crmdsl"),
+    (7, "revops", "entity.name.type.crmdsl"),
+    (7, "Revenue Operations", "string.quoted.double.crmdsl"),
+    (17, "kind", "keyword.other.clause.crmdsl"),
+    (17, "marketing", "constant.language.crmdsl"),
+    (19, "record-of", "keyword.other.clause.crmdsl"),
+    (23, "hubspot.Contact", "entity.name.type.crmdsl"),
+    (24, "email", "variable.other.property.crmdsl"),
+    (24, "pii", "storage.modifier.crmdsl"),
+    (28, "250_000", "constant.numeric.crmdsl"),
+    (47, "touchpoint", "storage.type.crmdsl"),
+    (47, "ads", "constant.language.crmdsl"),
+    (53, "moment-of-truth", "keyword.other.clause.crmdsl"),
+    (54, "25%", "constant.numeric.crmdsl"),
+    (55, "lead_to_cash.qualify", "source.crmdsl"),
+]
+
+
+def test_vscode_textmate_colours_the_example_map() -> None:
+    lines = _tokens(ROOT / "examples" / "acme.crm")
+    seen = [(n, text, _scope_of(lines[n - 1], text)) for n, text, _ in ACME_COLOURS]
+    assert seen == ACME_COLOURS
+    # a field line: its type is a type, even where the same word is a channel elsewhere
+    assert ("email", "support.type.crmdsl") in lines[23]
+    arrows = {s for line in _tokens(ROOT / "examples" / "shop" / "processes.crm") for t, s in line
+              if t.strip() in {"->", "<->"}}  # fmt: skip
+    assert arrows == {"keyword.operator.arrow.crmdsl"}
+
+
+def test_the_client_starts_crmdsl_lsp_from_its_settings() -> None:
+    done = subprocess.run(
+        [tool("node"), "--test", "test/"], cwd=VSCODE, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "# pass 4" in done.stdout
+
+
+@pytest.mark.slow
+def test_npm_run_package_makes_a_vsix(tmp_path: Path) -> None:
+    node_modules()
+    out = tmp_path / "crmdsl.vsix"
+    done = subprocess.run(
+        [tool("npm"), "run", "package", "--", "--out", str(out)],
+        cwd=VSCODE, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = set(zipfile.ZipFile(out).namelist())
+    for name in ("package.json", "extension.js", "language-configuration.json",
+                 "syntaxes/crmdsl.tmLanguage.json",
+                 "node_modules/vscode-languageclient/package.json"):  # fmt: skip
+        assert f"extension/{name}" in names
+    assert not any(n.startswith(("extension/test/", "extension/tools/")) for n in names)
+    manifest = json.loads(zipfile.ZipFile(out).read("extension/package.json"))
+    assert manifest["contributes"]["languages"][0]["extensions"] == [".crm"]
