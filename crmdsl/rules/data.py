@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from crmdsl.errors import Diagnostic, Note, Span
 from crmdsl.model import CrmMap, Integration, System
+from crmdsl.query.lifecycle import effective_lifecycle
 from crmdsl.rules.places import and_list, clause_span, field_span, keyword_span, quoted
 from crmdsl.rules.registry import Fix, FixText, Hit, RuleContext, rule
 
@@ -186,7 +187,9 @@ def multiple_systems_of_record(ctx: RuleContext) -> Iterator[Hit]:
     Why it matters: the system of record is the one whose answer wins when two systems
     disagree about a customer, an order or a ticket. Two systems of record for one domain
     means no answer wins: duplicates, conflicting updates and reports that never match.
-    Reported on every system after the first that claims the domain.
+    Reported on every system after the first that claims the domain. A `planned` system
+    taking a domain over from a `retiring` one is a handover, not a clash: the two never
+    hold it in the same state of the map.
 
     Example:
         system salesforce "Salesforce" kind crm owner sales record-of customer
@@ -202,7 +205,7 @@ def multiple_systems_of_record(ctx: RuleContext) -> Iterator[Hit]:
             claimed = first.get(name.value)
             if claimed is None:
                 first[name.value] = (system, name.span)
-            elif claimed[0] is not system:
+            elif claimed[0] is not system and not _handover(ctx.map, claimed[0], system):
                 clashes.append((name.value, claimed[0], claimed[1]))
         if not clashes:
             continue
@@ -219,6 +222,12 @@ def multiple_systems_of_record(ctx: RuleContext) -> Iterator[Hit]:
             hint="keep one system of record per domain; the others hold copies",
             notes=notes,
         )
+
+
+def _handover(mp: CrmMap, one: System, other: System) -> bool:
+    """Whether one of the two systems is planned and the other retiring."""
+    states = {effective_lifecycle(mp, one), effective_lifecycle(mp, other)}
+    return states == {"planned", "retiring"}
 
 
 @rule("D306", "pii-no-retention", "info")

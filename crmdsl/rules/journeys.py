@@ -206,6 +206,9 @@ def captures_without_system(ctx: RuleContext) -> Iterator[Hit]:
 def score_without_evidence(ctx: RuleContext) -> Iterator[Hit]:
     """What it does: flags a touchpoint that has a `score` and no `evidence`.
 
+    It applies once the map records `evidence` for at least one touchpoint: a map that
+    records none is still a workshop draft, where every score is a guess alike.
+
     Why it matters: a score is a claim about how customers feel. Written down from a
     workshop it is a guess; backed by a survey, interviews or ticket data it is a finding.
     `evidence "NPS survey Q3 2026, n=412"` lets a reader weigh the score, and tells the
@@ -217,7 +220,10 @@ def score_without_evidence(ctx: RuleContext) -> Iterator[Hit]:
         touchpoint ticket "Support ticket" channel email score 2 owner service
           evidence "CSAT of 1,240 tickets, Q3 2026"
     """
-    for _, _, tp in ctx.index.touchpoints:
+    touchpoints = [tp for _, _, tp in ctx.index.touchpoints]
+    if not any(tp.evidence for tp in touchpoints):
+        return
+    for tp in touchpoints:
         if tp.score is not None and not tp.evidence:
             yield Hit(
                 clause_span(tp, "score"),

@@ -35,6 +35,7 @@ class RuleContext:
     today: dt.date
     max_review_age: int = 12
     max_handoffs: int = 6
+    max_measurement_age: int = 6
     standalone: bool = False
     suppressions: SuppressionPass | None = None
     seen: dict = field(default_factory=dict)

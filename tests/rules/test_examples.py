@@ -88,15 +88,30 @@ def test_acme_eight_warnings() -> None:
 
 def test_shop_findings() -> None:
     shop = "examples/shop/"
+    evidence = "J109"  # a score with no evidence, now that the shop records evidence
     assert findings("examples/shop/shop.crm") == [
         (shop + "data.crm", 47, 1, "D306"),  # Klaviyo profiles kept forever
-        (shop + "data.crm", 72, 3, "D302"),  # suppressed in the map: the shop's own inbox
-        (shop + "goals.crm", 12, 3, "G502"),  # refund_days has no `by`
+        (shop + "data.crm", 80, 3, "D302"),  # suppressed in the map: the shop's own inbox
+        (shop + "goals.crm", 13, 3, "G502"),  # refund_days has no `by`
         (shop + "integrations.crm", 39, 3, "I407"),  # payment status into order status
         (shop + "integrations.crm", 66, 1, "I404"),  # ticket_export has no key
+        (shop + "journeys.crm", 19, 65, evidence),
         (shop + "journeys.crm", 21, 5, "D304"),  # quiz answer stays in Klaviyo
-        (shop + "journeys.crm", 56, 3, "J102"),  # referral stage not mapped yet
-        (shop + "journeys.crm", 67, 5, "J105"),  # carrier drop-off: pain, no idea
+        (shop + "journeys.crm", 35, 7, evidence),
+        (shop + "journeys.crm", 37, 58, evidence),
+        (shop + "journeys.crm", 40, 56, evidence),
+        (shop + "journeys.crm", 44, 70, evidence),
+        (shop + "journeys.crm", 46, 73, evidence),
+        (shop + "journeys.crm", 57, 5, "J104"),  # the planned chatbot has no score yet
+        (shop + "journeys.crm", 61, 51, evidence),
+        (shop + "journeys.crm", 63, 70, evidence),
+        (shop + "journeys.crm", 66, 5, "J104"),  # the planned Okendo request, no score yet
+        (shop + "journeys.crm", 70, 3, "J102"),  # referral stage not mapped yet
+        (shop + "journeys.crm", 75, 57, evidence),
+        (shop + "journeys.crm", 79, 63, evidence),
+        (shop + "journeys.crm", 81, 5, "J105"),  # carrier drop-off: pain, no idea
+        (shop + "journeys.crm", 81, 59, evidence),
+        (shop + "journeys.crm", 92, 63, evidence),
         (shop + "processes.crm", 22, 3, "P207"),  # inspect: the refund waits on it
     ]
 
