@@ -2,25 +2,29 @@
 
 Every file is formatted on its own (a fragment as well as a root) by `crmdsl.formatter.printer`,
 which refuses a file whose text does not load and checks that the output says what the
-input said. Exit codes: 0 done (or nothing to change), 1 `--check`/`--diff` found files
-that would change, 2 a file was refused (load errors, or the safety check failed).
+input said. Markdown pages named, or found under a folder, have their `crm` blocks
+formatted (`crmdsl.formatter.markdown`). Exit codes: 0 done (or nothing to change), 1
+`--check`/`--diff` found files that would change, 2 a file was refused (load errors, or
+the safety check failed).
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from crmdsl.cli.discover import Discovery, file_filter, print_notes
-from crmdsl.cli.output import console, print_diagnostic
+from crmdsl.cli.output import console, print_diagnostic, read_stdin
 from crmdsl.errors import UsageError
 from crmdsl.fileio import write_atomic
+from crmdsl.formatter.markdown import crm_pages, format_markdown, has_crm_files
 from crmdsl.formatter.printer import FormatterBug, NotFormattable, encode_like, format_source
 from crmdsl.language.limits import limits_for
 from crmdsl.language.source import decode, read_regular
-from crmdsl.language.workspace import collect_files
+from crmdsl.language.workspace import FileFilter, collect_files
 
 __all__ = ["run_fmt"]
 
@@ -41,14 +45,14 @@ def run_fmt(
             raise UsageError("`-` (stdin) cannot be mixed with file paths")
         return _stdin(stdin_filename or "<stdin>", check=check, diff=diff)
     filters = file_filter(discovery)
-    files = collect_files(paths, filters)
+    files = _collect(paths, filters)
     if not quiet:
         print_notes(filters)
     changed: list[str] = []
     refused = 0
     out = console()
     for name in files:
-        result = _one(name)
+        result = _page(name) if name.endswith(".md") else _one(name)
         if result is None:
             refused += 1
             continue
@@ -68,6 +72,39 @@ def run_fmt(
     if refused:
         return 2
     return 1 if changed and (check or diff) else 0
+
+
+def _collect(paths: list[str], filters: FileFilter) -> list[str]:
+    """The .crm files the paths name, then the Markdown pages with `crm` blocks among them."""
+    pages = {raw: crm_pages(raw, filters) for raw in paths}
+    crm = [
+        raw
+        for raw in paths
+        if not pages[raw] or (Path(raw).is_dir() and has_crm_files(raw, filters))
+    ]
+    files = collect_files(crm, filters) if crm else []
+    seen = {os.path.realpath(f) for f in files}
+    for page in (page for raw in paths for page in pages[raw]):
+        if os.path.realpath(page) not in seen:
+            seen.add(os.path.realpath(page))
+            files.append(page)
+    return files
+
+
+def _page(name: str) -> tuple[str, str] | None:
+    """(text before, text after) for a Markdown page (its `crm` blocks formatted), or None."""
+    data = read_regular(Path(name), name, limits_for(name).max_file_size)
+    if not isinstance(data, bytes):
+        console(stderr=True).print(f"error: {data.message}")
+        return None
+    try:
+        text = data.decode("utf-8")
+        return text, format_markdown(text, name)
+    except UnicodeDecodeError:
+        console(stderr=True).print(f"error: {name} is not UTF-8 text; it was left alone")
+    except FormatterBug as exc:
+        _refuse(exc)
+    return None
 
 
 def _one(name: str) -> tuple[str, str] | None:
@@ -108,7 +145,7 @@ def _refuse(exc: NotFormattable | FormatterBug) -> None:
 
 
 def _stdin(name: str, *, check: bool, diff: bool) -> int:
-    data = sys.stdin.buffer.read()
+    data = read_stdin()
     source, problem = decode(data, name)
     try:
         if source is None:

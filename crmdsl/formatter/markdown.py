@@ -7,19 +7,26 @@ left as written, even one whose only error is a tab in the indentation: showing 
 is what such blocks are for, and `crmdsl check` is the
 command that reports them. A block that loads is checked like any file (the meaning
 check raises `FormatterBug` rather than change what it says).
+
+`crm_pages` finds the pages `crmdsl fmt` formats: a `.md` file named, or the pages under a
+folder that hold a `crm` block.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from crmdsl.formatter.printer import format_parsed
 from crmdsl.language.build.statements import build_file
 from crmdsl.language.parse import parse_source
 from crmdsl.language.source import SourceText
+from crmdsl.language.workspace import FileFilter, walk
 
-__all__ = ["crm_blocks", "format_markdown", "has_crm_blocks"]
+__all__ = ["crm_blocks", "crm_pages", "format_markdown", "has_crm_blocks", "has_crm_files"]
 
+#: How much of a page is read to see whether it holds a `crm` block.
+_PAGE_LIMIT = 4 * 1024 * 1024
 _OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*crm(?:[ \t].*)?$")
 
 
@@ -88,3 +95,36 @@ def _format_block(body: list[str], indent: str, name: str) -> list[str]:
         return body
     pretty = format_parsed(parsed, built)
     return [indent + line if line else line for line in pretty.rstrip("\n").split("\n")]
+
+
+def crm_pages(path: str, filters: FileFilter | None = None) -> list[str]:
+    """The Markdown pages a path names for formatting.
+
+    A `.md` file named is taken as it is; a folder gives the pages under it that hold a
+    `crm` block (walked as `.crm` files are, with the same filters); anything else none.
+    """
+    here = Path(path)
+    if here.is_dir():
+        quiet = FileFilter(filters.exclude, filters.gitignore) if filters else FileFilter()
+        return [_shown(p) for p in walk(here, ".md", quiet) if _has_blocks(p)]
+    return [path] if path.endswith(".md") and here.exists() else []
+
+
+def has_crm_files(folder: str, filters: FileFilter | None = None) -> bool:
+    """Whether a folder holds `.crm` files (as the walk of `crmdsl fmt` finds them)."""
+    quiet = FileFilter(filters.exclude, filters.gitignore) if filters else FileFilter()
+    return bool(walk(Path(folder), ".crm", quiet))
+
+
+def _has_blocks(page: Path) -> bool:
+    try:
+        with page.open("rb") as handle:
+            head = handle.read(_PAGE_LIMIT)
+    except OSError:
+        return False
+    return has_crm_blocks(head.decode("utf-8", errors="replace"))
+
+
+def _shown(p: Path) -> str:
+    text = str(p)
+    return text[2:] if text.startswith("./") else text

@@ -179,3 +179,40 @@ def test_stdin_that_does_not_parse_is_refused(runner: CliRunner) -> None:
     assert result.exit_code == 2
     assert "error[clause-not-allowed]" in result.output
     assert result.stdout == ""
+
+
+def test_the_examples_and_the_docs_are_formatted(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    result = runner.invoke(app, ["fmt", "--check", "examples", "docs"])
+    assert result.exit_code == 0, result.output
+    assert "would reformat 0 files" in result.output
+
+
+def test_crm_blocks_of_markdown_pages_are_formatted(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "docs").mkdir()
+    page = _write(
+        tmp_path / "docs" / "page.md",
+        "# A page\n\n```crm\nteam   a\n```\n\n```crm\nteam a sla 4h\n```\n\n```\nteam   b\n```\n",
+    )
+    other = _write(tmp_path / "docs" / "other.md", "No maps here.   \n")
+    result = runner.invoke(app, ["fmt", "--check", str(tmp_path / "docs")])
+    assert result.exit_code == 1, result.output
+    assert f"would reformat {page}" in result.output
+    assert "other.md" not in result.output
+    assert runner.invoke(app, ["fmt", str(tmp_path / "docs")]).exit_code == 0
+    assert page.read_text() == (
+        "# A page\n\n```crm\nteam a\n```\n\n```crm\nteam a sla 4h\n```\n\n```\nteam   b\n```\n"
+    )
+    assert other.read_text() == "No maps here.   \n"
+    assert runner.invoke(app, ["fmt", "--check", str(page)]).exit_code == 0
+
+
+def test_a_folder_with_neither_maps_nor_pages_is_a_usage_error(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    _write(tmp_path / "notes.md", "```python\nx = 1\n```\n")
+    result = runner.invoke(app, ["fmt", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no .crm files in the folder" in result.output
