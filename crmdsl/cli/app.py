@@ -680,5 +680,7 @@ def _guard(work: object) -> int:
 
 
 def run() -> None:
-    """Entry point."""
-    app()
+    """Entry point: a bug in a command is one line and exit 3 (`crmdsl.cli.crash`)."""
+    from crmdsl.cli.crash import guarded
+
+    guarded(app)
