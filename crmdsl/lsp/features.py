@@ -157,6 +157,14 @@ def tokens(ls: CrmServer, params: t.SemanticTokensParams) -> t.SemanticTokens:
     return t.SemanticTokens(data=semantic_tokens(lines, ls.positions.utf16))
 
 
+def tokens_in_range(ls: CrmServer, params: t.SemanticTokensRangeParams) -> t.SemanticTokens:
+    """The tokens of the whole lines the range touches (a line is read on its own)."""
+    first, last = params.range.start.line, params.range.end.line
+    lines = ls.text_of(params.text_document.uri).split("\n")[first : last + 1]
+    return t.SemanticTokens(data=semantic_tokens(lines, ls.positions.utf16, first=first))
+
+
+_LEGEND = t.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=[])
 _HANDLERS: tuple[tuple[str, Any, Callable[..., Any]], ...] = (
     (t.TEXT_DOCUMENT_HOVER, None, hover),
     (t.TEXT_DOCUMENT_DEFINITION, None, definition),
@@ -170,11 +178,8 @@ _HANDLERS: tuple[tuple[str, Any, Callable[..., Any]], ...] = (
         completion,
     ),
     (t.TEXT_DOCUMENT_FOLDING_RANGE, None, folding),
-    (
-        t.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
-        t.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=[]),
-        tokens,
-    ),
+    (t.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, _LEGEND, tokens),
+    (t.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, _LEGEND, tokens_in_range),
 )
 
 
@@ -216,13 +221,16 @@ def _flat(
         yield from _flat(item.children, item.id)
 
 
-def semantic_tokens(lines: list[str], utf16: bool = True) -> list[int]:
-    """The semantic tokens of a text, encoded as the protocol wants (relative positions)."""
+def semantic_tokens(lines: list[str], utf16: bool = True, first: int = 0) -> list[int]:
+    """The semantic tokens of a text, encoded as the protocol wants (relative positions).
+
+    `lines` may be a slice of the document starting at its line `first`.
+    """
     words = crmdsl.KNOWN_WORDS
     types = set(crmdsl.FIELD_TYPES) | set(crmdsl.FIELD_FLAGS)
     data: list[int] = []
     last_line = last_start = 0
-    for number, text in enumerate(lines):
+    for number, text in enumerate(lines, start=first):
         for match in _LEXEME.finditer(text):
             kind = match.lastgroup or "word"
             value = match.group(0)
