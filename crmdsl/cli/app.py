@@ -306,14 +306,41 @@ def report_command(
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="The name of the map read from stdin.")
     ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="md (Markdown), json (for tools) or html (one page).")
+    ] = "md",
+    no_diagrams: Annotated[
+        bool, typer.Option("--no-diagrams", help="Leave the diagrams out (md and html).")
+    ] = False,
+    chromium: Annotated[
+        str | None, typer.Option("--chromium", help="The Chromium that draws html diagrams.")
+    ] = None,
+    mermaid_cli: Annotated[
+        str | None,
+        typer.Option("--mermaid-cli", help="A node_modules folder holding mermaid-cli."),
+    ] = None,
 ) -> None:
-    """Write a Markdown analysis of a map for stakeholders.
+    """Write an analysis of a map for stakeholders: Markdown, JSON or one HTML page.
 
     Example: crmdsl report examples/acme.crm -o report.md
     """
     from crmdsl.cli.report_cmd import run_report
 
-    raise typer.Exit(_guard(lambda: run_report(path, output, today, config, stdin_filename)))
+    raise typer.Exit(
+        _guard(
+            lambda: run_report(
+                path,
+                output,
+                today,
+                config,
+                stdin_filename,
+                fmt=fmt,
+                diagrams=not no_diagrams,
+                chromium=chromium,
+                mermaid_cli=mermaid_cli,
+            )
+        )
+    )
 
 
 @app.command("fmt")

@@ -1,10 +1,15 @@
-"""`crmdsl report`: a loaded map, its lint findings and a date in; a Markdown page out.
+"""`crmdsl report`: a loaded map, its lint findings and a date in; a report out.
 
 For stakeholders (a sales director, a data protection officer): journey health,
-processes, data, integrations, goals with their return on investment as docs/language.md defines
-it, and the open findings by severity. The same map, findings and date give the same
-bytes. The parts live in `report_journeys`, `report_processes` and `report_data`; the
-Markdown helpers in `report_md`.
+processes, data, integrations, goals with their return on investment as docs/language.md
+defines it, measurements against targets, the return of each goal over its horizon, the
+improvement backlog, the scale and cost of the stack, what the plan changes from as-is
+to to-be, and the open findings by severity. `render_report` writes Markdown (with the
+diagrams as `mermaid` blocks when asked), `report_data` the same figures as JSON-ready
+data; `crmdsl.reporting.html` turns the Markdown into one self-contained HTML page. The
+same map, findings and date give the same bytes. The parts live in `journeys`,
+`processes`, `data`, `measures`, `stack`, `plan` and `diagrams`; the Markdown helpers
+in `markdown`.
 """
 
 from __future__ import annotations
@@ -13,14 +18,23 @@ import datetime as dt
 from collections.abc import Sequence
 
 from crmdsl.errors import Diagnostic
-from crmdsl.model import CrmMap, Goal
+from crmdsl.model import CrmMap, Goal, Touchpoint
 from crmdsl.query.returns import PAYBACK_NEVER, GoalReturn, goal_return
 from crmdsl.reporting.data import data_section, integration_section
+from crmdsl.reporting.diagrams import diagram_section, report_diagrams
 from crmdsl.reporting.journeys import journey_section
 from crmdsl.reporting.markdown import code, esc, message, money, percent, plural, quantity, table
+from crmdsl.reporting.measures import (
+    measurement_data,
+    measurement_section,
+    return_data,
+    return_section,
+)
+from crmdsl.reporting.plan import finding_data, plan_data, plan_section
 from crmdsl.reporting.processes import process_section
+from crmdsl.reporting.stack import backlog_data, backlog_section, scale_data, scale_section
 
-__all__ = ["render_report"]
+__all__ = ["StateFindings", "render_report", "report_data"]
 
 
 def _signed(value: float, currency: str) -> str:
@@ -72,7 +86,12 @@ def _goal_section(crm_map: CrmMap, today: dt.date) -> list[str]:
         return [*out, "The map has no goals.", ""]
     for goal in crm_map.goals:
         owner = f" (owner {code(goal.owner.text)})" if goal.owner else ""
-        out += [f"### {esc(goal.title)}{owner}", "", _goal_sentence(goal, goal_return(goal, today)), ""]
+        out += [
+            f"### {esc(goal.title)}{owner}",
+            "",
+            _goal_sentence(goal, goal_return(goal, today)),
+            "",
+        ]
         if goal.metrics:
             rows = []
             for m in goal.metrics:
@@ -158,6 +177,10 @@ def _header(crm_map: CrmMap, today: dt.date, path: str | None) -> list[str]:
     return [*out, "At a glance: " + ", ".join(glance) + ".", ""]
 
 
+#: The findings of the as-is map and of the to-be map, for "From as-is to to-be".
+StateFindings = tuple[Sequence[Diagnostic], Sequence[Diagnostic]]
+
+
 def render_report(
     crm_map: CrmMap,
     findings: Sequence[Diagnostic] | None,
@@ -165,17 +188,75 @@ def render_report(
     *,
     path: str | None = None,
     suppressed: int = 0,
+    states: StateFindings | None = None,
+    diagrams: bool = False,
 ) -> str:
-    """The whole report as Markdown text (ends with one newline)."""
+    """The whole report as Markdown text (ends with one newline).
+
+    `states` are the findings of the as-is and the to-be map (the plan's effect on the
+    findings is left out without them); `diagrams` embeds the overview, the journeys
+    and their emotion curves, the processes and the goal charts as `mermaid` blocks.
+    """
+    drawn = diagram_section(report_diagrams(crm_map)) if diagrams else []
     lines = [
         *_header(crm_map, today, path),
+        *drawn,
         *journey_section(crm_map),
         *process_section(crm_map),
         *data_section(crm_map),
         *integration_section(crm_map),
         *_goal_section(crm_map, today),
+        *measurement_section(measurement_data(crm_map, today)),
+        *return_section(return_data(crm_map, today)),
+        *backlog_section(crm_map, backlog_data(crm_map)),
+        *scale_section(scale_data(crm_map)),
+        *plan_section(plan_data(crm_map, states)),
         *_findings_section(findings, suppressed),
     ]
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
+
+
+def report_data(
+    crm_map: CrmMap,
+    findings: Sequence[Diagnostic] | None,
+    today: dt.date,
+    *,
+    path: str | None = None,
+    suppressed: int = 0,
+    states: StateFindings | None = None,
+) -> dict[str, object]:
+    """The report's figures as JSON-ready data (what `crmdsl report --format json` writes)."""
+    header = crm_map.header
+    journeys = [
+        {
+            "id": j.id,
+            "title": j.title,
+            "stages": [
+                {"id": s.id, "title": s.title, "average_score": _average(s.touchpoints)}
+                for s in j.stages
+            ],
+        }
+        for j in crm_map.journeys
+    ]
+    return {
+        "title": crm_map.title,
+        "path": path,
+        "today": today.isoformat(),
+        "owner": header.owner.text if header is not None and header.owner else None,
+        "reviewed": header.reviewed.isoformat() if header is not None and header.reviewed else None,
+        "journeys": journeys,
+        "measurements": measurement_data(crm_map, today),
+        "returns": return_data(crm_map, today),
+        "backlog": backlog_data(crm_map),
+        "scale": scale_data(crm_map),
+        "plan": plan_data(crm_map, states),
+        "findings": None if findings is None else [finding_data(f) for f in findings],
+        "suppressed": suppressed,
+    }
+
+
+def _average(touchpoints: Sequence[Touchpoint]) -> float | None:
+    scores = [t.score for t in touchpoints if t.score is not None]
+    return round(sum(scores) / len(scores), 2) if scores else None
