@@ -7,13 +7,14 @@ stand-in `vscode` module); `npm run package` makes a .vsix with the grammar and 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -21,8 +22,19 @@ from editortools import ROOT, VSCODE, node_modules, tool
 
 import crmdsl
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import vscode_grammar  # noqa: E402
+
+def _generator() -> ModuleType:
+    """scripts/vscode_grammar.py, loaded as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "vscode_grammar", ROOT / "scripts" / "vscode_grammar.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+vscode_grammar = _generator()
 
 GRAMMAR = VSCODE / "syntaxes" / "crmdsl.tmLanguage.json"
 
@@ -109,6 +121,20 @@ def test_vscode_textmate_colours_the_example_map() -> None:
     arrows = {s for line in _tokens(ROOT / "examples" / "shop" / "processes.crm") for t, s in line
               if t.strip() in {"->", "<->"}}  # fmt: skip
     assert arrows == {"keyword.operator.arrow.crmdsl"}
+
+
+def test_the_manifest_gives_crm_files_the_language_its_grammar_and_comments() -> None:
+    manifest = json.loads((VSCODE / "package.json").read_text(encoding="utf-8"))
+    (language,) = manifest["contributes"]["languages"]
+    assert (language["id"], language["extensions"]) == ("crmdsl", [".crm"])
+    (grammar,) = manifest["contributes"]["grammars"]
+    assert (VSCODE / grammar["path"]).resolve() == GRAMMAR
+    assert grammar["scopeName"] == json.loads(GRAMMAR.read_text("utf-8"))["scopeName"]
+    config = json.loads((VSCODE / language["configuration"]).read_text(encoding="utf-8"))
+    assert config["comments"] == {"lineComment": "#"}
+    assert {"open": '"', "close": '"', "notIn": ["string", "comment"]} in config["autoClosingPairs"]
+    assert ["(", ")"] in config["brackets"]
+    assert manifest["dependencies"].keys() == {"vscode-languageclient"}
 
 
 def test_the_client_starts_crmdsl_lsp_from_its_settings() -> None:
