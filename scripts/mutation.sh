@@ -31,7 +31,7 @@ case $package in
   rules)
     mutate='"crmdsl/rules/*"'
     # (the timing test of lint work is left out: a slower mutant is not a wrong one)
-    tests='"tests/rules", "tests/lint/test_lint_suppress.py", "--deselect", "tests/rules/test_units.py::test_lint_work_grows_linearly_with_the_map"' ;;
+    tests='"tests/rules", "tests/lint/test_lint_suppress.py", "tests/edit/test_fixes.py", "--deselect", "tests/rules/test_units.py::test_lint_work_grows_linearly_with_the_map"' ;;
   mermaid)
     mutate='"crmdsl/views/mermaid_text.py"'
     tests='"tests/views/test_mermaid_text.py", "tests/views/test_mermaid_safe.py"' ;;
