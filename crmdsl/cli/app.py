@@ -348,8 +348,8 @@ def fmt_command(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Files or folders of .crm files (default: the current folder); "
-            "- formats stdin to stdout.",
+            help="Files or folders of .crm files, and Markdown pages whose crm blocks to "
+            "format (default: the current folder); - formats stdin to stdout.",
             show_default=False,
         ),
     ] = None,
