@@ -118,6 +118,10 @@ def test_any_bytes_from_a_file(tmp_path_factory, data: bytes) -> None:
         crmdsl.load(path)
     except LoadError:
         assert analysis.diagnostics
+    else:
+        # Catches `load` returning a map from a file with load errors (without this
+        # `else` the test passed whenever `load` stopped raising).
+        assert not analysis.diagnostics
 
 
 def _result(text: str) -> tuple[object, object]:

@@ -125,7 +125,19 @@ def test_many_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", ["", "\n", "\r\n", "\ufeff", "   ", "#", "\t", "\x0c"])
 def test_nearly_empty(text: str, tmp_path: Path) -> None:
-    analyse_both(text, tmp_path)
+    """Catches a nearly empty file that loads with an error, or as something (it once only
+    had to not raise): no load error, nothing declared, and the one finding a user sees
+    for a file with no header, M001."""
+    analysis = analyse_both(text, tmp_path)
+    assert analysis.diagnostics == []
+    crm_map = analysis.map
+    assert crm_map is not None and crm_map.header is None
+    declared = [crm_map.includes, crm_map.teams, crm_map.personas, crm_map.channels]
+    declared += [crm_map.systems, crm_map.entities, crm_map.journeys, crm_map.processes]
+    declared += [crm_map.integrations, crm_map.goals]
+    assert not any(declared)
+    found = crmdsl.lint(analysis, standalone=True).findings
+    assert [(d.code, d.span.line if d.span else None) for d in found] == [("M001", 1)]
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
