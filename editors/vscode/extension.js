@@ -4,28 +4,11 @@
 // when VS Code deactivates the extension.
 "use strict";
 
-const os = require("os");
-const path = require("path");
 const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
+const { serverCommand } = require("./server-command");
 
 let client;
-
-/** `${workspaceFolder}` and a leading `~` expanded, as in the documented settings. */
-function expand(value, folder) {
-  let out = value.replace(/\$\{workspaceFolder\}/g, folder || "");
-  if (out === "~" || out.startsWith("~/")) {
-    out = path.join(os.homedir(), out.slice(1));
-  }
-  return out;
-}
-
-/** The command that starts the server, from the settings. */
-function serverCommand(config, folder) {
-  const command = expand(config.get("server.path", "crmdsl") || "crmdsl", folder);
-  const args = (config.get("server.args", ["lsp"]) || ["lsp"]).map((a) => expand(a, folder));
-  return { command, args };
-}
 
 function createClient() {
   const folders = vscode.workspace.workspaceFolders;
@@ -80,4 +63,4 @@ function deactivate() {
   return stop();
 }
 
-module.exports = { activate, deactivate, expand, serverCommand };
+module.exports = { activate, deactivate };

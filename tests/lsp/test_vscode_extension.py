@@ -2,7 +2,9 @@
 clause table, its regexes compile, and VS Code's own TextMate engine (vscode-textmate
 with Oniguruma, from npm) colours the example map's keywords, ids, strings, numbers and
 comments; the client starts `crmdsl lsp` from its settings (node's test runner, with a
-stand-in `vscode` module); `npm run package` makes a .vsix with the grammar and client.
+stand-in `vscode` module), and that command, started over the protocol library the
+client uses, reports a map's problems; `npm run package` makes a .vsix with the grammar
+and the client.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from editortools import ROOT, VSCODE, node_modules, tool
+from editortools import ROOT, VSCODE, editor_env, node_modules, tool
 
 import crmdsl
 
@@ -146,6 +148,21 @@ def test_the_client_starts_crmdsl_lsp_from_its_settings() -> None:
 
 
 @pytest.mark.slow
+def test_the_default_server_command_speaks_lsp_and_reports_problems(tmp_path: Path) -> None:
+    node_modules()
+    text = (ROOT / "examples" / "acme.crm").read_text(encoding="utf-8")
+    (tmp_path / "acme.crm").write_text(text + 'team revops "Again"\n', encoding="utf-8")
+    done = subprocess.run(
+        [tool("node"), str(VSCODE / "tools" / "first-diagnostics.js"), str(tmp_path / "acme.crm")],
+        env=editor_env(tmp_path / "home"), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert {"line": text.count("\n"), "code": "duplicate-id",
+            "message": "`revops` is declared twice (give one of them another id)"} in found  # fmt: skip
+
+
+@pytest.mark.slow
 def test_npm_run_package_makes_a_vsix(tmp_path: Path) -> None:
     node_modules()
     out = tmp_path / "crmdsl.vsix"
@@ -155,8 +172,8 @@ def test_npm_run_package_makes_a_vsix(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     names = set(zipfile.ZipFile(out).namelist())
-    for name in ("package.json", "extension.js", "language-configuration.json",
-                 "syntaxes/crmdsl.tmLanguage.json",
+    for name in ("package.json", "extension.js", "server-command.js",
+                 "language-configuration.json", "syntaxes/crmdsl.tmLanguage.json",
                  "node_modules/vscode-languageclient/package.json"):  # fmt: skip
         assert f"extension/{name}" in names
     assert not any(n.startswith(("extension/test/", "extension/tools/")) for n in names)
