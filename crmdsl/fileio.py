@@ -1,13 +1,14 @@
 """Writing files without losing what was there: a path and new bytes in, the file rewritten.
 
-`write_atomic(path, data)` writes a temporary file `.NAME.XXXXXXXX.tmp` beside the file,
+`write_atomic(path, data)` writes a temporary file `.NAME.PID.XXXXXXXX.tmp` beside the file,
 then renames it over the file: readers see the old text or the new one, whole, and a
 write killed half-way leaves the file as it was. A symbolic link is written through: the
 file it points to is replaced, and the link stays a link. A file with several hard links
 is rewritten in place instead (a rename would split the links): a copy of the old text is
-kept as `.NAME.XXXXXXXX.bak` until the new text is on disk, so that a crash half-way
+kept as `.NAME.PID.XXXXXXXX.bak` until the new text is on disk, so that a crash half-way
 leaves the old text to restore. Temporary files of this pattern left by a write that was
-killed are removed on the next write of the same file, once they are a minute old.
+killed are removed on the next write of the same file: at once when the process that
+wrote it (PID) is gone, else once they are a minute old.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ __all__ = ["STALE_AFTER", "stale_temp_files", "write_atomic"]
 STALE_AFTER = 60.0
 #: The random part `tempfile.mkstemp` puts in a name.
 _RANDOM = "[a-z0-9_]{8}"
+#: A temporary file's name after `.NAME.`: the writer's process id (older versions wrote
+#: none), the random part, `.tmp`.
+_TAIL = re.compile(r"(?:(\d+)\.)?" + _RANDOM + r"\.tmp\Z")
 
 
 def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
@@ -52,12 +56,13 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
 
 
 def stale_temp_files(target: Path, now: float | None = None) -> list[Path]:
-    """Temporary files `.NAME.XXXXXXXX.tmp` of unfinished writes of `target`, older than a minute.
+    """Temporary files `.NAME.PID.XXXXXXXX.tmp` of unfinished writes of `target`.
 
-    Only regular files owned by this user and named exactly so are listed.
+    Stale: the process that wrote it is gone, or it is older than `STALE_AFTER`. Only
+    regular files owned by this user and named exactly so are listed.
     """
     folder = target.parent if str(target.parent) else Path(".")
-    pattern = re.compile(re.escape(f".{target.name}.") + _RANDOM + r"\.tmp\Z")
+    prefix = f".{target.name}."
     limit = (time.time() if now is None else now) - STALE_AFTER
     found: list[Path] = []
     try:
@@ -65,7 +70,8 @@ def stale_temp_files(target: Path, now: float | None = None) -> list[Path]:
     except OSError:
         return []
     for name in sorted(names):
-        if not pattern.match(name):
+        tail = _TAIL.match(name[len(prefix) :]) if name.startswith(prefix) else None
+        if tail is None:
             continue
         path = folder / name
         try:
@@ -73,9 +79,23 @@ def stale_temp_files(target: Path, now: float | None = None) -> list[Path]:
         except OSError:
             continue
         mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-        if stat.S_ISREG(info.st_mode) and mine and info.st_mtime < limit:
+        gone = tail[1] is not None and not _alive(int(tail[1]))
+        if stat.S_ISREG(info.st_mode) and mine and (gone or info.st_mtime < limit):
             found.append(path)
     return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this machine has this id (this process counts as alive)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process, or an id no process has
+        return True
+    return True
 
 
 def _through_links(path: Path) -> Path:
@@ -86,8 +106,8 @@ def _through_links(path: Path) -> Path:
 
 
 def _write_new(folder: Path, name: str, suffix: str, data: bytes) -> str:
-    """A new file `.NAME.XXXXXXXX<suffix>` in `folder` holding `data`, synced to disk."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+    """A new file `.NAME.PID.XXXXXXXX<suffix>` in `folder` holding `data`, synced to disk."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=suffix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -5,7 +5,10 @@ write that was killed are cleaned up by the next write of that file."""
 from __future__ import annotations
 
 import os
+import re
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -111,6 +114,30 @@ def test_stale_temporary_files_of_the_file_are_removed_on_its_next_write(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         p.name for p in (f, fresh, other_file, not_ours, backup)
     )
+
+
+def test_the_temporary_file_of_a_killed_writer_is_removed_at_once(tmp_path: Path) -> None:
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    dead = tmp_path / f".m.crm.{child.stdout.strip()}.k3x_9q0z.tmp"
+    running = tmp_path / f".m.crm.{os.getpid()}.a1b2c3d4.tmp"
+    for p in (dead, running):
+        p.write_text("half a file")
+    write_atomic(tmp_path / "m.crm", "new\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m.crm", running.name])
+
+
+def test_temporary_files_name_their_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real = os.replace
+
+    def spy(src: str, dst: object) -> None:
+        seen.append(os.path.basename(src))
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", spy)
+    write_atomic(tmp_path / "m.crm", "x\n")
+    assert re.fullmatch(rf"\.m\.crm\.{os.getpid()}\.[a-z0-9_]{{8}}\.tmp", seen[0])
 
 
 def test_a_stale_temporary_file_that_is_a_link_is_left_alone(tmp_path: Path) -> None:
