@@ -66,9 +66,16 @@ def _statement_words() -> tuple[list[str], list[str]]:
 
 
 def _clause_words() -> list[str]:
-    """Every clause keyword that is a word (the outcome arrow is an operator)."""
-    words = {c.keyword for s in STATEMENTS.values() for c in s.clauses}
-    return sorted(w for w in words | set(crmdsl.KNOWN_WORDS) if re.fullmatch(r"[a-z][a-z-]*", w))
+    """The clause keywords and the fixed words of the headers' syntax.
+
+    Clause keywords that are words (the outcome arrow is an operator), and the words a
+    header spells out, such as `per year` and `once` in `cost MONEY per year | once`.
+    """
+    words = {c.keyword for s in STATEMENTS.values() for c in s.clauses} | set(crmdsl.KNOWN_WORDS)
+    for spec in STATEMENTS.values():
+        if spec.header != "field":  # `name: TYPE flags` has only placeholders
+            words.update(re.sub(r'"[^"]*"', "", spec.syntax).split()[1:])
+    return sorted(w for w in words if re.fullmatch(r"[a-z][a-z-]*", w))
 
 
 def _choices() -> dict[str, list[str]]:
