@@ -11,12 +11,9 @@ token comes from a label.
 from __future__ import annotations
 
 import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 import crmdsl
 from crmdsl.cli.render_cmd import markdown_page
@@ -26,18 +23,10 @@ from crmdsl.docs_sync import sync_text
 from crmdsl.views import everything
 from crmdsl.views.markup import one_line
 from tests.fuzz.hostile import labels, quote
+from tests.fuzz.inert import MD, assert_inert, headings
 from tests.views.test_views_real_mermaid import corpus_map
 
-MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 TODAY = datetime.date(2026, 10, 1)
-#: The tags the writers themselves write; anything else came from a label.
-OWN_TAGS = {
-    *(f"h{n}" for n in range(1, 7)),
-    *("p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "code", "pre"),
-    *("strong", "em", "details", "summary", "br", "hr", "blockquote"),
-}
-#: The HTML blocks the diff writes around its sections (GitHub folds them).
-OWN_HTML = {"<details>", "<details open>", "</details>"}
 PER_MAP = 64
 
 
@@ -51,45 +40,6 @@ def _chunks() -> list[list[str]]:
 
 
 CHUNKS = _chunks()
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: set[str] = set()
-        self.attrs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.add(tag)
-        self.attrs += [name for name, _ in attrs]
-
-
-def assert_inert(page: str) -> list[Token]:
-    """The page renders with only the writers' own tags; returns its tokens."""
-    tokens = MD.parse(page)
-    for token in tokens:
-        if token.type == "html_block":
-            lines = [line for line in token.content.splitlines() if line.strip()]
-            own = [line for line in lines if line in OWN_HTML or line.startswith("<summary>")]
-            assert own == lines, token.content
-        for child in token.children or []:
-            assert child.type != "html_inline", child.content
-            assert child.type not in ("link_open", "image"), child
-    parser = _Tags()
-    parser.feed(MD.render(page))
-    assert parser.tags <= OWN_TAGS, parser.tags - OWN_TAGS
-    assert parser.attrs == [] or set(parser.attrs) <= {"class", "open"}, parser.attrs
-    return tokens
-
-
-def headings(tokens: list[Token]) -> list[str]:
-    """The text of each heading, as a reader sees it."""
-    out = []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            inline = tokens[index + 1]
-            out.append("".join(c.content for c in inline.children or [] if c.type == "text"))
-    return out
 
 
 def tiny_map(label: str) -> str:
