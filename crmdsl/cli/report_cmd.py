@@ -52,9 +52,11 @@ def _html(markdown: str, title: str, chromium: str | None, mermaid_cli: str | No
     from crmdsl.views.svg import MermaidRenderer, RendererNotFoundError, RenderError
 
     blocks = mermaid_blocks(markdown)
+    if not blocks:
+        return markdown_to_html(markdown, title, [])
     try:
         with MermaidRenderer(chromium=chromium, cli_dir=mermaid_cli) as renderer:
-            results = renderer.render_many(blocks, "svg") if blocks else []
+            results = renderer.render_many(blocks, "svg")
     except RendererNotFoundError as error:
         raise UsageError(str(error)) from None
     except RenderError as error:
