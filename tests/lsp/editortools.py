@@ -1,6 +1,6 @@
 """What the editor tests share: the documented snippets, the tools, an editor's environment.
 
-`snippet(section, language)` is the first fenced block of that language under a heading
+`snippet(section, language, index)` is a fenced block of that language under a heading
 of docs/editors.md; `tool(name, found)` is the path of an editor or of Node.js, or skips
 the test with the reason (fails it under CI, which installs them: .ci/install-editors.sh);
 `editor_env(home)` is the environment an editor is started in, with the venv's `crmdsl`
@@ -25,14 +25,14 @@ DOC = ROOT / "docs" / "editors.md"
 VSCODE = ROOT / "editors" / "vscode"
 
 
-def snippet(section: str, language: str) -> str:
-    """The first ```language block under the `## section` heading of docs/editors.md."""
+def snippet(section: str, language: str, index: int = 0) -> str:
+    """The index-th ```language block under the `## section` heading of docs/editors.md."""
     text = DOC.read_text(encoding="utf-8")
     part = re.search(rf"^## {re.escape(section)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
     assert part, f"docs/editors.md has no section {section!r}"
-    block = re.search(rf"^```{language}\n(.*?)^```", part.group(1), re.S | re.M)
-    assert block, f"docs/editors.md's {section!r} has no {language} block"
-    return block.group(1)
+    blocks = re.findall(rf"^```{language}\n(.*?)^```", part.group(1), re.S | re.M)
+    assert len(blocks) > index, f"docs/editors.md's {section!r} has too few {language} blocks"
+    return str(blocks[index])
 
 
 #: Where .ci/install-editors.sh puts a tool, for a PATH without /usr/local/bin.

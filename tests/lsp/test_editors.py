@@ -22,7 +22,7 @@ DUPLICATE = 'team revops "Revenue Operations again"\n'
 
 NVIM_CHECK = """\
 local ok = vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 20)
-local lines = { "filetype " .. vim.bo.filetype }
+local lines = { "filetype " .. vim.bo.filetype, "commentstring " .. vim.bo.commentstring }
 for _, d in ipairs(vim.diagnostic.get(0)) do
   table.insert(lines, string.format("%d %s %s", d.lnum + 1, tostring(d.code), d.message))
 end
@@ -76,11 +76,14 @@ def test_neovim_shows_the_servers_diagnostic(tmp_path: Path) -> None:
     nvim = tool("nvim", version_at_least=(0, 11))
     line = _map_with_duplicate(tmp_path)
     (tmp_path / "init.lua").write_text(snippet("Neovim", "lua"), encoding="utf-8")
+    ftplugin = tmp_path / "home" / "config" / "nvim" / "after" / "ftplugin" / "crmdsl.lua"
+    ftplugin.parent.mkdir(parents=True)
+    ftplugin.write_text(snippet("Neovim", "lua", 1), encoding="utf-8")
     (tmp_path / "check.lua").write_text(NVIM_CHECK, encoding="utf-8")
-    out = _run([nvim, "--headless", "--clean", "-u", "init.lua", "-i", "NONE",
+    out = _run([nvim, "--headless", "-u", "init.lua", "-i", "NONE",
                 "acme.crm", "-c", "luafile check.lua"], tmp_path)  # fmt: skip
-    assert out[0] == "filetype crmdsl"
-    assert f"{line} duplicate-id `revops` is declared twice" in "\n".join(out[1:])
+    assert out[:2] == ["filetype crmdsl", "commentstring # %s"]
+    assert f"{line} duplicate-id `revops` is declared twice" in "\n".join(out[2:])
 
 
 def test_emacs_eglot_shows_the_servers_diagnostic(tmp_path: Path) -> None:
