@@ -91,6 +91,8 @@ def find_suppressions(
     crm_map: CrmMap, lines_of: Mapping[str, Sequence[str]] | None = None
 ) -> list[Suppression]:
     """Every suppression comment of the map, with the lines each one covers."""
+    if not any(SUPPRESSION.search(c.text) for c in crm_map.comments):
+        return []  # most maps: no need to walk the model for statement extents
     extents = statement_extents(crm_map)
     comment_lines: dict[str, set[int]] = {}
     for c in crm_map.comments:
