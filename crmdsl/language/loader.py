@@ -68,9 +68,9 @@ def loads(text: str, path: str | None = None, *, limits: Limits | None = None) -
 def analyze(text: str, path: str | None = None, *, limits: Limits | None = None) -> Analysis:
     """Load what can be loaded from `text`; never raises for bad input."""
     shown = path if path is not None else "<string>"
-    source, problems = non_scalar(SourceText.from_text(text, shown))
+    source = SourceText.from_text(text, shown)
     base = Path(path).parent if path is not None else Path(".")
-    return _Loader(base, limits, problems).run(source)
+    return _Loader(base, limits).run(source)
 
 
 def analyze_path(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Analysis:
@@ -140,15 +140,13 @@ def _path_problem(path: str) -> str | None:
 class _Loader:
     """Follows includes from a root: each file once, never outside the root's folder."""
 
-    def __init__(
-        self, base: Path, limits: Limits | None = None, early: list[Diagnostic] | None = None
-    ) -> None:
+    def __init__(self, base: Path, limits: Limits | None = None) -> None:
         self.root_dir = _resolved(base) or Path(os.path.abspath(os.fspath(base)))
         self.limits = limits if limits is not None else Limits()
         self.built: list[BuiltFile] = []
         self.sources: dict[str, SourceText] = {}
         self.parsed: dict[str, ParsedFile] = {}
-        self.diags: list[Diagnostic] = list(early or [])
+        self.diags: list[Diagnostic] = []
         self.done: set[Path] = set()
         self.broken_include = False
 
@@ -171,6 +169,8 @@ class _Loader:
     ) -> None:
         if real is not None:
             self.done.add(real)
+        source, problems = non_scalar(source)  # only a str can hold them: analyze, an editor
+        self.diags.extend(problems)
         self.sources[source.path] = source
         parsed = parse_source(source)
         self.parsed[source.path] = parsed

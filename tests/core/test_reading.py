@@ -237,3 +237,13 @@ def test_line_endings_load_alike_and_are_kept_on_write(newline: str, tmp_path: P
 def test_a_cr_only_file_reports_errors_on_their_lines() -> None:
     (d,) = crmdsl.analyze('map "M"\r  owner t\rteam t "T"\rjorney j\r', "m.crm").diagnostics
     assert (d.kind, d.span and d.span.line) == ("syntax", 4)
+
+
+def test_an_editors_unsaved_text_with_a_lone_surrogate(tmp_path: Path) -> None:
+    from crmdsl.query.overlay import analyze_texts
+
+    path = tmp_path / "m.crm"
+    path.write_text(MAP, encoding="utf-8")
+    analysis = analyze_texts(path, {str(path.resolve()): MAP + 'team u "U\ud800"\n'})
+    assert [(d.kind, d.span.line if d.span else 0) for d in analysis.diagnostics] == [("syntax", 4)]
+    to_json(analysis.map).encode("utf-8")
