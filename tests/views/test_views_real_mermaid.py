@@ -332,7 +332,7 @@ def test_every_view_of_every_example_renders_with_every_label(
     rendered: dict[str, Rendered],
 ) -> None:
     results = rendered["examples"]
-    assert len(results) == 69
+    assert len(results) == 71
     assert {d.view for _, d, _ in results} == set(VIEWS)
     found = [p for source, diagram, result in results for p in problems(source, diagram, result)]
     assert found == []
