@@ -82,6 +82,8 @@ class Scope:
             return bool(self.kinds)
         if view == "lineage":
             return self.lineage or bool(self.kinds & _SHOWN_BY["lineage"])
+        if view == "goals":  # a goal in several units has a chart per unit, `GOAL.UNIT`
+            return subject.split(".", 1)[0] in self.tops
         return subject in self.tops or bool(self.kinds & _SHOWN_BY.get(view, frozenset()))
 
 

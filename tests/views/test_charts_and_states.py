@@ -232,3 +232,13 @@ def test_a_docs_marker_takes_a_state(tmp_path: Path) -> None:
     page.write_text(marker.format("later"), encoding="utf-8")
     code, _, err = cli("docs", str(page), "-q")
     assert code == 2 and "p.md:1: no state `later`; the states are as-is, to-be, both" in err
+
+
+def test_diff_names_the_goal_chart_a_changed_metric_redraws(tmp_path: Path) -> None:
+    old = (Path(__file__).resolve().parents[2] / "examples" / "b2b_support.crm").read_text("utf-8")
+    (tmp_path / "old.crm").write_text(old, encoding="utf-8")
+    new = old.replace("metric grr baseline 88% target 92%", "metric grr baseline 88% target 93%")
+    (tmp_path / "new.crm").write_text(new, encoding="utf-8")
+    code, out, _ = cli("diff", str(tmp_path / "old.crm"), str(tmp_path / "new.crm"))
+    assert code == 1
+    assert out.endswith("view goals retention.percent changed\n")
