@@ -7,14 +7,16 @@ nothing and loads no parser, pydantic, rich or typer until a function is called.
 Loading (text in, resolved map out):
     `load(path)`, `loads(text, path=None)` -> `CrmMap` (raise `LoadError`);
     `analyze(text, path=None)`, `analyze_path(path)`, `analyze_bytes(data, path=None)`
-    -> `Analysis` (never raise for bad input).
+    -> `Analysis` (never raise for bad input; bounded by `Limits`).
 Checking: `lint(map_or_analysis, config=None, today=None)` -> `LintResult`;
     `config_for(path)` -> the `LintConfig` that applies to a map;
     `fixes_for(finding, analysis)` -> a `Patch` or None; `fix_all(findings, analysis)`.
 Drawing: `render(map, view, id=None)` -> `Diagram`; `VIEWS` the view names;
     `view_subjects(map, view)` -> what each view can draw.
 Formatting: `format_text(text, path="<string>")` -> the canonical text.
-Reporting: `report(map, findings=None, today=None, path=None)` -> Markdown.
+Reporting: `report(map, findings=None, today=None, path=None)` -> Markdown;
+    `markdown_inline`, `markdown_cell`, `markdown_heading`, `html_text`: user text made
+    inert for Markdown and HTML.
 Changing: `crmdsl.edit`, the edit operations (each returns a `Patch`).
 Comparing: `diff_maps(old, new)` -> `MapDiff`, what changed in meaning (`crmdsl diff`).
 Navigating (for editors): `symbol_at`, `definition_of`, `references_to`, `hover_text`,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     )
     from crmdsl.errors import Diagnostic as Finding
     from crmdsl.formatter import NotFormattable, format_text
+    from crmdsl.language.limits import Limits
     from crmdsl.language.loader import Analysis, analyze, analyze_bytes, analyze_path, load, loads
     from crmdsl.language.schema import FIELD_FLAGS, FIELD_TYPES, KNOWN_WORDS
     from crmdsl.linter import LintResult, lint
@@ -69,6 +72,7 @@ if TYPE_CHECKING:
     from crmdsl.query.returns import GoalReturn, goal_return
     from crmdsl.views import render
     from crmdsl.views.common import Diagram, ViewError
+    from crmdsl.views.markup import html_text, markdown_cell, markdown_heading, markdown_inline
     from crmdsl.views.svg import MermaidRenderer, render_svgs
 
     VIEWS: tuple[str, ...]
@@ -83,6 +87,7 @@ _EXPORTS: dict[str, str] = {
     "analyze_path": "crmdsl.language.loader",
     "load": "crmdsl.language.loader",
     "loads": "crmdsl.language.loader",
+    "Limits": "crmdsl.language.limits",
     "CrmMap": "crmdsl.model",
     "MapDiff": "crmdsl.diffing",
     "diff_maps": "crmdsl.diffing",
@@ -104,6 +109,10 @@ _EXPORTS: dict[str, str] = {
     "render": "crmdsl.views",
     "Diagram": "crmdsl.views.common",
     "ViewError": "crmdsl.views.common",
+    "markdown_inline": "crmdsl.views.markup",
+    "markdown_cell": "crmdsl.views.markup",
+    "markdown_heading": "crmdsl.views.markup",
+    "html_text": "crmdsl.views.markup",
     "Patch": "crmdsl.edit.patch",
     "KNOWN_WORDS": "crmdsl.language.schema",
     "FIELD_FLAGS": "crmdsl.language.schema",
@@ -146,6 +155,7 @@ __all__ = [
     "Finding",
     "GoalReturn",
     "KNOWN_WORDS",
+    "Limits",
     "LintConfig",
     "LintResult",
     "LoadError",
@@ -178,11 +188,15 @@ __all__ = [
     "goal_return",
     "handoffs",
     "hover_text",
+    "html_text",
     "lineage",
     "lint",
     "load",
     "loads",
     "longest_path",
+    "markdown_cell",
+    "markdown_heading",
+    "markdown_inline",
     "references_to",
     "render",
     "render_diagnostic",
