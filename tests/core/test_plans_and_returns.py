@@ -12,16 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import crmdsl
 from crmdsl.cli.app import app
 from crmdsl.model import json_schema, to_json
 
-from .helpers import load_clean
+from .helpers import load_clean, strip_spans
 
 PLAN = """\
 map "Shop"
@@ -105,8 +108,9 @@ def test_a_reference_to_what_a_state_leaves_out_is_left_unresolved() -> None:
         'journey j "J"\n  stage s "S"\n    touchpoint t "T" system old\n'
     )
     to_be = crmdsl.select_state(mp, "to-be")
-    assert to_be.journeys[0].stages[0].touchpoints[0].system.target is None
-    assert mp.journeys[0].stages[0].touchpoints[0].system.target == "old"
+    left, kept = (m.journeys[0].stages[0].touchpoints[0].system for m in (to_be, mp))
+    assert left is not None and left.target is None
+    assert kept is not None and kept.target == "old"
     findings = crmdsl.lint(to_be, today=dt.date(2026, 11, 23)).findings
     assert not [f for f in findings if "`old`" in f.message]
 
@@ -168,6 +172,7 @@ def test_goal_hover_shows_its_return(tmp_path: Path) -> None:
     )
     analysis = crmdsl.analyze_path(str(path))
     text = crmdsl.hover_text(analysis, str(path), 2, 6)
+    assert text is not None
     assert "return over 2 years: 400% (value 100,000 USD a year, 40,000 USD once)" in text
     assert "paid back in 4.8 months" in text
 
@@ -294,3 +299,66 @@ def test_the_shop_example_holds_every_new_clause() -> None:
     assert any(r.one_time_cost and r.payback_months is not None for r in returns)
     assert any(s.licenses is not None and s.costs for s in shop.systems)
     assert any(e.growth is not None for e in shop.entities)
+
+
+LIFE = st.sampled_from(
+    ["", "planned", "retiring", "planned by 2027-03-31", "retiring by 2026-01-31"]
+)
+PERCENT = st.integers(0, 100).map(lambda n: f"{n}%")
+SIGNED = st.tuples(st.sampled_from("+-"), st.integers(1, 60)).map(lambda t: f"{t[0]}{t[1]}%")
+MONEY = st.integers(1, 9_999_999).map(lambda n: f"{n:_} USD")
+DATES = st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat)
+
+
+def _placed(draw: st.DrawFn, head: str, clauses: list[str], indent: int) -> list[str]:
+    """The statement with each clause on its header line or on a line of its own."""
+    on_header = draw(st.lists(st.booleans(), min_size=len(clauses), max_size=len(clauses)))
+    line = " " * indent + " ".join(
+        [head, *(c for c, h in zip(clauses, on_header, strict=True) if h)]
+    )
+    block = [" " * (indent + 2) + c for c, h in zip(clauses, on_header, strict=True) if not h]
+    return [line, *block]
+
+
+@st.composite
+def plan_maps(draw: st.DrawFn) -> str:
+    """A map using every new clause, each given or not, in any placement."""
+
+    def some(options: list[str]) -> list[str]:
+        chosen = [c for c in options if c and draw(st.booleans())]
+        return draw(st.permutations(chosen))
+
+    lines = ['map "M"', 'team ops "Ops"']
+    system = some([draw(LIFE), f"licenses {draw(st.integers(0, 500))}", "users 9"])
+    lines += _placed(draw, 'system crm "CRM"', system, 0)
+    lines += [f"  cost {draw(MONEY)} {draw(st.sampled_from(['per year', 'per month', 'once']))}"]
+    growth = f"growth {draw(st.sampled_from(['', '+', '-']))}{draw(st.integers(0, 90))}% per year"
+    lines += _placed(draw, "entity crm.Lead", some([draw(LIFE), growth, "records 10"]), 0)
+    lines += [f"  email: email pii {draw(LIFE)}".rstrip()]
+    lines += ['journey j "J"']
+    lines += _placed(draw, 'stage s "S"', some([draw(LIFE)]), 2)
+    evidence = [
+        f'evidence "{t}"' for t in draw(st.lists(st.sampled_from(["n=412", "Q3"]), max_size=2))
+    ]
+    lines += _placed(draw, 'touchpoint t "T" score 3', some([draw(LIFE)]) + evidence, 4)
+    status = f"status {draw(st.sampled_from(['open', 'doing', 'done', 'dropped']))}"
+    lines += _placed(draw, 'idea "Do it"', some(["owner ops", status, "for g"]), 6)
+    kpi = some([f"baseline {draw(PERCENT)}", f"target {draw(PERCENT)}", f"actual {draw(PERCENT)}",
+                f"as-of {draw(DATES)}"])  # fmt: skip
+    lines += _placed(draw, 'kpi "Rate"', kpi, 6)
+    lines += _placed(draw, 'goal g "G"', some([f"horizon {draw(st.integers(1, 9))}y"]), 0)
+    metric = some([f"actual {draw(SIGNED)}", f"as-of {draw(DATES)}", f"margin {draw(PERCENT)}",
+                   f"by {draw(DATES)}"])  # fmt: skip
+    lines += _placed(draw, f"metric m baseline {draw(MONEY)} target {draw(SIGNED)}", metric, 2)
+    return "\n".join(lines) + "\n"
+
+
+@given(text=plan_maps())
+@settings(max_examples=int(os.environ.get("CRMDSL_HYPOTHESIS_EXAMPLES", "100")))
+def test_new_clauses_load_and_format_round_trip(text: str) -> None:
+    before = load_clean(text)
+    once = crmdsl.format_text(text, "m.crm")
+    assert crmdsl.format_text(once, "m.crm") == once
+    assert strip_spans(load_clean(once)) == strip_spans(before)
+    r = crmdsl.goal_return(before.goals[0])
+    assert r.yearly_value is not None and r.yearly_value >= 0

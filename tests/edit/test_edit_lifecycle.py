@@ -72,20 +72,23 @@ def test_evidence_actuals_and_money_clauses(analysis: crmdsl.Analysis) -> None:
     assert mp.journeys[0].stages[0].touchpoints[0].evidence == ["NPS survey, n=412"]
     kpi = analysis.map.journeys[0].stages[0].touchpoints[0].kpis[0]
     _, mp = applied(analysis, edit.set_clause(analysis, kpi, "actual", "12%"))
-    assert mp.journeys[0].stages[0].touchpoints[0].kpis[0].actual.text == "12%"
+    actual = mp.journeys[0].stages[0].touchpoints[0].kpis[0].actual
+    assert actual is not None and actual.text == "12%"
     metric = analysis.map.goals[0].metrics[0]
     text, mp = applied(analysis, edit.set_clause(analysis, metric, "as-of", "2026-10-31"))
     assert mp.goals[0].metrics[0].as_of == dt.date(2026, 10, 31)
     with pytest.raises(edit.EditError, match="a margin is a percent from 0% to 100%"):
         edit.set_clause(analysis, metric, "margin", "150%")
     _, mp = applied(analysis, edit.set_clause(analysis, "g", "horizon", "5y"))
-    assert mp.goals[0].horizon.text == "5y"
+    horizon = mp.goals[0].horizon
+    assert horizon is not None and horizon.text == "5y"
     _, mp = applied(analysis, edit.set_clause(analysis, "crm", "licenses", "20"))
     assert mp.systems[0].licenses == 20
     _, mp = applied(analysis, edit.clear_clause(analysis, "crm", "licenses"))
     assert mp.systems[0].licenses is None
     _, mp = applied(analysis, edit.set_clause(analysis, "crm.Lead", "growth", "-5% per year"))
-    assert mp.entities[0].growth.value == -5.0
+    growth = mp.entities[0].growth
+    assert growth is not None and growth.value == -5.0
     _, mp = applied(analysis, edit.add_cost(analysis, "crm", "5_000 USD", "once"))
     assert [(c.amount.value, c.period) for c in mp.systems[0].costs] == [
         (1000.0, "month"),
