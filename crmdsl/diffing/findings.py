@@ -17,8 +17,8 @@ from crmdsl.diffing.compare import Matching
 from crmdsl.diffing.elements import Element
 from crmdsl.errors import Diagnostic
 from crmdsl.model import CrmMap, Goal
-from crmdsl.reporting.markdown import money, percent
 from crmdsl.query.returns import goal_return
+from crmdsl.reporting.markdown import money, percent
 
 __all__ = ["FindingChange", "GoalChange", "compare_findings", "compare_goals", "goal_figures"]
 
