@@ -13,7 +13,7 @@ without an error), so the linter, the views and the report can work on it like o
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from collections.abc import Iterator
 from typing import Literal, TypeVar
 
@@ -25,6 +25,7 @@ from crmdsl.language.resolve import resolve
 __all__ = ["State", "effective_lifecycle", "lifecycles", "select_state"]
 
 _N = TypeVar("_N", bound=m.Node)
+_T = TypeVar("_T")
 
 #: The two states of a map: as it is today, and as the plan leaves it.
 State = Literal["as-is", "to-be"]
@@ -104,8 +105,7 @@ def select_state(crm_map: m.CrmMap, state: State) -> m.CrmMap:
     if state not in _LEFT_OUT:
         raise ValueError(f"a state is as-is or to-be, not {state!r}")
     gone = _LEFT_OUT[state]
-    twin = copy.deepcopy(crm_map)
-    twin._lifecycles = None
+    twin = _twin(crm_map)
     lost = _prune(twin, {key for key, value in lifecycles(twin).items() if value == gone})
     twin._ref_sites = None
     for site in walk_refs(twin):
@@ -135,6 +135,42 @@ def select_state(crm_map: m.CrmMap, state: State) -> m.CrmMap:
     out, _ = resolve([built], twin.root)
     out.files = list(twin.files)
     return out
+
+
+#: The lists of a map that hold statements (copied for a state's map).
+_LISTS = (
+    "includes", "teams", "personas", "channels", "systems", "entities", "journeys",
+    "processes", "integrations", "goals",
+)  # fmt: skip
+
+
+def _twin(crm_map: m.CrmMap) -> m.CrmMap:
+    """A copy of the map's statements and references, sharing what never changes.
+
+    Spans, quantities, durations and texts are immutable or never changed after a load,
+    so they are shared; statements, their lists and references are copied (a state's
+    map prunes lists and re-resolves references).
+    """
+    lists = {name: _clone(getattr(crm_map, name)) for name in _LISTS}
+    return m.CrmMap(
+        root=crm_map.root,
+        files=list(crm_map.files),
+        header=_clone(crm_map.header),
+        comments=list(crm_map.comments),
+        **lists,
+    )
+
+
+def _clone(value: _T) -> _T:
+    """A copy of statements, references, field types and lists; anything else shared."""
+    if isinstance(value, list):
+        return [_clone(item) for item in value]  # type: ignore[return-value]
+    if isinstance(value, m.Node | m.Ref | m.FieldType):
+        new = object.__new__(type(value))
+        for f in dataclasses.fields(value):
+            object.__setattr__(new, f.name, _clone(getattr(value, f.name)))
+        return new
+    return value
 
 
 def _prune(twin: m.CrmMap, left_out: set[int]) -> set[str]:
