@@ -77,6 +77,34 @@ def _where(node: m.Node, key: str) -> Note:
     return Note(f"{element_name(node, key)} is declared here", _place(node))
 
 
+#: For each state left out: how the message reads (before and after the target) and the hint.
+_CROSSING: dict[str, tuple[str, str, str]] = {
+    "retiring": (
+        "stays in the to-be map but refers to",
+        "which is retiring",
+        "point it at what replaces it, or flag it `retiring` as well",
+    ),
+    "planned": (
+        "is in today's map but refers to",
+        "which is only planned",
+        "flag it `planned` as well, or point it at what exists today",
+    ),
+}
+
+
+def _crossing_hits(ctx: RuleContext, gone: m.Lifecycle) -> Iterator[Hit]:
+    """A finding on each reference from what a state keeps to what it leaves out."""
+    before, after, hint = _CROSSING[gone]
+    for holder, target, ref in _crossings(ctx, gone):
+        key = ref.target or ""
+        yield Hit(
+            ref.span,
+            f"{element_name(holder)} {before} {element_name(target, key)}, {after}",
+            hint=hint,
+            notes=(_where(target, key),),
+        )
+
+
 @rule("M006", "to-be-uses-retiring", "warning")
 def to_be_uses_retiring(ctx: RuleContext) -> Iterator[Hit]:
     """What it does: flags an element of the to-be map that refers to a `retiring` one.
@@ -100,15 +128,7 @@ def to_be_uses_retiring(ctx: RuleContext) -> Iterator[Hit]:
         system klaviyo "Klaviyo" kind marketing owner marketing planned by 2027-03-31
         touchpoint newsletter "Newsletter" channel email system klaviyo
     """
-    for holder, target, ref in _crossings(ctx, "retiring"):
-        key = ref.target or ""
-        yield Hit(
-            ref.span,
-            f"{element_name(holder)} stays in the to-be map but refers to "
-            f"{element_name(target, key)}, which is retiring",
-            hint="point it at what replaces it, or flag it `retiring` as well",
-            notes=(_where(target, key),),
-        )
+    yield from _crossing_hits(ctx, "retiring")
 
 
 @rule("M007", "as-is-uses-planned", "warning")
@@ -130,15 +150,7 @@ def as_is_uses_planned(ctx: RuleContext) -> Iterator[Hit]:
     Fix:
         touchpoint help "Help desk" channel web system chatbot planned by 2027-03-31
     """
-    for holder, target, ref in _crossings(ctx, "planned"):
-        key = ref.target or ""
-        yield Hit(
-            ref.span,
-            f"{element_name(holder)} is in today's map but refers to "
-            f"{element_name(target, key)}, which is only planned",
-            hint="flag it `planned` as well, or point it at what exists today",
-            notes=(_where(target, key),),
-        )
+    yield from _crossing_hits(ctx, "planned")
 
 
 _PAST_DUE = {"planned": "was planned for", "retiring": "was to retire by"}
