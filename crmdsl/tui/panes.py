@@ -266,7 +266,7 @@ class PanesMixin(EditorBase):
         body = (
             diagram.text
             if kind == "mmd"
-            else f"# {diagram.title}\n\n```mermaid\n{diagram.text}```\n"
+            else f"{crmdsl.markdown_heading(1, diagram.title)}\n\n```mermaid\n{diagram.text}```\n"
         )
         self._write_text(target, body)
 
