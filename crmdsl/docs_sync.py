@@ -33,6 +33,7 @@ from typing import Any
 from crmdsl.errors import CrmdslError
 from crmdsl.fileio import write_atomic
 from crmdsl.language.loader import analyze_path
+from crmdsl.language.source import DEFAULT_MAX_FILE_SIZE, read_regular
 from crmdsl.language.workspace import FileFilter, covered, walk
 from crmdsl.model import CrmMap
 
@@ -232,7 +233,11 @@ def sync_page(path: Path, maps: _Maps | None = None, label: str | None = None) -
 
     A block whose marker is bad keeps its old content in `new_text`.
     """
-    return sync_text(path.read_bytes().decode("utf-8"), path.parent, label or str(path), maps)
+    name = label or str(path)
+    data = read_regular(path, name, DEFAULT_MAX_FILE_SIZE)
+    if not isinstance(data, bytes):
+        raise MarkerError(name, 1, data.message)
+    return sync_text(data.decode("utf-8"), path.parent, name, maps)
 
 
 def sync_text(text: str, base: Path, name: str, maps: _Maps | None = None) -> PageResult:
@@ -345,6 +350,9 @@ def sync(
         name = (labels or {}).get(page, str(page))
         try:
             page_result = sync_page(page, maps, name)
+        except MarkerError as error:
+            result.errors.append(error)
+            continue
         except UnicodeDecodeError:
             result.errors.append(MarkerError(name, 1, "the page is not UTF-8 text"))
             continue

@@ -682,7 +682,8 @@ def _complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of `--id`: the subjects of the map named before (of `--view`, if given)."""
     from crmdsl.cli.complete import subjects_of
 
-    path = ctx.params.get("path")
+    # while completing, click leaves the map's path among the unparsed arguments
+    path = ctx.params.get("path") or next(iter(ctx.args), None)
     return subjects_of(path, ctx.params.get("view"), incomplete) if isinstance(path, str) else []
 
 

@@ -61,7 +61,20 @@ def _engine(path: str, today: str | None) -> Engine:
 
     if not Path(path).is_file():
         raise UsageError(f"no map at {path}")
+    _refuse_non_text(path)
     return Engine.open(path, today=parse_today(today) if today else None)
+
+
+def _refuse_non_text(path: str) -> None:
+    """A file that is not text (binary, a FIFO, too large) is no map to talk about."""
+    from crmdsl.language.source import DEFAULT_MAX_FILE_SIZE, decode, read_regular
+
+    data = read_regular(Path(path), path, DEFAULT_MAX_FILE_SIZE)
+    if not isinstance(data, bytes):
+        raise UsageError(data.message)
+    source, problem = decode(data, path)
+    if source is None and problem is not None and problem.kind == "io":
+        raise UsageError(problem.message)
 
 
 def _model(engine: Engine, flags: ModelFlags) -> Model | None:

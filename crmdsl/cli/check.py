@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from crmdsl.cli.discover import Discovery, file_filter, print_notes
-from crmdsl.cli.output import PlainConsole, console, print_diagnostic
+from crmdsl.cli.output import PlainConsole, console, print_diagnostic, read_stdin
 from crmdsl.errors import Span, UsageError
 from crmdsl.language.loader import Analysis, analyze_bytes
 from crmdsl.language.workspace import FileFilter, MapRun, find_maps
@@ -73,20 +73,10 @@ def maps_from_args(
     files = [p for p in paths if p != "-"]
     if "-" in paths:
         name = stdin_filename or "<stdin>"
-        runs.append(MapRun(name, analyze_bytes(_stdin_bytes(), name)))
+        runs.append(MapRun(name, analyze_bytes(read_stdin(), name)))
     if files:
         runs.extend(find_maps(files, filters=filters))
     return runs
-
-
-def _stdin_bytes() -> bytes:
-    """All of stdin; a closed or missing stdin is a `UsageError`."""
-    try:
-        if sys.stdin is None:
-            raise ValueError
-        return sys.stdin.buffer.read()
-    except (OSError, ValueError, AttributeError):
-        raise UsageError("- reads the map from stdin, but stdin is closed") from None
 
 
 def load_or_report(path: str, stdin_filename: str | None = None) -> CrmMap | None:

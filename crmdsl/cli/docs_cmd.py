@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crmdsl.cli.discover import Discovery, file_filter, print_notes
+from crmdsl.cli.output import read_stdin
 from crmdsl.docs_sync import SyncResult, sync, sync_text
 from crmdsl.errors import UsageError
 
@@ -80,7 +81,7 @@ def _errors_tail(result: SyncResult) -> str:
 
 def _stdin(*, check: bool) -> int:
     """`crmdsl docs -`: a page from stdin, brought up to date, to stdout."""
-    text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    text = read_stdin().decode("utf-8", errors="replace")
     page = sync_text(text, Path.cwd(), "<stdin>")
     for error in page.errors:
         print(f"error: {error}", file=sys.stderr)

@@ -6,6 +6,7 @@ serves one client over TCP instead, for debugging.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -33,6 +34,11 @@ def lsp_command(
     Example: crmdsl lsp
     """
     address = _address(tcp) if tcp is not None else None
+    if address is None and (sys.stdin is None or sys.stdout is None):
+        typer.echo(
+            "error: the language server talks over stdin and stdout; one is closed", err=True
+        )
+        raise typer.Exit(2)
     try:
         import pygls  # noqa: F401
     except ImportError:

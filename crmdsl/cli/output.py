@@ -9,6 +9,7 @@ folder, an unwritable path or a read-only place is a `UsageError` in words.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -26,6 +27,7 @@ __all__ = [
     "PlainConsole",
     "console",
     "print_diagnostic",
+    "read_stdin",
     "rich_console",
     "set_color",
     "use_color",
@@ -144,6 +146,16 @@ def print_diagnostic(
         out.print(text)
 
 
+def read_stdin() -> bytes:
+    """All of stdin, for `-`; a closed stdin is a `UsageError`."""
+    try:
+        if sys.stdin is None:
+            raise ValueError("no stdin")
+        return sys.stdin.buffer.read()
+    except (OSError, ValueError, AttributeError):
+        raise UsageError("- reads from stdin, but stdin is closed") from None
+
+
 def write_output(output: str | os.PathLike[str], data: str | bytes) -> None:
     """Write a command's output file; create its folder; raise `UsageError` when it cannot.
 
@@ -161,13 +173,25 @@ def write_output(output: str | os.PathLike[str], data: str | bytes) -> None:
         raise UsageError(f"{shown} is a folder; give the name of a file to write")
     try:
         if mode is not None and not stat.S_ISREG(mode):
-            with open(path, "wb") as handle:
-                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            _write_in_place(path, data.encode("utf-8") if isinstance(data, str) else data)
             return
         _make_folder(path.parent, shown)
         write_atomic(path, data)
     except OSError as exc:
         raise UsageError(f"cannot write {shown}: {_reason(exc)}") from None
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """Write to a device or a FIFO; a FIFO that nobody reads is an error, not a hang."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise UsageError(f"cannot write {path}: nothing reads from that pipe") from None
+        raise
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def _make_folder(folder: Path, shown: str) -> None:

@@ -219,7 +219,10 @@ def _render_images(
     try:
         renderer = MermaidRenderer(chromium=chromium, cli_dir=mermaid_cli)
     except RendererNotFoundError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(
+            f"{error}\nMermaid text needs nothing installed: give --format mmd (or md, a page "
+            "with the diagrams in mermaid blocks, which GitHub and GitLab draw)."
+        ) from None
     image: OutputFormat = "png" if fmt == "png" else "svg"
     results: list[RenderResult] = []
     try:

@@ -35,22 +35,38 @@ def run_watching(
         ) from None
     try:
         while True:
-            if clear and sys.stdout.isatty():
-                sys.stdout.write("\x1b[2J\x1b[H")
-            code = work()
             folders = _folders(files())
-            stamp = dt.datetime.now().strftime("%H:%M:%S")
-            sys.stdout.flush()
-            print(
-                f"[{stamp}] exit code {code}; watching {len(folders)} "
-                f"folder{'s' if len(folders) != 1 else ''} for changes (ctrl+c to stop)",
-                file=sys.stderr,
-                flush=True,
+            changes = watch(
+                *folders,
+                watch_filter=_relevant,
+                recursive=False,
+                raise_interrupt=True,
+                yield_on_timeout=True,
+                rust_timeout=100,
             )
-            for _ in watch(*folders, watch_filter=_relevant, recursive=False, raise_interrupt=True):
-                break
+            next(changes)  # the watcher runs from here on: no change during the run is lost
+            _run_once(work, clear, len(folders))
+            for found in changes:
+                if found:
+                    break
+            changes.close()
     except KeyboardInterrupt:
         return 0
+
+
+def _run_once(work: Callable[[], int], clear: bool, folders: int) -> None:
+    """One run: a cleared screen on a terminal, the output, a line with the time."""
+    if clear and sys.stdout.isatty():
+        sys.stdout.write("\x1b[2J\x1b[H")
+    code = work()
+    stamp = dt.datetime.now().strftime("%H:%M:%S")
+    sys.stdout.flush()
+    print(
+        f"[{stamp}] exit code {code}; watching {folders} "
+        f"folder{'s' if folders != 1 else ''} for changes (ctrl+c to stop)",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _folders(files: Iterable[str]) -> list[str]:

@@ -36,8 +36,9 @@ def test_hooks() -> None:
     assert check["entry"] == "crmdsl check"
     assert check["files"] == r"\.crm$"
     assert check["pass_filenames"] == "false"
-    assert check["args"] == "[.]"
-    assert found["crmdsl-format"]["entry"] == "crmdsl fmt"
+    assert "args" not in check  # `crmdsl check` with no path checks `.`; users add [--fix]
+    assert found["crmdsl-check-changed"]["entry"] == "crmdsl check --force-exclude"
+    assert found["crmdsl-format"]["entry"] == "crmdsl fmt --force-exclude"
     for hook in found.values():
         assert hook["language"] == "python"
 
