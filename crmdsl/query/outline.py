@@ -1,12 +1,12 @@
 """The outline of a map: an `Analysis` (and a file) in, a tree of `OutlineItem`s out.
 
-Journeys hold their stages and those their touchpoints (with their ideas, marked with
-their status, and KPIs); processes hold their steps, decisions (with outcomes) and ends;
-systems hold their entities and those their fields; integrations hold their map lines;
-goals their metrics. Teams, personas, channels, the map header and the includes stand
-alone. Items are in file order. With a `file`, only statements written in that file are
-listed (an entity in another file than its system stands at the top). A statement
-flagged `planned` or `retiring` carries that mark.
+Journeys hold their stages and those their touchpoints (with KPIs); processes hold
+their steps, decisions (with outcomes) and ends; systems hold their entities and those
+their fields; integrations hold their map lines; goals their metrics. Teams, personas,
+channels, the map header and the includes stand alone. Items are in file order. With a
+`file`, only statements written in that file are listed (an entity in another file than
+its system stands at the top). A statement flagged `planned` or `retiring` carries that
+mark.
 """
 
 from __future__ import annotations
@@ -105,10 +105,7 @@ def _journey(journey: m.Journey) -> OutlineItem:
                 tp,
                 f"{journey.id}.{tp.id}",
                 ["moment-of-truth"] if tp.moment_of_truth else [],
-                [
-                    *(_make(i, i.text, [i.status], label=i.text) for i in tp.ideas),
-                    *(_make(k, k.name) for k in tp.kpis),
-                ],
+                [_make(k, k.name) for k in tp.kpis],
             )
             for tp in stage.touchpoints
         ]
