@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from crmdsl.cli.crash import CRASH_EXIT, crash_line, guarded, take_debug_flag
 
-from .clirun import REPO, cli
+from .clirun import cli, python
 
 PLANT = (
     "import sys\n"
@@ -31,16 +30,7 @@ PLANT = (
 
 def planted(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k != "CRMDSL_DEBUG"}
-    full_env = {**base, "PYTHONPATH": str(REPO), "NO_COLOR": "1", **env}
-    return subprocess.run(
-        [sys.executable, "-c", PLANT, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=60,
-        check=False,
-    )
+    return python(cwd, "-c", PLANT, *args, env={**base, **env})
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ normally do, never touching the network.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .clirun import REPO
+from .clirun import REPO, python
 
 CUT_OFF = (
     "import socket, sys\n"
@@ -61,15 +59,6 @@ def test_a_command_runs_with_the_network_cut_off(
     folder: Path, args: list[str], codes: tuple[int, ...]
 ) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "CRMDSL_"))}
-    env = {**base, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", CUT_OFF, *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = python(folder, "-c", CUT_OFF, *args, env=base, timeout=120)
     assert "NETWORK USED" not in done.stderr
     assert done.returncode in codes, done
