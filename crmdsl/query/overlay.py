@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from crmdsl.errors import Span
-from crmdsl.language.loader import Analysis, _Loader, analyze_path
+from crmdsl.language.loader import Analysis, _Loader, _resolved, analyze_path
 from crmdsl.language.source import SourceText, read_source
 
 __all__ = ["analyze_texts"]
@@ -44,7 +44,8 @@ def analyze_texts(path: str | os.PathLike[str], texts: Mapping[str, str]) -> Ana
     `analyze_path`.
     """
     shown = os.fspath(path)
-    real = str(Path(shown).resolve())
+    resolved = _resolved(Path(shown))  # None for a name no file can have (a NUL)
+    real = str(resolved) if resolved is not None else shown
     text = texts.get(real)
     source, _ = (
         (SourceText.from_text(text, shown), None)

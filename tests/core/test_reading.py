@@ -247,3 +247,11 @@ def test_an_editors_unsaved_text_with_a_lone_surrogate(tmp_path: Path) -> None:
     analysis = analyze_texts(path, {str(path.resolve()): MAP + 'team u "U\ud800"\n'})
     assert [(d.kind, d.span.line if d.span else 0) for d in analysis.diagnostics] == [("syntax", 4)]
     to_json(analysis.map).encode("utf-8")
+
+
+@pytest.mark.parametrize("name", ["a\x00b.crm", "a\ud800b.crm"])
+def test_an_editors_path_that_no_file_can_have(name: str) -> None:
+    from crmdsl.query.overlay import analyze_texts
+
+    assert [d.kind for d in analyze_texts(name, {}).diagnostics] == ["io"]
+    assert analyze_texts(name, {name: MAP}).diagnostics == []
