@@ -11,8 +11,10 @@ passed over here: the linter's config check reports it.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,8 +82,19 @@ def _nearest_table(folder: Path) -> dict[str, Any]:
 def _settings(candidate: Path) -> dict[str, Any] | None:
     """A config file's crmdsl table; None when the file is not a crmdsl config."""
     try:
-        if not candidate.is_file():
-            return None
+        info = candidate.stat()
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return _parsed(str(candidate), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: str, mtime_ns: int, size: int) -> dict[str, Any] | None:
+    """The crmdsl table of a config file, parsed once per version of the file."""
+    candidate = Path(path)
+    try:
         text = candidate.read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
