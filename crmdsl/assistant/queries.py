@@ -481,7 +481,7 @@ def roi(ctx: Context, g: dict[str, str]) -> Answer:
     if r.one_time_cost:
         parts.append(f"- one-time cost {r.one_time_cost:,.0f} {c}")
     if r.return_pct is not None:
-        parts.append(f"- return over {r.horizon_years:g} years: {r.return_pct:.0f}%")
+        parts.append(f"- return: {r.return_pct:.0f}% over {r.horizon_years:g} years")
     else:
         parts.append(f"- no return: {r.problem}")
     if r.payback_months is not None:

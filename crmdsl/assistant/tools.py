@@ -56,7 +56,7 @@ _SPECS: dict[str, tuple[str, dict[str, tuple[str, bool]], str]] = {
         {"name": ("name", True)},
         "What breaks if a thing is removed (references and new findings).",
     ),
-    "goal_return": ("roi", {"goal": ("name", True)}, "A goal's yearly gain, cost and return."),
+    "goal_return": ("roi", {"goal": ("name", True)}, "A goal's value, costs, return, payback."),
     "findings": (
         "findings",
         {"name": ("name", False)},

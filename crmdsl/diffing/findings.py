@@ -3,7 +3,7 @@
 Findings are matched by rule code and the element they stand on (the innermost element
 whose block holds the finding's line), never by line: a finding that only moved with its
 statement is neither new nor resolved. Where one element has several findings of a code,
-their messages pair them first. Goal figures are the yearly gain, the yearly and one-time
+their messages pair them first. Goal figures are the yearly value, the yearly and one-time
 costs and the return of `crmdsl report`, written the same way.
 """
 

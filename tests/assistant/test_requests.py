@@ -83,7 +83,7 @@ TABLE: list[tuple[str, str, str, list[str]]] = [
     (B, "what depends on jira", "impact", ["system `jira`", "references to it"]),
     (A, "impact of removing the demo", "impact", ["`onboarding.demo`", "acme.crm:83"]),
     # ---- goals
-    (A, "what is the ROI of grow", "goal", ["yearly gain 100,000 USD", "yearly cost 40,000 USD", "return: 150%"]),
+    (A, "what is the ROI of grow", "goal", ["yearly value 100,000 USD", "yearly cost 40,000 USD", "return: 150% over 3 years"]),
     (B, "return on investment of retention", "goal", ["yearly cost", "EUR", "return:"]),
     (B, "what is the roi of faster fixes", "goal", ["one-time cost 9,500 EUR", "no return"]),
     (A, "which goals have no cost", "goal", ["Every goal has a cost."]),
