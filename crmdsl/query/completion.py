@@ -41,6 +41,7 @@ _REF_KINDS: dict[str, tuple[type, ...]] = {
     "team": (m.Team,),
     "persona": (m.Persona,),
     "system": (m.System,),
+    "goal": (m.Goal,),
     "field": (m.EntityField,),
     "backstage": (m.Step, m.Decision),
     "support": (m.Journey, m.Process, m.Integration, m.System, m.Stage, m.Touchpoint,
