@@ -15,6 +15,7 @@ from typing import Any
 
 from crmdsl import model as m
 from crmdsl.language.loader import Analysis
+from crmdsl.query.lifecycle import effective_lifecycle
 from crmdsl.query.returns import PAYBACK_NEVER, GoalReturn, goal_return
 from crmdsl.query.symbols import Symbol, symbol_index
 
@@ -35,6 +36,8 @@ def hover_markdown(analysis: Analysis, symbol: Symbol) -> str:
     facts = _FACTS.get(type(node))
     if facts is not None:
         lines += [f"- {fact}" for fact in facts(node, key, analysis)]
+    if node is not None:
+        lines += [f"- {fact}" for fact in _lifecycle(analysis.map, node)]
     if isinstance(node, m.Channel) and node.builtin:
         lines.append("- a built-in channel")
     elif not isinstance(node, m.Include):
@@ -42,6 +45,16 @@ def hover_markdown(analysis: Analysis, symbol: Symbol) -> str:
         lines.append(f"- declared at {s.file}:{s.line}:{s.col}")
     lines += ["", _used(index.refs.get(key, []))]
     return "\n".join(lines).strip() + "\n"
+
+
+def _lifecycle(crm_map: m.CrmMap, node: Any) -> list[str]:
+    """`planned by 2027-03-31`; `retiring (with its parent)` when it inherits the flag."""
+    state = effective_lifecycle(crm_map, node)
+    if state == "current":
+        return []
+    by = getattr(node, "lifecycle_by", None)
+    own = getattr(node, "lifecycle", "current") == state
+    return [state + (f" by {by.isoformat()}" if by else "") + ("" if own else " (with its parent)")]
 
 
 def _used(spans: list[Any]) -> str:

@@ -362,3 +362,13 @@ def test_new_clauses_load_and_format_round_trip(text: str) -> None:
     assert strip_spans(load_clean(once)) == strip_spans(before)
     r = crmdsl.goal_return(before.goals[0])
     assert r.yearly_value is not None and r.yearly_value >= 0
+
+
+def test_hover_says_what_is_planned_or_retiring(tmp_path: Path) -> None:
+    path = tmp_path / "m.crm"
+    path.write_text(PLAN, encoding="utf-8")
+    analysis = crmdsl.analyze_path(str(path))
+    klaviyo = crmdsl.hover_text(analysis, str(path), 6, 8)
+    member = crmdsl.hover_text(analysis, str(path), 9, 18)
+    assert klaviyo is not None and "- planned by 2027-03-31\n" in klaviyo
+    assert member is not None and "- retiring (with its parent)\n" in member
