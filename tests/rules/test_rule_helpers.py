@@ -15,7 +15,7 @@ import pytest
 
 import crmdsl
 from crmdsl.errors import Diagnostic, Note, Span
-from crmdsl.model import EntityField, FieldType
+from crmdsl.model import EntityField, FieldType, Quantity
 from crmdsl.query.graph import FlowGraph
 from crmdsl.rules import RULES, Rule, RuleContext, registry
 from crmdsl.rules import docs as rules_docs
@@ -52,7 +52,7 @@ def saved_rules() -> Iterator[None]:
 
 def test_rule_registers_a_check_that_makes_diagnostics(saved_rules: None) -> None:
     """Kills mutants of `rule` and `_as_check` (code, name, severity, group, doc, fix,
-    `after_suppressions`, and every field of the `Diagnostic` it makes)."""
+    `after_suppressions`, the context passed on, and every field of the `Diagnostic`)."""
 
     def fix(d: Diagnostic, m: object, t: object) -> None:
         return None
@@ -62,7 +62,8 @@ def test_rule_registers_a_check_that_makes_diagnostics(saved_rules: None) -> Non
 
         Why it matters: it does.
         """
-        yield registry.Hit(SPAN, "a message", "a hint", (Note("a note", SPAN),), {"k": 1})
+        message = f"a message of {ctx.today.isoformat()}"
+        yield registry.Hit(SPAN, message, "a hint", (Note("a note", SPAN),), {"k": 1})
         yield registry.Hit(None, "no place")
 
     returned = registry.rule("C699", "thing-rule", "info", fix=fix, after_suppressions=True)(thing)
@@ -77,7 +78,7 @@ def test_rule_registers_a_check_that_makes_diagnostics(saved_rules: None) -> Non
     first, second = rule.check(ctx)
     assert first == Diagnostic(
         kind="thing-rule",
-        message="a message",
+        message="a message of 2026-11-23",
         span=SPAN,
         hint="a hint",
         notes=(Note("a note", SPAN),),
@@ -90,8 +91,10 @@ def test_rule_registers_a_check_that_makes_diagnostics(saved_rules: None) -> Non
 
 
 def test_rules_are_kept_in_group_order(saved_rules: None) -> None:
-    """Kills mutants of `_code_order` and of the re-sorting in `rule`."""
+    """Kills mutants of `_code_order`, of the re-sorting in `rule` and of its defaults
+    (no docstring gives an empty doc; `after_suppressions` is off)."""
     registry.rule("M099", "last-map-rule", "warning")(lambda ctx: iter(()))
+    assert RULES["M099"].doc == "" and not RULES["M099"].after_suppressions
     registry.rule("Z001", "no-group", "warning")(lambda ctx: iter(()))
     registry.rule("J099", "last-journey-rule", "warning")(lambda ctx: iter(()))
     codes = list(RULES)
@@ -246,3 +249,155 @@ def test_m005_says_why_each_code_is_useless(comment: str, message: str) -> None:
     analysis = crmdsl.analyze(SUPPRESSED.format(comment=comment), "m.crm")
     found = crmdsl.lint(analysis, crmdsl.LintConfig(), today=TODAY).findings
     assert [d.message for d in found if d.code == "M005"] == [message]
+
+
+def test_handoffs_name_the_first_of_two_paths_with_as_many_changes() -> None:
+    """Kills `<` for `<=` in `max_handoffs`: `z` is reached with team `c` after two
+    changes through `y` (found first) and through `x`; the first stays."""
+    text = (
+        'map "M"\nteam a "A"\nteam b "B"\nteam c "C"\nteam e "E"\nprocess p "P"\n'
+        '  step s "S" owner a\n  decision d "D?"\n    left -> x\n    right -> y\n'
+        '  step x "X" owner b\n    -> z\n  step y "Y" owner e\n  step z "Z" owner c\n'
+        '  end done "Done"\n'
+    )
+    graph = FlowGraph(crmdsl.loads(text).processes[0])
+    assert graph.order.index("y") < graph.order.index("x")
+    assert max_handoffs(graph) == (2, ["a", "e", "c"])
+
+
+# --- the M005 fix -----------------------------------------------------------------------
+
+HEADER = 'map "M"\n  owner ops\n  reviewed 2026-09-01\nteam ops "Ops"\n'
+
+
+def m005_fix(line: str) -> tuple[str, str]:
+    """The description of M005's fix on `line` and the line after it."""
+    text = HEADER + line + "\n"
+    analysis = crmdsl.analyze(text, "m.crm")
+    found = crmdsl.lint(analysis, crmdsl.LintConfig(), today=TODAY).findings
+    (finding,) = [d for d in found if d.code == "M005"]
+    patch = crmdsl.fixes_for(finding, analysis)
+    assert patch is not None
+    return patch.description, patch.apply({"m.crm": text})["m.crm"].splitlines()[4]
+
+
+@pytest.mark.parametrize(
+    ("line", "description", "after"),
+    [
+        (
+            'system crm "CRM" kind crm  # crmdsl: ignore[M003, M001, D301, M004]',
+            "M005: drop D301, M001 from the suppression",
+            'system crm "CRM" kind crm  # crmdsl: ignore[M003, M004]',
+        ),
+        (
+            'system crm "CRM" kind crm  # crmdsl: ignore[M003,M001,M004]',
+            "M005: drop M001 from the suppression",
+            'system crm "CRM" kind crm  # crmdsl: ignore[M003,M004]',
+        ),
+        (
+            'system crm "CRM" kind crm owner ops   # crmdsl: ignore[M003]',
+            "M005: remove the unused suppression",
+            'system crm "CRM" kind crm owner ops',
+        ),
+        (
+            'system crm "CRM" kind crm owner ops# crmdsl: ignore[M003]',
+            "M005: remove the unused suppression",
+            'system crm "CRM" kind crm owner ops',
+        ),
+    ],
+)
+def test_m005_fix_drops_what_is_unused(line: str, description: str, after: str) -> None:
+    """Kills mutants of `drop_unused_suppression`: the separator kept as written, the
+    codes named in the description, the text before a comment kept to its last character."""
+    assert m005_fix(line) == (description, after)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'system crm "CRM" kind crm owner ops',  # no comment where the finding points
+        'system crm "CRM" kind crm owner ops  # a plain comment',
+        'system crm "CRM" kind crm owner ops  # crmdsl: ignore[M003]',  # no codes given
+    ],
+)
+def test_m005_fix_of_a_finding_it_cannot_place_is_none(line: str) -> None:
+    """Kills the mutants of the guards of `drop_unused_suppression` (they crash instead)."""
+    text = HEADER + line + "\n"
+    analysis = crmdsl.analyze(text, "m.crm")
+    col = line.find("#") + 1 if "#" in line else 1
+    finding = Diagnostic(
+        kind="unused-suppression",
+        message="x",
+        span=Span("m.crm", 5, col, 5, col + 1),
+        severity="info",
+        code="M005",
+    )
+    assert crmdsl.fixes_for(finding, analysis) is None
+
+
+# --- the goal rules' words and numbers -------------------------------------------------
+
+
+def qty(
+    kind: str, value: float, text: str, *, signed: bool = False, currency: str | None = None
+) -> Quantity:
+    return Quantity(kind=kind, value=value, text=text, signed=signed, currency=currency)  # type: ignore[arg-type]
+
+
+def test_goal_figures_in_messages() -> None:
+    """Kills mutants of `_way`, `_money` and `_shown` in crmdsl/rules/goals.py: the unit
+    after a relative target, and one decimal only below 100."""
+    from crmdsl.rules import goals
+
+    assert goals._way(1.0) == "100% of the way"
+    assert goals._money(1000, None) == "1,000"
+    assert goals._money(1000, "USD") == "1,000 USD"
+    assert goals._shown(None, None) == "none"
+    usd = qty("money", 500_000, "500_000 USD", currency="USD")
+    assert goals._shown(usd, qty("percent", -5, "-5%", signed=True)) == "-5% (475,000 USD)"
+    share = qty("percent", 40, "40%")
+    assert goals._shown(share, qty("percent", 10, "+10%", signed=True)) == "+10% (44%)"
+    assert goals._shown(share, qty("percent", 45, "45%")) == "45%"
+    plain = qty("number", 120, "120")
+    assert goals._shown(plain, qty("percent", -2.5, "-2.5%", signed=True)) == "-2.5% (117)"
+    ten = qty("number", 10, "10")
+    assert goals._shown(ten, qty("percent", 15, "+15%", signed=True)) == "+15% (11.5)"
+    hundred = qty("number", 100, "100")
+    assert goals._shown(hundred, qty("percent", 0.5, "+0.5%", signed=True)) == "+0.5% (100)"
+    assert goals._shown(None, qty("number", 7, "7")) == "7"
+
+
+def test_plural_and_clause_span() -> None:
+    """Kills the mutants of `plural` and `clause_span` in crmdsl/rules/places.py."""
+    from crmdsl.rules.places import clause_span, keyword_span, plural
+
+    assert (plural(1, "month"), plural(2, "month")) == ("1 month", "2 months")
+    assert plural(3, "entity", "entities") == "3 entities"
+    demo = crmdsl.load("examples/acme.crm").journeys[0].stages[1].touchpoints[0]
+    assert demo.id == "demo"
+    assert clause_span(demo, "score") == demo.clause_spans["score"][0]
+    assert clause_span(demo, "goal") == keyword_span(demo)
+
+
+def test_element_names_and_places() -> None:
+    """Kills the mutants of `element_name` and `_place` in crmdsl/rules/plans.py (the
+    fields with and without their key, a line of no named kind, a `map` line's place)."""
+    from crmdsl.rules.plans import _place, element_name
+
+    acme = crmdsl.load("examples/acme.crm")
+    entity, mapping = acme.entities[0], acme.integrations[0].maps[0]
+    fld = entity.fields[0]
+    assert element_name(entity) == "entity `hubspot.Contact`"
+    assert element_name(mapping) == "the `map` line `Contact.email -> Lead.email`"
+    assert element_name(fld) == "field `email`"
+    assert element_name(fld, "hubspot.Contact.email") == "field `hubspot.Contact.email`"
+    assert element_name(acme.systems[0]) == "system `hubspot`"
+    assert element_name(acme.header) == "a `map` line"
+    assert element_name(object()) == "a `` line"
+    webinar = acme.journeys[0].stages[0].touchpoints[1]
+    assert element_name(webinar.ideas[0]) == 'the idea "Cut the form to 3 fields"'
+    demo = acme.journeys[0].stages[1].touchpoints[0]
+    assert element_name(demo.kpis[0]) == 'the KPI "Demo-to-close rate"'
+    s = mapping.span
+    assert _place(mapping) == Span(s.file, s.line, s.col, s.line, s.col + 3)
+    assert _place(fld) == fld.name_span
