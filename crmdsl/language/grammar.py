@@ -199,7 +199,13 @@ _BAD_CHARACTERS = {
     "=>": ("`=>` is not an arrow", "did you mean `->`?"),
     "=": ("`=` means nothing in crmdsl", "write a clause as a keyword and its value: owner sales"),
     "%": ("a percent sign goes right after its number", "write 10%, not 10 %"),
+    **{
+        quote: (f"`{quote}` is a curly quote", 'use straight quotes `"`, as in "Sales"')
+        for quote in "\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb"
+    },
 }
+#: Digits with slashes or dots between them, as a date is often written elsewhere.
+_SLASHED_DATE = re.compile(r"[0-9]{1,4}([/.])[0-9]{1,2}\1[0-9]{1,4}")
 _MALFORMED = re.compile(r"[0-9][A-Za-z0-9_.%+-]*")
 _WHAT = {
     "STRING": "a string",
@@ -222,6 +228,44 @@ def _describe(tok: Tok) -> str:
     if tok.type == "WORD":
         return f"`{tok.value}`"
     return _WHAT.get(tok.type, f"`{tok.value}`")
+
+
+_UNIT_WORDS = {
+    "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+    "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "day": "d", "days": "d", "wk": "w", "week": "w", "weeks": "w",
+    "month": "mo", "months": "mo", "yr": "y", "yrs": "y", "year": "y", "years": "y",
+}  # fmt: skip
+_NUMBER_AND_WORD = re.compile(r"([0-9]+)([A-Za-z]+)")
+
+
+def _unit_word(text: str) -> str | None:
+    """`10min` -> `10m (m is minutes)`; None when the letters are no unit spelled out."""
+    match = _NUMBER_AND_WORD.fullmatch(text)
+    if match is None or match.group(2).lower() not in _UNIT_WORDS:
+        return None
+    unit = _UNIT_WORDS[match.group(2).lower()]
+    return f"{match.group(1)}{unit}: durations use m, h, d, w, mo and y"
+
+
+def _slashed_date(line_text: str, col: int) -> tuple[int, int, str, str] | None:
+    """`2026/10/01` (the error is at its first `/`): say how dates are written."""
+    start = col - 1
+    while start > 0 and line_text[start - 1].isdigit():
+        start -= 1
+    match = _SLASHED_DATE.match(line_text, start)
+    if match is None or match.start(1) != col - 1:
+        return None
+    parts = match.group().split(match.group(1))
+    if len(parts[0]) == 4:
+        fixed = f"{parts[0]}-{parts[1]:0>2}-{parts[2]:0>2}"
+    elif len(parts[2]) == 4:
+        fixed = "YYYY-MM-DD"
+    else:
+        return None
+    example = fixed if fixed != "YYYY-MM-DD" else "YYYY-MM-DD, as in 2026-10-01"
+    message = f"`{match.group()}` is not a date"
+    return start + 1, match.end() + 1, message, f"dates are written {example}"
 
 
 def syntax_message(exc: UnexpectedInput, line_text: str) -> tuple[int, int, str, str]:
@@ -257,12 +301,18 @@ def syntax_message(exc: UnexpectedInput, line_text: str) -> tuple[int, int, str,
             text = word.group()
             if "_" in text:
                 hint = "`_` goes between digits, as in 1_000"
+            elif _unit_word(text) is not None:
+                hint = f"write {_unit_word(text)}"
             elif text[-1].isalpha():
                 hint = "a duration ends in m, h, d, w, mo or y, as in 4h; money is 100 USD"
             else:
                 hint = "write it as 42, -3, 3.5, 25%, 4h or 2026-09-01"
             message = f"`{text}` is not a number, percent, duration or date"
             return col, col + len(text), message, hint
+        if ch in "/.":
+            date = _slashed_date(line_text, col)
+            if date is not None:
+                return date
         known = _BAD_CHARACTERS.get(line_text[col - 1 : col + 1]) or _BAD_CHARACTERS.get(ch)
         if known is not None:
             width = 2 if line_text[col - 1 : col + 1] in _BAD_CHARACTERS else 1

@@ -111,6 +111,10 @@ def _parse_block(
             except UnexpectedInput as exc:
                 col, end, message, hint = syntax_message(exc, line_text)
                 errors.append((number, col, end, message, hint, "syntax"))
+                before = _tokens_before(line_text, col)
+                if before is not None:  # the builder checks what precedes the bad token
+                    lines.append((number, before, None))
+                    continue
                 indent = len(line_text) - len(line_text.lstrip(" \t"))
                 lines.append((number, None, indent))
                 hash_at = _comment_start(line_text)
@@ -125,6 +129,36 @@ def _parse_block(
         _CACHE.clear()
     _CACHE[text] = result
     return result
+
+
+_QUOTES = frozenset("\"\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb'")
+
+
+def _tokens_before(line_text: str, col: int) -> list[Tok] | None:
+    """The tokens of a line before its syntax error, for the builder to check.
+
+    So a second mistake left of it is reported in the same run (`takes 5 minutes sla
+    10min`). Only a bad value (a digit or a quote starts it) is cut off so, with the word
+    before it (the clause whose value it was): a stray character may stand where the
+    line needs more, which would be a second, false error. A line with less than a
+    keyword, an id and one more token left, or with a comment, is not kept.
+    """
+    text = line_text[: col - 1]
+    bad = line_text[col - 1 : col]
+    if not (bad.isdigit() or bad in _QUOTES):
+        return None
+    if "#" in text or not text.strip():
+        return None
+    try:
+        parsed, _ = parse_text(text + "\n")
+    except UnexpectedInput:
+        return None
+    if len(parsed) != 1 or parsed[0][1] is not None:
+        return None
+    toks: list[Tok] = list(parsed[0][0])
+    if toks and toks[-1].type == "WORD":
+        toks.pop()
+    return toks if len(toks) >= 3 else None
 
 
 def _split_blocks(lines: list[str]) -> list[Block]:
@@ -386,6 +420,13 @@ def _nest(flat: list[Line], path: str, diagnostics: list[Diagnostic]) -> list[Li
             roots.append(line)
         else:
             parent = stack[-1]
+            if parent.child_indent < 0 and _sibling_too_deep(line, parent, stack):
+                diagnostics.append(_sibling_error(path, line, parent, stack))
+                line.bad = True  # dropped with what is under it: one error, not a cascade
+                stack.pop()  # it is the sibling of that line, indented off
+                (stack[-1].children if stack else roots).append(line)
+                stack.append(line)
+                continue
             if parent.child_indent < 0:
                 parent.child_indent = line.indent
             elif parent.child_indent != line.indent and not line.bad:
@@ -394,6 +435,45 @@ def _nest(flat: list[Line], path: str, diagnostics: list[Diagnostic]) -> list[Li
             parent.children.append(line)
         stack.append(line)
     return roots
+
+
+def _word(line: Line, index: int) -> str | None:
+    return str(line.toks[index].value) if len(line.toks) > index else None
+
+
+def _sibling_too_deep(line: Line, parent: Line, stack: list[Line]) -> bool:
+    """Whether a line is a sibling indented wrong, not a child of the line above it.
+
+    It is when it is of the same kind and deeper by less than a block's step.
+    """
+    if line.bad or parent.bad or line.ftype is not None or parent.ftype is not None:
+        return False
+    if _word(line, 0) != _word(parent, 0):
+        return False
+    step = parent.indent - (stack[-2].indent if len(stack) > 1 else 0)
+    return 0 < line.indent - parent.indent < step
+
+
+def _plural(word: str) -> str:
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
+def _sibling_error(path: str, line: Line, parent: Line, stack: list[Line]) -> Diagnostic:
+    keyword = _word(line, 0) or ""
+    name = _word(line, 1)
+    shown = f"`{keyword} {name}`" if name else f"`{keyword}`"
+    owner = _word(stack[-2], 1) if len(stack) > 1 else None
+    whose = f" of `{owner}`" if owner else ""
+    message = (
+        f"{shown} is indented {line.indent} spaces; the {_plural(keyword)}{whose} "
+        f"are at {parent.indent}"
+    )
+    return Diagnostic(
+        "syntax",
+        message,
+        Span(path, line.lineno, 1, line.lineno, line.indent + 1),
+        hint=f"indent it {parent.indent} spaces",
+    )
 
 
 def _indent_error(path: str, line: Line, expected: int, roots: list[Line]) -> Diagnostic:

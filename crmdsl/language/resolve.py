@@ -17,7 +17,7 @@ from crmdsl.errors import Diagnostic, Note, Span
 from crmdsl.language.build.statements import BuiltFile
 from crmdsl.language.refs import RefSite, walk_refs
 from crmdsl.language.schema import BUILTIN_CHANNELS, STATEMENTS
-from crmdsl.language.suggest import did_you_mean
+from crmdsl.language.suggest import declare_hint, did_you_mean
 
 __all__ = ["resolve"]
 
@@ -249,7 +249,8 @@ class _Resolver:
                 if "." not in k and ":" not in k and isinstance(v, kinds)
             ]
         where = f" in process `{prefix[:-1]}`" if prefix and prefix != "channel:" else ""
-        self._error(ref, f"no {want} `{shown}`{where}", did_you_mean(shown, pool))
+        hint = did_you_mean(shown, pool) or ("" if prefix else declare_hint(want, shown))
+        self._error(ref, f"no {want} `{shown}`{where}", hint)
         return None
 
     def _member_error(self, ref: m.Ref, kinds: tuple[type, ...]) -> None:

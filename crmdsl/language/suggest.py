@@ -1,11 +1,17 @@
-"""Did you mean: the closest existing names to a name that does not exist."""
+"""Did you mean: the closest names to a name that does not exist, or else the fix.
+
+When nothing is close, the fix: declare it, or quote a label of several words.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["closest", "did_you_mean"]
+__all__ = ["closest", "declare_hint", "did_you_mean", "quote_label_hint"]
+
+#: The statements that declare a name with `KEYWORD ID "Label"`.
+_DECLARED = frozenset({"team", "system", "journey", "process", "goal", "persona", "channel"})
 
 
 _LONGEST = 100  # a name longer than this is not a typo of a name
@@ -42,3 +48,15 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     names = [f"`{c}`" for c in found]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     return f"did you mean {listed}?"
+
+
+def declare_hint(kind: str, name: str) -> str:
+    """`declare it: `system twilio "…"``, when `kind` is declared that way (else empty)."""
+    if kind not in _DECLARED or not name.isidentifier() or len(name) > _LONGEST:
+        return ""
+    return f'declare it, such as `{kind} {name} "…"`, or fix the name'
+
+
+def quote_label_hint(keyword: str, name: str, words: list[str]) -> str:
+    """`put the label in quotes: `team front "Front desk"``."""
+    return f'put the label in quotes: `{keyword} {name} "{" ".join(words)}"`'

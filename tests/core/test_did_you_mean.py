@@ -151,7 +151,10 @@ def test_statements_and_clauses(text: str, message: str, hint: str) -> None:
 
 def test_nothing_close_gives_the_list_or_nothing() -> None:
     ((message, hint),) = hints("system x owner zzzzzz\n")
-    assert (message, hint) == ("no team `zzzzzz`", "")
+    assert (message, hint) == (
+        "no team `zzzzzz`",
+        'declare it, such as `team zzzzzz "…"`, or fix the name',
+    )
     ((message, hint),) = hints("system s qqqqqq\n")
     assert message == "unknown clause `qqqqqq` in a system"
     assert hint == (

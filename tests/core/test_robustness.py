@@ -113,7 +113,7 @@ def test_deep_nesting_of_a_valid_shape() -> None:
     )
     analysis = crmdsl.analyze(text, "m.crm")
     assert [d.message for d in analysis.diagnostics] == [
-        "a touchpoint belongs inside a stage, not in a touchpoint"
+        "`touchpoint t1` is indented 5 spaces; the touchpoints of `s` are at 4"
     ]
 
 

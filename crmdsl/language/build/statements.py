@@ -27,7 +27,7 @@ from crmdsl.language.schema import (
     StatementSpec,
     ValueKind,
 )
-from crmdsl.language.suggest import did_you_mean
+from crmdsl.language.suggest import did_you_mean, quote_label_hint
 
 __all__ = ["BuiltFile", "build_file"]
 
@@ -400,7 +400,7 @@ class _Builder(HeadReader):
                 f"unexpected {_what(tok).removeprefix('the ')} in {what}",
                 hint=_takes(allowed) if allowed else "",
             )
-        hint = did_you_mean(word, allowed) or _takes(allowed)
+        hint = did_you_mean(word, allowed) or _label_hint(spec, line, tok) or _takes(allowed)
         return self._bad(
             "syntax", line, tok, f"unknown clause `{_shorten(word)}` in {what}", hint=hint
         )
@@ -469,3 +469,18 @@ def _misplaced(spec: StatementSpec, word: str) -> str:
 
 def _comment(path: str, c: Comment) -> m.Comment:
     return m.Comment(file=path, line=c.line, col=c.col, text=c.text, own_line=c.own_line)
+
+
+def _label_hint(spec: StatementSpec, line: Line, tok: Token) -> str:
+    """Words where the label goes (`team front Front desk`): say to quote them."""
+    toks = line.toks
+    if spec.header != "id" or len(toks) < 3 or toks[2] is not tok:
+        return ""
+    words = []
+    for t in toks[2:]:
+        if t.type != "WORD" or spec.clause(t.value) is not None:
+            break
+        words.append(str(t.value))
+    if len(words) < 2 and not words[0][:1].isupper():
+        return ""  # one lowercase word: more likely a mistyped clause than a label
+    return quote_label_hint(spec.keyword, str(toks[1].value), words)
