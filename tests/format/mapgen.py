@@ -56,7 +56,8 @@ class Writer:
 
     def statement(self, indent: int, head: str, clauses: list[str], block_indent: int) -> None:
         """A header with clauses, some of them moved to lines of their own."""
-        on_header, in_block = [], []
+        on_header: list[str] = []
+        in_block: list[str] = []
         for c in clauses:
             (in_block if self.rnd.random() < 0.3 else on_header).append(c)
         self.comment(indent)

@@ -132,10 +132,12 @@ def test_the_safety_check_refuses_and_reports_a_bug(
 def test_the_safety_check_catches_a_changed_statement(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crmdsl.formatter.printer as fmt
+    from crmdsl.formatter.layout import join_tokens as original
 
-    original = fmt.join_tokens
-    monkeypatch.setattr(fmt, "join_tokens", lambda toks: original(toks).replace('"S"', '"X"'))
+    monkeypatch.setattr(
+        "crmdsl.formatter.printer.join_tokens",
+        lambda toks: original(toks).replace('"S"', '"X"'),
+    )
     f = _write(tmp_path / "m.crm", UGLY)
     result = runner.invoke(app, ["fmt", str(f)])
     assert result.exit_code == 2

@@ -15,14 +15,14 @@ from mutate import mutate
 import crmdsl
 from crmdsl.formatter.check import model_equal_ignoring_spans, same_meaning
 from crmdsl.formatter.printer import format_text
-from crmdsl.language.build.statements import build_file
+from crmdsl.language.build.statements import BuiltFile, build_file
 from crmdsl.language.parse import parse_source
 from crmdsl.language.source import SourceText
 
 EXAMPLES = sorted(Path(__file__).parents[2].joinpath("examples").rglob("*.crm"))
 
 
-def _built(text: str):
+def _built(text: str) -> BuiltFile:
     return build_file(parse_source(SourceText.from_text(text, "x.crm")))
 
 
