@@ -151,7 +151,10 @@ def _stdin(name: str, *, check: bool, diff: bool) -> int:
         if source is None:
             assert problem is not None
             raise NotFormattable(name, [problem], [])
-        after = encode_like(source, format_source(source))
+        if name.endswith(".md"):
+            after = format_markdown(data.decode("utf-8"), name)
+        else:
+            after = encode_like(source, format_source(source))
     except (NotFormattable, FormatterBug) as exc:
         _refuse(exc)
         return 2

@@ -218,3 +218,10 @@ def test_a_folder_with_neither_maps_nor_pages_is_a_usage_error(
     result = runner.invoke(app, ["fmt", str(tmp_path)])
     assert result.exit_code == 2
     assert "no .crm files in the folder" in result.output
+
+
+def test_a_markdown_page_on_stdin(runner: CliRunner) -> None:
+    page = "Text\n\n```crm\nteam   a\n```\n"
+    result = runner.invoke(app, ["fmt", "-", "--stdin-filename", "docs/p.md"], input=page)
+    assert result.exit_code == 0
+    assert result.stdout == "Text\n\n```crm\nteam a\n```\n"
