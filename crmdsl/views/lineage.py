@@ -10,6 +10,10 @@ In: a resolved map and a field key (`system.Entity.field`). Out: a `FlowSpec` wi
 - the fields grouped in one subgraph per system, a system of record drawn with a thick
   border and titled "★ system of record for customer, …".
 
+Drawing both states, a field, touchpoint or system of the plan says `planned` or
+`retiring` (a node dashed or greyed, a system in its title), and so does an integration
+(a planned one dotted).
+
 `pii_fields` lists the fields `--all` draws a lineage for: every `pii` field.
 """
 
@@ -24,7 +28,7 @@ from crmdsl.views.common import (
     entity_of_field,
     system_title,
 )
-from crmdsl.views.state import mark_edge, mark_node
+from crmdsl.views.state import mark_edge, mark_node, tagged
 
 __all__ = ["field_flows", "lineage_view", "pii_fields"]
 
@@ -130,6 +134,8 @@ def _field_node(
             domains = ", ".join(n.value for n in system.record_of)
             title = f"{title} · ★ system of record for {domains}"
             css = "record"
+        if system is not None:
+            title = tagged(title, crm_map, system)
         groups[system_id] = FlowGroup(key=system_id, label=title, css=css)
         spec.shows(system_title(crm_map, entity.system))
     flags = [w for w, on in (("PII", field.pii), ("consent", field.consent)) if on]
