@@ -4,9 +4,9 @@ Documentation shows maps in fenced code blocks whose info string is `crm`. `form
 formats each such block as a file of its own and leaves every other byte of the page as
 it was. A block that does not load (an example of an error, a piece of a statement) is
 left as written, even one whose only error is a tab in the indentation: showing errors
-is what such blocks are for, and `crmdsl check` is the
-command that reports them. A block that loads is checked like any file (the meaning
-check raises `FormatterBug` rather than change what it says).
+is what such blocks are for, and `crmdsl check` is the command that reports them. A
+block that loads is checked like any file (the meaning check raises `FormatterBug`
+rather than change what it says).
 
 `crm_pages` finds the pages `crmdsl fmt` formats: a `.md` file named, or the pages under a
 folder that hold a `crm` block.
