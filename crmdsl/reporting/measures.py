@@ -30,6 +30,13 @@ def _text(q: Quantity | None) -> str | None:
     return q.text if q is not None else None
 
 
+def _level(baseline: Quantity | None, value: Quantity | None) -> float | None:
+    """The level a signed percent of the baseline means; None for any other value."""
+    if value is None or baseline is None or not value.signed or value.kind != "percent":
+        return None
+    return resolve_value(baseline, value)
+
+
 def _track(share: float | None, has_actual: bool, by: dt.date | None, today: dt.date) -> str:
     if not has_actual:
         return "not measured"
@@ -52,14 +59,14 @@ def _row(
 ) -> Row:
     baseline, actual, target = values
     share = progress(baseline, target, actual)
-    level = resolve_value(baseline, target)
     return {
         "where": where,
         "name": name,
         "baseline": _text(baseline),
         "actual": _text(actual),
         "target": _text(target),
-        "target_level": level if target is not None and target.signed else None,
+        "actual_level": _level(baseline, actual),
+        "target_level": _level(baseline, target),
         "by": by.isoformat() if by else None,
         "share": round(share * 100, 1) if share is not None else None,
         "track": _track(share, actual is not None, by, today),
@@ -90,9 +97,15 @@ def _cell(value: object) -> str:
     return esc(str(value)) if value is not None else "—"
 
 
-def _value(text: object) -> str:
-    """A value as written, digits grouped with commas (`500_000 USD`: `500,000 USD`)."""
-    return esc(str(text).replace("_", ",")) if text is not None else "—"
+def _value(text: object, level: object = None) -> str:
+    """A value as written, digits grouped (`500_000 USD`: `500,000 USD`), with its level.
+
+    A signed percent of a baseline shows the level it means: `-20% (400,000)`.
+    """
+    if text is None:
+        return "—"
+    shown = esc(str(text).replace("_", ","))
+    return f"{shown} ({number(level)})" if isinstance(level, float) else shown
 
 
 def measurement_section(rows: list[Row]) -> list[str]:
@@ -110,9 +123,9 @@ def measurement_section(rows: list[Row]) -> list[str]:
     head = ["Of", "Measure", "Baseline → actual → target", "Share", "Track", "As of", "Evidence"]
     body = []
     for r in rows:
-        way = " → ".join(_value(r[k]) for k in ("baseline", "actual", "target"))
-        if isinstance(r["target_level"], float) and str(r["target"]).startswith(("+", "-")):
-            way += f" ({number(r['target_level'])})"
+        way = " → ".join(
+            _value(r[k], r.get(f"{k}_level")) for k in ("baseline", "actual", "target")
+        )
         if r["by"]:
             way += f" by {r['by']}"
         share = percent(float(str(r["share"]))) if r["share"] is not None else "—"

@@ -136,6 +136,7 @@ def scale_data(crm_map: CrmMap) -> dict[str, object]:
             {
                 "id": e.key,
                 "title": e.title,
+                "state": effective_lifecycle(crm_map, e),
                 "records": e.records,
                 "growth_pct": growth,
                 "projected": projected,
@@ -180,10 +181,9 @@ def scale_section(data: dict[str, object]) -> list[str]:
             and isinstance(r["licenses"], int)
             and r["users"] > r["licenses"]
         )
-        state = "" if r["state"] == "current" else f" · {r['state']}"
         rows.append(
             [
-                f"{esc(str(r['title']))} ({code(str(r['id']))}){state}",
+                f"{esc(str(r['title']))} ({code(str(r['id']))})" + _state(r),
                 _count(r["users"]) + (" (**more than licensed**)" if over else ""),
                 _count(r["licenses"]),
                 _amounts(r["yearly_cost"]),
@@ -205,6 +205,11 @@ def scale_section(data: dict[str, object]) -> list[str]:
     return out + _entity_rows(entities, float(str(data["horizon_years"])))
 
 
+def _state(row: Row) -> str:
+    """` · planned` or ` · retiring` after an element of the plan."""
+    return "" if row["state"] == "current" else f" · {row['state']}"
+
+
 def _once(amounts: object) -> str:
     shown = _amounts(amounts)
     return "" if shown == "—" else f", and {shown} once"
@@ -217,7 +222,7 @@ def _entity_rows(entities: list[Row], horizon: float) -> list[str]:
     span = f"{horizon:.1f}".removesuffix(".0")
     rows = [
         [
-            f"{esc(str(r['title']))} ({code(str(r['id']))})",
+            f"{esc(str(r['title']))} ({code(str(r['id']))})" + _state(r),
             _count(r["records"]),
             f"{number(float(str(r['growth_pct'])))}% a year"
             if r["growth_pct"] is not None

@@ -30,6 +30,8 @@ system sf "Salesforce" kind crm users 120 licenses 100 owner svc
 system bot "Botco" kind service planned by 2027-03-31 owner svc
 entity sf.Case "Case" records 120_000 growth 20% per year
   subject: text
+entity zd.Ticket "Ticket" records 9_000
+  subject: text
 journey help "Get help" owner svc
   stage ask "Ask"
     touchpoint form "Web form" channel web score 2 owner svc system zd retiring
@@ -40,7 +42,7 @@ journey help "Get help" owner svc
       kpi "First contact resolution" baseline 60% target 75% actual 55% as-of 2026-09-30
     touchpoint chat "Chatbot" channel chat score 4 owner svc system bot planned by 2027-03-31
 goal g "Cut <i>cost</i>" owner svc horizon 2y
-  metric cost baseline 500_000 USD target -20% actual 450_000 USD as-of 2026-10-01 by 2027-12-31
+  metric cost baseline 500_000 USD target -20% actual -10% as-of 2026-10-01 by 2027-12-31
   metric fcr baseline 60% target 75% actual 80% by 2027-12-31
   cost 30_000 USD per year
   cost 50_000 USD once
@@ -69,7 +71,7 @@ def test_measurements_show_the_way_to_the_target(plan: Path) -> None:
     part = section(report(plan, "--no-diagrams"), "Measurements")
     assert "3 measures: 1 off track, 0 not measured yet." in part
     assert (
-        "| `goal g` | cost | 500,000 USD → 450,000 USD → -20% (400,000) by 2027-12-31 | 50% "
+        "| `goal g` | cost | 500,000 USD → -10% (450,000) → -20% (400,000) by 2027-12-31 | 50% "
         "| on track | 2026-10-01 | — |" in part
     )
     assert "| `goal g` | fcr | 60% → 80% → 75% by 2027-12-31 | 133% | reached | — | — |" in part
@@ -109,6 +111,7 @@ def test_scale_and_cost_of_the_stack(plan: Path) -> None:
     )
     # 120,000 records growing 20% a year over the longest horizon, 2 years
     assert "| Case (`sf.Case`) | 120,000 | 20% a year | 172,800 |" in part
+    assert "| Ticket (`zd.Ticket`) · retiring | 9,000 | — | — |" in part  # with its system
 
 
 def test_from_as_is_to_to_be(plan: Path) -> None:
@@ -171,9 +174,9 @@ def test_json_carries_the_figures(plan: Path) -> None:
     ]
     (ret,) = data["returns"]
     assert ret["return_pct"] == 81.8 and ret["payback_months"] == 8.6 and ret["horizon_years"] == 2
-    assert (
-        data["measurements"][0]["share"] == 50.0 and data["measurements"][0]["track"] == "on track"
-    )
+    cost = data["measurements"][0]
+    assert cost["share"] == 50.0 and cost["track"] == "on track" and cost["actual"] == "-10%"
+    assert cost["actual_level"] == 450_000 and cost["target_level"] == 400_000
     assert [i["status"] for i in data["backlog"]["g"]] == ["doing", "dropped"]
     assert data["scale"]["yearly_cost"] == {"USD": 41800.0}
     assert [e["id"] for e in data["plan"]["added"]] == ["bot", "help.chat"]
