@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmdsl.cli.output import console
+from crmdsl.errors import UsageError
 from crmdsl.language.workspace import FileFilter
 
-__all__ = ["Discovery", "file_filter", "print_notes"]
+__all__ = ["Discovery", "file_filter", "paths_or_stdin", "print_notes"]
 
 
 @dataclass(slots=True)
@@ -64,3 +65,16 @@ def print_notes(filters: FileFilter) -> None:
         err = console(stderr=True)
         for note in filters.notes:
             err.print(f"note: {note}")
+
+
+def paths_or_stdin(paths: Sequence[str], what: str) -> tuple[list[str], bool]:
+    """The paths (none: the current folder), and whether `-` asks for stdin instead.
+
+    `-` with other paths is a `UsageError` (`what` names them: "file paths").
+    """
+    named = list(paths) or ["."]
+    if "-" not in named:
+        return named, False
+    if len(named) > 1:
+        raise UsageError(f"`-` (stdin) cannot be mixed with {what}")
+    return named, True

@@ -16,10 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from crmdsl.cli.discover import Discovery, file_filter, print_notes
+from crmdsl.cli.discover import Discovery, file_filter, paths_or_stdin, print_notes
 from crmdsl.cli.output import read_stdin
 from crmdsl.docs_sync import SyncResult, sync, sync_text
-from crmdsl.errors import UsageError
 
 __all__ = ["run_docs"]
 
@@ -36,10 +35,8 @@ def run_docs(
     discovery: Discovery | None = None,
 ) -> int:
     """Sync or check the pages; print what happened; return the exit code."""
-    paths = list(paths) or ["."]
-    if "-" in paths:
-        if len(paths) > 1:
-            raise UsageError("`-` (stdin) cannot be mixed with page paths")
+    paths, stdin = paths_or_stdin(paths, "page paths")
+    if stdin:
         return _stdin(check=check)
     filters = file_filter(discovery)
     result = sync(paths, check=check, filters=filters)

@@ -16,9 +16,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from crmdsl.cli.discover import Discovery, file_filter, print_notes
+from crmdsl.cli.discover import Discovery, file_filter, paths_or_stdin, print_notes
 from crmdsl.cli.output import console, print_diagnostic, read_stdin
-from crmdsl.errors import UsageError
 from crmdsl.fileio import write_atomic
 from crmdsl.formatter.markdown import crm_pages, format_markdown, has_crm_files
 from crmdsl.formatter.printer import FormatterBug, NotFormattable, encode_like, format_source
@@ -39,10 +38,8 @@ def run_fmt(
     discovery: Discovery | None = None,
 ) -> int:
     """Format the files; print what changed; return the exit code."""
-    paths = list(paths) or ["."]
-    if "-" in paths:
-        if len(paths) > 1:
-            raise UsageError("`-` (stdin) cannot be mixed with file paths")
+    paths, stdin = paths_or_stdin(paths, "file paths")
+    if stdin:
         return _stdin(stdin_filename or "<stdin>", check=check, diff=diff)
     filters = file_filter(discovery)
     files = _collect(paths, filters)

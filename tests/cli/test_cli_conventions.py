@@ -18,24 +18,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from crmdsl.cli.app import app
+from tests.cli.maps import FIXABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-10-01"
 ACME = str(ROOT / "examples" / "acme.crm")
 UNWRITABLE = "/sys/crmdsl-cannot-write-here/out"
-
-FIXABLE = """\
-map "Tiny"
-  owner ops
-  reviewed 2026-09-01
-
-team ops "Operations"
-system crm "CRM" kind crm owner ops record-of customer
-
-entity crm.Customer "Customer"
-  id: string key
-  mobile: phone
-"""
 
 
 def run(*args: str, stdin: str | None = None) -> Result:

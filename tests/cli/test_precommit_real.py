@@ -15,23 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.maps import FIXABLE as MAP
+
 ROOT = Path(__file__).resolve().parents[2]
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
 pytestmark = pytest.mark.slow
 
-MAP = """\
-map "Tiny"
-  owner ops
-  reviewed 2026-09-01
-
-team ops "Operations"
-system crm "CRM" kind crm owner ops record-of customer
-
-entity crm.Customer "Customer"
-  id: string key
-  mobile: phone
-"""
 
 CONFIG = """\
 repos:
