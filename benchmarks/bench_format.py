@@ -1,23 +1,33 @@
-"""Benchmark the formatter and the edit operations on a 10k-line map; prints figures.
+"""Benchmark `crmdsl fmt` and the edit operations on a 10k-line map; prints figures.
 
     .venv/bin/python benchmarks/bench_format.py [LINES]
 
-Budgets (issue 6): formatting a 10k-line map, the model check included, in at most 1.5 s;
-one edit operation on a 10k-line map in at most 20 ms, not counting the parse it starts
-from. Each figure is the median of several runs; the parse cache is cleared before every
-formatting run, so that the figure is a cold one.
+Budgets: `crmdsl fmt` of a 10k-line map, the model check included, in at most 1.5 s (the
+command as a user runs it, `crmdsl fmt - --stdin-filename big.crm`: a fresh process, its
+start-up included); one edit operation on a 10k-line map in at most 20 ms, not counting
+the parse it starts from. The formatter function alone (`format_source`, parse cache
+cleared before each run) is printed too, to show what the start-up costs. Each figure is
+the median of several runs, with the fastest and slowest. Every run of the command must
+exit 0 and print exactly what the formatter makes of the map, or the benchmark stops
+with the command's error. The first line printed is the machine it ran on.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import describe  # noqa: E402
 
 import crmdsl  # noqa: E402
 from crmdsl import edit  # noqa: E402
@@ -36,9 +46,10 @@ def big_map(lines: int) -> str:
     """The Acme example repeated with fresh ids until it has `lines` lines."""
     body = (ROOT / "examples" / "acme.crm").read_text(encoding="utf-8").split("\n", 6)[6]
     pattern = re.compile(rf'(?<!["\w.])({_IDS})\b')
-    parts, count, i = [], 0, 0
+    parts: list[str] = []
+    count, i = 0, 0
     while count < lines:
-        part = pattern.sub(lambda m, i=i: f"{m.group(1)}{i}", body)
+        part = pattern.sub(lambda m, i=i: f"{m.group(1)}{i}", body)  # type: ignore[misc]
         for kind in ("service", "marketing"):
             part = part.replace(f"kind {kind}{i}", f"kind {kind}")
         parts.append(part)
@@ -47,7 +58,9 @@ def big_map(lines: int) -> str:
     return 'map "Benchmark"\n  owner revops0\n' + "\n".join(parts)
 
 
-def timed(work, runs: int = 5, before=None) -> float:
+def timed_runs(
+    work: Callable[[], Any], runs: int = 5, before: Callable[[], Any] | None = None
+) -> list[float]:
     times = []
     for _ in range(runs):
         if before is not None:
@@ -55,7 +68,35 @@ def timed(work, runs: int = 5, before=None) -> float:
         start = time.perf_counter()
         work()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
+
+
+def timed(work: Callable[[], Any], runs: int = 5, before: Callable[[], Any] | None = None) -> float:
+    return statistics.median(timed_runs(work, runs, before))
+
+
+def spread(times: list[float]) -> str:
+    """`median ms (fastest-slowest)`."""
+    return (
+        f"{statistics.median(times) * 1000:8.1f} ms "
+        f"({min(times) * 1000:.0f}-{max(times) * 1000:.0f})"
+    )
+
+
+class BenchmarkFailed(SystemExit):
+    """The timed command did not do its work: the benchmark stops rather than time it."""
+
+
+def fmt_command(text: str, expected: str) -> None:
+    """`crmdsl fmt -` on the text, as a user runs it; fails loudly on a wrong result."""
+    exe = Path(sys.executable).parent / "crmdsl"
+    cmd = [str(exe), "fmt", "-", "--stdin-filename", "big.crm"]
+    done = subprocess.run(cmd, input=text.encode(), capture_output=True, check=False)
+    if done.returncode != 0 or done.stdout.decode() != expected:
+        raise BenchmarkFailed(
+            f"{' '.join(cmd)} exited {done.returncode} or printed another text:\n"
+            + done.stderr.decode(errors="replace")[-2000:]
+        )
 
 
 def main() -> None:
@@ -64,15 +105,20 @@ def main() -> None:
     source = SourceText.from_text(text, "big.crm")
     n = text.count("\n")
     formatted = format_source(source)
-    t_fmt = timed(lambda: format_source(source), before=clear_cache)
-    t_same = timed(
+    print(describe())
+    print(f"map: {n} lines")
+    t_cmd = timed_runs(lambda: fmt_command(text, formatted))
+    t_cmd_same = timed_runs(lambda: fmt_command(formatted, formatted))
+    t_fmt = timed_runs(lambda: format_source(source), before=clear_cache)
+    t_same = timed_runs(
         lambda: format_source(SourceText.from_text(formatted, "big.crm")), before=clear_cache
     )
-    t_floor = timed(lambda: build_file(parse_source(source)), before=clear_cache)
-    print(f"map: {n} lines")
-    print(f"parse + build of the input alone (the floor):   {t_floor * 1000:8.1f} ms")
-    print(f"fmt (unformatted input, model check included): {t_fmt * 1000:8.1f} ms  (budget 1500)")
-    print(f"fmt (already formatted input):                  {t_same * 1000:8.1f} ms")
+    t_floor = timed_runs(lambda: build_file(parse_source(source)), before=clear_cache)
+    print(f"crmdsl fmt (unformatted input, model check included): {spread(t_cmd)}  (budget 1500)")
+    print(f"crmdsl fmt (already formatted input):                  {spread(t_cmd_same)}")
+    print(f"  format_source alone, unformatted input:              {spread(t_fmt)}")
+    print(f"  format_source alone, already formatted input:        {spread(t_same)}")
+    print(f"  parse + build of the input alone (the floor):        {spread(t_floor)}")
 
     analysis = crmdsl.analyze(text, "big.crm")
     assert not analysis.diagnostics, analysis.diagnostics[:1]
