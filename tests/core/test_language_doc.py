@@ -159,3 +159,18 @@ def test_errors_doc_has_examples_for_every_text_kind() -> None:
         "too-many-errors",
         "io",
     }
+
+
+def test_an_example_whose_error_stops_happening_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catches a `try` in an example passing when the error it shows stops happening: the
+    `except` branch's print is output the example claims, so its absence is a mismatch
+    (docs/api.md's examples need no `else` for this)."""
+    monkeypatch.chdir(ROOT)
+    code = _python_blocks("api.md")[0]
+    assert 'crmdsl.render(acme, "process", "billing")' in code
+    quiet = code.replace('crmdsl.render(acme, "process", "billing")', "pass")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(quiet, "docs/api.md#0", "exec"), {})
+    printed = [line.rstrip() for line in out.getvalue().splitlines()]
+    assert not _matches(printed, claimed_output(code))
