@@ -102,6 +102,7 @@ export PYTHONPATH="$work/mutants${PYTHONPATH:+:$PYTHONPATH}"
   echo "mutmut run failed (exit $code); the whole log is $work/mutmut-run.log" >&2
   exit "$code"
 }
+echo "mutmut ran for ${SECONDS} s"
 "$mutmut" export-cicd-stats > /dev/null
 "$python" - <<'EOF'
 import json
