@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Select
 
 from crmdsl.tui.app import EditorApp
 from crmdsl.tui.files import recovery_path
@@ -98,6 +99,28 @@ def test_the_preview_follows_the_cursor(acme: Path) -> None:
             app.source.goto(47, 5)
             await until(lambda: preview.diagram.name == "journey-onboarding", pilot)
             assert "SMB onboarding" in app.query_one("#preview-text").text
+
+    run(body)
+
+
+def test_the_preview_shows_a_goals_chart_and_the_emotion_curve(shop: Path) -> None:
+    async def body() -> None:
+        async with editing("shop/goals.crm", root="shop/shop.crm") as (app, pilot):
+            preview = app.query_one(PreviewPane)
+            app.source.goto(24, 3)  # in goal cut_service_cost
+            await until(
+                lambda: preview.diagram is not None and preview.diagram.view == "goals", pilot
+            )
+            assert preview.diagram is not None
+            assert "\nxychart-beta" in preview.diagram.text
+            assert "Cut the cost of service by 20%" in preview.diagram.title
+            app.source.goto(12, 3)  # in goal keep_revenue: one chart per unit, the first
+            await until(lambda: preview.diagram.name.startswith("goals-keep_revenue"), pilot)
+            await pilot.press("alt+3")
+            select = app.query_one("#preview-view", Select)
+            select.value = "scores"
+            await until(lambda: preview.diagram.view == "scores", pilot)
+            assert "\nxychart-beta" in preview.diagram.text
 
     run(body)
 

@@ -49,6 +49,8 @@ VIEW_SUBJECT: dict[str, str | None] = {
     "entities": "system",
     "lineage": "field",
     "overview": None,
+    "goals": "goal",
+    "scores": "journey",
 }
 
 
@@ -77,6 +79,14 @@ def cursor_subject(crm_map: crmdsl.CrmMap, file: str, line: int) -> tuple[str, s
     for system in crm_map.systems:
         if _inside(system, file, line):
             return "integrations", system.id
+    for goal in crm_map.goals:
+        if _inside(goal, file, line):
+            charts = [
+                s
+                for s in crmdsl.view_subjects(crm_map, "goals")
+                if (s or "").split(".")[0] == goal.id
+            ]
+            return ("goals", charts[0]) if charts else ("overview", None)
     return "overview", None
 
 
