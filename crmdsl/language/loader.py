@@ -302,6 +302,7 @@ def at_most(diagnostics: list[Diagnostic], limit: int) -> list[Diagnostic]:
 
 
 def _and_more(file: str, rest: list[Diagnostic], limit: int) -> Diagnostic:
+    """The `too-many-errors` diagnostic; `extra["more"]` is how many it stands for."""
     first = rest[0].span
     assert first is not None
     return Diagnostic(
@@ -309,4 +310,5 @@ def _and_more(file: str, rest: list[Diagnostic], limit: int) -> Diagnostic:
         f"and {len(rest)} more load errors in {file} (only the first {limit} are shown)",
         Span(first.file, first.line, first.col, first.line, first.col),
         hint="fix these first, or raise `max-errors` in the config",
+        extra={"more": len(rest)},
     )

@@ -89,7 +89,8 @@ def summary_line(maps: Sequence[CheckedMap], show_info: bool) -> str:
     linted = [m for m in maps if m.result is not None]
     head = ""
     if failed:
-        count = sum(len(m.load_errors) for m in failed)
+        # a `too-many-errors` diagnostic stands for the errors it counts
+        count = sum(int(str(d.extra.get("more", 1))) for m in failed for d in m.load_errors)
         files = len({d.span.file for m in failed for d in m.load_errors if d.span} or {""})
         head = f"{_plural(count, 'load error')} in {_plural(files, 'file')}"
         if not linted:

@@ -29,6 +29,7 @@ def test_two_hundred_errors_then_and_n_more() -> None:
     assert last.message == "and 800 more load errors in bad.crm (only the first 200 are shown)"
     assert last.span is not None and last.span.line == 204
     assert last.hint == "fix these first, or raise `max-errors` in the config"
+    assert last.extra == {"more": 800}
 
 
 def test_the_limit_counts_per_file(tmp_path: Path) -> None:
@@ -63,6 +64,7 @@ def test_max_errors_in_the_config(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert out.count("error[syntax]") == 5
     assert "error[too-many-errors]: and 995 more load errors in bad.crm" in out
+    assert "1000 load errors in 1 file; the map was not linted." in out
 
 
 @pytest.mark.parametrize("value", ["0", "-3", '"many"'])
