@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         render_diagnostic,
     )
     from crmdsl.errors import Diagnostic as Finding
+    from crmdsl.fileio import write_atomic
     from crmdsl.formatter import NotFormattable, format_text
     from crmdsl.language.limits import Limits
     from crmdsl.language.loader import Analysis, analyze, analyze_bytes, analyze_path, load, loads
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from crmdsl.linter.config import ConfigError, LintConfig, config_for
     from crmdsl.linter.fixes import fix_all, fixes_for
     from crmdsl.model import CrmMap
+    from crmdsl.query.lifecycle import effective_lifecycle, select_state
     from crmdsl.query.navigation import (
         Completion,
         Occurrence,
@@ -66,10 +68,9 @@ if TYPE_CHECKING:
         symbol_at,
     )
     from crmdsl.query.overlay import analyze_texts
+    from crmdsl.query.returns import GoalReturn, goal_return
     from crmdsl.reporting.facts import lineage, longest_path, rule_info
     from crmdsl.reporting.processes import handoffs
-    from crmdsl.query.lifecycle import effective_lifecycle, select_state
-    from crmdsl.query.returns import GoalReturn, goal_return
     from crmdsl.views import render
     from crmdsl.views.common import Diagram, ViewError
     from crmdsl.views.markup import html_text, markdown_cell, markdown_heading, markdown_inline
@@ -119,6 +120,7 @@ _EXPORTS: dict[str, str] = {
     "FIELD_TYPES": "crmdsl.language.schema",
     "render_svgs": "crmdsl.views.svg",
     "MermaidRenderer": "crmdsl.views.svg",
+    "write_atomic": "crmdsl.fileio",
     "lineage": "crmdsl.reporting.facts",
     "longest_path": "crmdsl.reporting.facts",
     "rule_info": "crmdsl.reporting.facts",
@@ -206,6 +208,7 @@ __all__ = [
     "select_state",
     "symbol_at",
     "view_subjects",
+    "write_atomic",
 ]
 
 

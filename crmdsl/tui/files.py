@@ -11,9 +11,6 @@ hold unsaved text after a crash; `recovery_path`, `write_recovery`, `read_recove
 from __future__ import annotations
 
 import contextlib
-import os
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,31 +67,13 @@ def read_buffer(path: Path) -> Buffer:
 def save_buffer(buffer: Buffer, text: str) -> None:
     """Write `text` to the buffer's file atomically, keeping BOM, line endings and mode.
 
-    The bytes go to a temporary file in the same folder, are flushed to disk, and the
-    temporary file is renamed over the original: a reader (or a crash) sees the old file
-    or the new one, never half of it.
+    Through `crmdsl.write_atomic`: a reader (or a crash) sees the old file or the new
+    one, never half of it; a symbolic link stays a link, hard links stay linked.
     """
-    path = buffer.path
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        crmdsl.write_atomic(buffer.path, buffer.encode(text))
     except OSError as exc:
-        raise FileProblem(f"cannot save {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(buffer.encode(text))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise FileProblem(f"cannot save {path}: {exc.strerror or exc}") from None
+        raise FileProblem(f"cannot save {buffer.path}: {exc.strerror or exc}") from None
     buffer.text = text
 
 

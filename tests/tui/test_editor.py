@@ -147,6 +147,27 @@ def test_save_keeps_bom_crlf_and_permissions(workdir: Path) -> None:
     assert not recovery_path(target).exists()
 
 
+def test_save_through_a_symbolic_link_writes_the_target_and_keeps_the_link(
+    workdir: Path,
+) -> None:
+    """Deliberate bug caught: a rename over the link replaced it with a regular file."""
+    real = Path("maps") / "acme.crm"
+    real.parent.mkdir()
+    real.write_text((Path(__file__).parents[2] / "examples/acme.crm").read_text())
+    link = Path("acme.crm")
+    link.symlink_to(real)
+
+    async def body() -> None:
+        async with editing(link) as (app, pilot):
+            app.source.move_cursor((0, 0))
+            await pilot.press("#", "space")
+            await pilot.press("ctrl+s")
+
+    run(body)
+    assert link.is_symlink()
+    assert real.read_text().startswith("# # Acme Corp")
+
+
 def test_quitting_with_changes_asks_and_cancel_keeps_the_editor(acme: Path) -> None:
     async def body() -> None:
         async with editing(acme) as (app, pilot):
