@@ -401,3 +401,11 @@ def test_element_names_and_places() -> None:
     s = mapping.span
     assert _place(mapping) == Span(s.file, s.line, s.col, s.line, s.col + 3)
     assert _place(fld) == fld.name_span
+
+
+def test_m005_fix_of_a_finding_with_no_place_is_none() -> None:
+    """Kills `span is None and ...` in `drop_unused_suppression` (it would crash)."""
+    finding = Diagnostic(
+        kind="unused-suppression", message="x", span=None, severity="info", code="M005"
+    )
+    assert crmdsl.fixes_for(finding, crmdsl.analyze(HEADER, "m.crm")) is None
