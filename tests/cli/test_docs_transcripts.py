@@ -5,7 +5,7 @@ next `$` line or the block's end. The command runs in a scratch folder (with the
 examples, and whatever the page's story needs: a `maps/` folder with a broken map, a
 config with a typo), and its output (stdout and stderr) must be the shown lines; a line
 `...` or `…` in the page stands for any number of lines. Transcripts that draw SVG need
-Chromium and are checked by the rendering tests instead.
+Chromium and mermaid-cli: without them they are skipped, except under CI, where they fail.
 """
 
 from __future__ import annotations
@@ -89,8 +89,19 @@ SETUPS: dict[tuple[str, str, int], Callable[[Path], None]] = {
     ("config.md", "crmdsl check maps/ --severity P2O7=error", 0): _maps(None),
     ("views.md", "crmdsl docs --check docs/", 0): _stale_page,
 }
-#: Transcripts that draw SVG (Chromium): tests/views checks those.
+#: Transcripts that draw SVG (Chromium and mermaid-cli).
 NEEDS_CHROMIUM = {"--all -o docs/diagrams/", "-o docs/lead_to_cash.svg"}
+
+
+def _renderer_or_skip() -> None:
+    from crmdsl.views.svg import MermaidRenderer, RendererNotFoundError
+
+    try:
+        MermaidRenderer()
+    except RendererNotFoundError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so real Mermaid must be installed: {error}")
+        pytest.skip(f"no Mermaid renderer: {error}")
 
 
 def _cases() -> list[tuple[str, int, str, list[str], int]]:
@@ -120,7 +131,7 @@ def test_the_transcript_prints_what_the_page_shows(
     page: str, line: int, command: str, expected: list[str], occurrence: int, tmp_path: Path
 ) -> None:
     if any(marker in command for marker in NEEDS_CHROMIUM):
-        pytest.skip("draws SVG: needs Chromium (tests/views renders for real)")
+        _renderer_or_skip()
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     setup = SETUPS.get((page, command, occurrence))
     if setup is not None:
