@@ -263,7 +263,7 @@ def test_every_option_has_help() -> None:
             param, "hidden", False
         ):
             if not getattr(param, "help", None):
-                missing.append(param.name)
+                missing.append(getattr(param, "name", "?"))
     assert missing == []
 
 

@@ -38,8 +38,15 @@ COMMANDS = {
     "lsp": ["lsp"],
 }
 
-INPUTS = ("missing folder", "folder for a file", "unwritable path", "binary file", "empty file")
-INPUTS += ("fifo", "stdin closed")
+INPUTS = (
+    "missing folder",
+    "folder for a file",
+    "unwritable path",
+    "binary file",
+    "empty file",
+    "fifo",
+    "stdin closed",
+)
 
 
 @pytest.fixture(scope="module")
