@@ -278,3 +278,19 @@ def test_color_flag_and_environment(tmp_path: Path) -> None:
     assert "\x1b[" not in python(*args, env={"NO_COLOR": "1"}).stdout
     bad = python(*args, "--color", "sometimes")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_fmt_says_which_file_it_could_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crmdsl.cli.fmt_cmd as fmt_cmd
+
+    def refuse(path: object, data: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    (tmp_path / "m.crm").write_text('team a   "A"\n', encoding="utf-8")
+    monkeypatch.setattr(fmt_cmd, "write_atomic", refuse)
+    result = run("fmt", str(tmp_path / "m.crm"))
+    assert result.exit_code == 2
+    assert f"error: cannot write {tmp_path / 'm.crm'}: Permission denied\n" in result.stderr
+    assert "reformatted 0 files, 0 files already formatted, 1 refused." in result.stderr
