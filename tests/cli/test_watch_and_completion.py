@@ -32,13 +32,15 @@ def _wait_for(lines: queue.Queue[str], text: str) -> str:
             return line
 
 
-@pytest.mark.parametrize("command", [["check"], ["docs", "--check"]])
+@pytest.mark.parametrize(
+    "command", [["check"], ["docs", "--check"], ["render", "--view", "overview"]]
+)
 def test_watch_runs_again_on_a_change_to_a_fragment(command: list[str], tmp_path: Path) -> None:
     (tmp_path / "m.crm").write_text(ROOT_MAP, encoding="utf-8")
     (tmp_path / "teams.crm").write_text(TEAMS, encoding="utf-8")
     page = "<!-- crmdsl:begin view=overview map=m.crm -->\n<!-- crmdsl:end -->\n"
     (tmp_path / "page.md").write_text(page, encoding="utf-8")
-    target = ["m.crm"] if command == ["check"] else ["page.md"]
+    target = ["page.md"] if command[0] == "docs" else ["m.crm"]
     with subprocess.Popen(
         [sys.executable, "-m", "crmdsl", *command, *target, "--watch"],
         cwd=tmp_path,
@@ -64,8 +66,10 @@ def test_watch_runs_again_on_a_change_to_a_fragment(command: list[str], tmp_path
             process.wait()
             reader.join(timeout=30)
         out = process.stdout.read() if process.stdout else ""
-    if command == ["check"]:
+    if command[0] == "check":
         assert "error[duplicate-id]" in out
+    if command[0] == "render":
+        assert "flowchart" in out  # the first run drew the map
 
 
 def complete(words: str) -> list[str]:
