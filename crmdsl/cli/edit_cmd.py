@@ -70,8 +70,8 @@ def run_edit(path: str, *, serve: bool, host: str, port: int) -> int:
     if serve:
         return _serve(target, host, port)
     from crmdsl.tui.app import EditorApp
-    from crmdsl.tui.files import FileProblem
     from crmdsl.tui.config import load_settings
+    from crmdsl.tui.files import FileProblem
     from crmdsl.tui.images import graphics_protocol
 
     settings = load_settings(Path(root))
