@@ -18,7 +18,7 @@ import pytest
 
 from crmdsl.language.grammar import cache_file_name, grammar_path
 
-EXAMPLE = "system crm \"CRM\"\n"
+EXAMPLE = 'system crm "CRM"\n'
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership checks")
 
@@ -46,7 +46,11 @@ def _check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "tmp").mkdir(exist_ok=True)
     return subprocess.run(
         [sys.executable, "-m", "crmdsl", "check", str(crm)],
-        capture_output=True, text=True, env=environ, check=False, timeout=120,
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=False,
+        timeout=120,
     )
 
 
@@ -67,8 +71,12 @@ def test_the_shared_temp_folder_is_never_read(tmp_path: Path) -> None:
         "Lark(grammar_path().read_text(encoding='utf-8'), parser='lalr', lexer=_FastLexer,"
         " transformer=_Lines(), start='start', cache=True)\n"
     )
-    subprocess.run([sys.executable, "-c", planter], env={**os.environ, "TMPDIR": str(tmp)},
-                   check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", planter],
+        env={**os.environ, "TMPDIR": str(tmp)},
+        check=True,
+        timeout=120,
+    )
     planted = sorted(tmp.glob(".lark_cache_*"))
     assert planted, "Lark's cache=True wrote no file to the temp folder"
     for path in planted:
