@@ -405,8 +405,7 @@ def render_command(
         str | None,
         typer.Option(
             "--id",
-            help="What to draw: a journey, a process, a system (to narrow to), a field or a "
-            "goal.",
+            help="What to draw: a journey, a process, a system (to narrow to), a field or a goal.",
             autocompletion=_complete_id,
         ),
     ] = None,
@@ -469,7 +468,9 @@ def render_command(
 
 @app.command("edit")
 def edit_command(
-    path: Annotated[str, typer.Argument(help="The map: a .crm file (new or not), a folder, a fragment.")],
+    path: Annotated[
+        str, typer.Argument(help="The map: a .crm file (new or not), a folder, a fragment.")
+    ],
     serve: Annotated[
         bool, typer.Option("--serve", help="Serve the editor as a web page instead.")
     ] = False,

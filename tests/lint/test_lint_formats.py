@@ -113,9 +113,7 @@ def test_load_errors_and_findings_together(maps: Path) -> None:
         "maps/bad.crm:3:24: error[unknown-reference] no team `salse`"
     )
     code, out = check("maps")
-    assert (
-        "1 load error in 1 file (1 map not linted); 1 error and 2 warnings in 1 file" in out
-    )
+    assert "1 load error in 1 file (1 map not linted); 1 error and 2 warnings in 1 file" in out
 
 
 def test_json(maps: Path) -> None:
