@@ -147,6 +147,8 @@ def find_pages(paths: Sequence[str | Path], filters: FileFilter | None = None) -
             pages.extend(walk(path, ".md", filters))
         elif path.is_file():
             pages.append(path)
+        elif path.exists():
+            raise CrmdslError(f"{raw} is not a regular file or a folder")
         else:
             raise CrmdslError(f"no such file or folder: {raw}")
     return list(dict.fromkeys(pages))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crmdsl.cli.output import not_a_file
 from crmdsl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def _engine(path: str, today: str | None) -> Engine:
     from crmdsl.cli.check import parse_today
 
     if not Path(path).is_file():
-        raise UsageError(f"no map at {path}")
+        raise UsageError(not_a_file(path))
     _refuse_non_text(path)
     return Engine.open(path, today=parse_today(today) if today else None)
 

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from crmdsl.cli.discover import Discovery, file_filter, print_notes
-from crmdsl.cli.output import PlainConsole, console, print_diagnostic, read_stdin
+from crmdsl.cli.output import (
+    PlainConsole,
+    console,
+    not_a_file,
+    print_diagnostic,
+    read_stdin,
+)
 from crmdsl.errors import Span, UsageError
 from crmdsl.language.loader import Analysis, analyze_bytes
 from crmdsl.language.workspace import FileFilter, MapRun, find_maps
@@ -130,7 +136,7 @@ class _Configs:
         self.fixed: LintConfig | None = None
         if options.config_file is not None:
             if not Path(options.config_file).is_file():
-                raise UsageError(f"--config: no such file: {options.config_file}")
+                raise UsageError(f"--config: {not_a_file(options.config_file)}")
             self.fixed = load_config(options.config_file, known, shown=options.config_file)
         self.overrides = {
             "select": split_codes(options.select, known, "--select") if options.select else None,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from crmdsl.cli.output import not_a_file
 from crmdsl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -179,9 +180,9 @@ def _pairs(args: Sequence[str], options: DiffOptions) -> list[_Pair]:
     if len(args) == 2 and all(Path(a).is_file() for a in args):
         return [_file_pair(args[0], args[1])]
     if len(args) in (2, 3):
-        missing = [a for a in args[:2] if not Path(a).exists()]
+        missing = [a for a in args[:2] if not Path(a).is_file()]
         if missing and len(args) == 2 and any(Path(a).exists() for a in args):
-            raise UsageError(f"no such file: {missing[0]}")
+            raise UsageError(not_a_file(missing[0]))
         if is_revision(args[0]) and is_revision(args[1]):
             return _git_pairs(args[0], args[1], args[2] if len(args) == 3 else ".")
         _ensure_git()

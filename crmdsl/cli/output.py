@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 __all__ = [
+    "not_a_file",
     "COLOR_MODES",
     "PlainConsole",
     "console",
@@ -209,3 +210,13 @@ def _reason(exc: OSError) -> str:
     """An OSError in words: its strerror, lower-cased as a clause."""
     words = exc.strerror or str(exc)
     return words[:1].lower() + words[1:]
+
+
+def not_a_file(path: str | os.PathLike[str]) -> str:
+    """Why `path`, which is no regular file, cannot be read: missing, a folder, or special."""
+    given = Path(path)
+    if not given.exists():
+        return f"no such file: {path}"
+    if given.is_dir():
+        return f"{path} is a folder, not a file"
+    return f"{path} is not a regular file"

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdsl.cli.output import console
+from crmdsl.cli.output import console, not_a_file
 from crmdsl.errors import UsageError
 from crmdsl.language.suggest import did_you_mean
 
@@ -31,7 +31,7 @@ def _config(config_file: str | None) -> LintConfig:
     known = list(registry())
     if config_file is not None:
         if not Path(config_file).is_file():
-            raise UsageError(f"--config: no such file: {config_file}")
+            raise UsageError(f"--config: {not_a_file(config_file)}")
         return load_config(config_file, known, shown=config_file)
     found = find_config(Path.cwd())
     return load_config(found, known) if found is not None else LintConfig()

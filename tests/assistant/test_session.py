@@ -134,7 +134,7 @@ def test_ask_json_gives_answer_references_and_patch(maps: Path) -> None:
 def test_ask_on_a_missing_map_is_a_clear_error(maps: Path) -> None:
     code, out = ask_cli("ask", "nothere.crm", "who owns x")
     assert code == 2
-    assert "error: no map at nothere.crm" in out
+    assert "error: no such file: nothere.crm" in out
 
 
 def test_chat_session_undo_diff_save_quit(maps: Path) -> None:

@@ -108,3 +108,5 @@ def test_no_traceback(command: str, what: str, places: dict[str, str], tmp_path:
     if what in ("missing folder", "folder for a file", "binary file", "fifo"):
         if "{out}" not in template and command not in ("explain", "docs"):
             assert done.returncode == 2, shown
+    if what == "fifo" and "{in}" in template and command != "explain":  # explain takes a code
+        assert "not a regular file" in shown, shown
