@@ -17,6 +17,7 @@ from crmdsl import model as m
 from crmdsl.edit.doc import Doc, _Linenos, check_text
 from crmdsl.edit.patch import EditError, Patch
 from crmdsl.language.parse import Line
+from crmdsl.language.refs import REF_KINDS
 from crmdsl.language.schema import ClauseSpec, StatementSpec, ValueKind
 
 __all__ = [
@@ -87,19 +88,6 @@ def clause_text(spec: StatementSpec, keyword: str, value: Any = None) -> tuple[C
     return clause, f"{keyword} {_value_text(value)}"
 
 
-_REF_KINDS: dict[str, tuple[type, ...]] = {
-    "team": (m.Team,),
-    "persona": (m.Persona,),
-    "system": (m.System,),
-    "goal": (m.Goal,),
-    "field": (m.EntityField,),
-    "backstage": (m.Step, m.Decision),
-    "node": (m.Step, m.Decision, m.End),
-    "support": (m.Journey, m.Process, m.Integration, m.System, m.Stage, m.Touchpoint, m.Step,
-                m.Decision, m.End),
-}  # fmt: skip
-
-
 def check_refs(doc: Doc, clause: ClauseSpec, value: Any, scope: str = "") -> None:
     """Refuse a reference that names nothing of the right kind in the map.
 
@@ -120,7 +108,7 @@ def check_refs(doc: Doc, clause: ClauseSpec, value: Any, scope: str = "") -> Non
                 ]
                 raise EditError(f"no channel `{item}` in this map" + _hint(item, pool))
             continue
-        kinds = _REF_KINDS.get(clause.ref)
+        kinds = REF_KINDS.get(clause.ref)
         if kinds is None:
             continue
         key = f"{scope}.{item}" if clause.ref == "node" else item

@@ -15,10 +15,26 @@ from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from crmdsl import model as m
 from crmdsl.language.schema import STATEMENTS, StatementSpec, ValueKind
 from crmdsl.model import CrmMap, Node, Ref
 
-__all__ = ["RefSite", "child_nodes", "walk_refs"]
+__all__ = ["REF_KINDS", "RefSite", "child_nodes", "walk_refs"]
+
+#: What a reference clause may name, by the clause table's `ref` kind (`channel` refs
+#: name channels, built in or declared, and are looked up apart).
+REF_KINDS: dict[str, tuple[type, ...]] = {
+    "team": (m.Team,),
+    "persona": (m.Persona,),
+    "system": (m.System,),
+    "goal": (m.Goal,),
+    "field": (m.EntityField,),
+    "entity": (m.Entity,),
+    "backstage": (m.Step, m.Decision),
+    "node": (m.Step, m.Decision, m.End),
+    "support": (m.Journey, m.Process, m.Integration, m.System, m.Stage, m.Touchpoint,
+                m.Step, m.Decision, m.End),
+}  # fmt: skip
 
 _N = TypeVar("_N", bound=Node)
 

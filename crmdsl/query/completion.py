@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from crmdsl import model as m
 from crmdsl.language.loader import Analysis
+from crmdsl.language.refs import REF_KINDS
 from crmdsl.language.schema import (
     CHILD_KEYWORDS,
     FIELD_FLAGS,
@@ -35,19 +36,6 @@ __all__ = ["completions_at"]
 
 _PARTIAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|<->|->|,|[^\s,]+')
-
-#: What the ids of each kind of reference are (the clause table's `ref` names).
-_REF_KINDS: dict[str, tuple[type, ...]] = {
-    "team": (m.Team,),
-    "persona": (m.Persona,),
-    "system": (m.System,),
-    "goal": (m.Goal,),
-    "field": (m.EntityField,),
-    "backstage": (m.Step, m.Decision),
-    "support": (m.Journey, m.Process, m.Integration, m.System, m.Stage, m.Touchpoint,
-                m.Step, m.Decision, m.End),
-    "entity": (m.Entity,),
-}  # fmt: skip
 
 #: Snippets for new statements, by header shape (`id` statements use their keyword).
 _SNIPPETS: dict[str, str] = {
@@ -238,7 +226,7 @@ def _values(clause: ClauseSpec, ctx: _Context, index: SymbolIndex) -> list[Compl
         return _ids(index, (m.Channel,), "channel")
     if clause.ref == "node":
         return _nodes(index, ctx.scope)
-    kinds = _REF_KINDS.get(clause.ref)
+    kinds = REF_KINDS.get(clause.ref)
     return _ids(index, kinds) if kinds else []
 
 
