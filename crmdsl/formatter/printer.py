@@ -133,14 +133,13 @@ def layout_lines(parsed: ParsedFile) -> list[tuple[int, str]]:
     """
     code: dict[int, _Code] = {}
 
-    def walk(line: Line, depth: int, parent: _Code | None) -> None:
-        here = _Code(line, depth, parent)
-        code[line.lineno] = here
-        for child in line.children:
-            walk(child, depth + 1, here)
-
-    for root in parsed.roots:
-        walk(root, 0, None)
+    # Depth first, in file order, with a stack (a recursive inner function would be a
+    # reference cycle holding every line until the cyclic collector runs).
+    stack: list[tuple[Line, int, _Code | None]] = [(r, 0, None) for r in reversed(parsed.roots)]
+    while stack:
+        line, depth, parent = stack.pop()
+        placed = code[line.lineno] = _Code(line, depth, parent)
+        stack.extend((child, depth + 1, placed) for child in reversed(line.children))
     eol = {c.line: c for c in parsed.comments if not c.own_line}
     own = {c.line: c for c in parsed.comments if c.own_line}
     nexts = _next_code(len(parsed.source.lines), code)

@@ -11,12 +11,13 @@ rule, is what rule M005 (`crmdsl.rules.map`) reports.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crmdsl.errors import Diagnostic, Span
+from crmdsl.language.refs import child_nodes
+from crmdsl.language.schema import STATEMENTS
 from crmdsl.model import SUPPRESSION, Comment, CrmMap, Node
 
 __all__ = [
@@ -55,35 +56,17 @@ class Suppression:
 def statement_extents(crm_map: CrmMap) -> dict[str, dict[int, int]]:
     """For each file, each line a statement starts on → the last line of its block."""
     out: dict[str, dict[int, int]] = {}
-
-    def visit(obj: object) -> None:
-        if isinstance(obj, Node):
-            span = obj.span
-            if span is not None and span.file:
-                starts = out.setdefault(span.file, {})
-                starts[span.line] = max(starts.get(span.line, span.line), span.end_line)
-            for f in dataclasses.fields(obj):
-                value = getattr(obj, f.name)
-                if isinstance(value, list) and value and isinstance(value[0], Node):
-                    for item in value:
-                        visit(item)
-
-    roots: list[object] = [crm_map.header, *crm_map.includes]
-    for name in (
-        "teams",
-        "personas",
-        "channels",
-        "systems",
-        "entities",
-        "journeys",
-        "processes",
-        "integrations",
-        "goals",
-    ):
-        roots.extend(getattr(crm_map, name))
-    for root in roots:
-        if root is not None and not getattr(root, "builtin", False):
-            visit(root)
+    tops = (s.list_attr for s in STATEMENTS.values() if "top" in s.parents and s.list_attr)
+    stack: list[Node] = [crm_map.header] if crm_map.header is not None else []
+    for name in dict.fromkeys(tops):
+        stack.extend(n for n in getattr(crm_map, name) if not getattr(n, "builtin", False))
+    while stack:
+        node = stack.pop()
+        span = node.span
+        if span is not None and span.file:
+            starts = out.setdefault(span.file, {})
+            starts[span.line] = max(starts.get(span.line, span.line), span.end_line)
+        stack.extend(child_nodes(node))
     return out
 
 

@@ -61,8 +61,16 @@ __all__ = ["EditorApp"]
 _SWITCH_INTERVAL = 0.001
 _COLLECT_EVERY = 0.5
 _IDLE_FOR_COLLECT = 1.0
-_GARBAGE_PER_CHAR = 35
-_GARBAGE_BUDGET = 150_000_000
+_GROWTH_BUDGET = 64 * 1024 * 1024
+
+
+def _resident_bytes() -> int:
+    """The process's resident memory (Linux; 0 elsewhere, where only pauses collect)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _assistant_pane() -> Widget:
@@ -122,6 +130,7 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         self._seen_edits = 0
         self._last_edit = time.monotonic()
         self._uncollected = 0  # analyses finished since the last pass of the collector
+        self._collected_at = 0  # resident bytes after the last whole pass
         self._debounce: Timer | None = None
         self._settled = asyncio.Event()
         self._recovered_at = -1
@@ -209,6 +218,9 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         self._debounce = None
         self._analysing = True
         self._settled.clear()
+        # What Textual left in cycles since the last analysis was shown (the map shown
+        # is frozen, so this pass is short), before the next analysis adds its objects.
+        gc.collect()
         job = Job(
             self._generation,
             Path(self.root_file),
@@ -228,6 +240,8 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
     def on_editor_app_analysed(self, message: Analysed) -> None:
         """Apply a finished analysis, unless the text moved on (then analyse again)."""
         self._analysing = False
+        if not self.screen_stack:  # the app is closing: a late worker's result
+            return
         if message.generation != self._generation:
             self.schedule_analysis()
             return
@@ -250,21 +264,38 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         self.update_status()
         self.refresh_preview()
         self.index_snapshot(snapshot)
+        self._freeze_shown()
         self.check_settled()
 
     def _collect(self) -> None:
-        """Run the cyclic collector once the user pauses, or when garbage piles up.
+        """Run the whole cyclic collector once the user pauses typing.
 
-        A map's analysis holds reference cycles (about 35 bytes per character of the map
-        stay until collected), and a collector's pass over a 10k-line map holds the GIL
-        for a quarter of a second: so it runs when typing pauses, and while typing goes
-        on only once the uncollected analyses would pass a memory budget.
+        An analysis makes no reference cycles (a test keeps it so): reference counting
+        frees each one as soon as a newer one replaces it. Textual's rendering leaves
+        some garbage in cycles. A pass over everything (a 10k-line map's objects take a
+        second) runs only in a pause; after it, and after each analysis is shown,
+        what lives is frozen (`gc.freeze`), so that the pass before each analysis
+        walks only what Textual made since the last one.
         """
         idle = time.monotonic() - self._last_edit >= _IDLE_FOR_COLLECT
-        piled = self._uncollected * _GARBAGE_PER_CHAR * len(self.buffer.text) > _GARBAGE_BUDGET
-        if self._uncollected and (idle or piled):
+        if self._uncollected and idle:
+            gc.unfreeze()
             gc.collect()
+            gc.freeze()
             self._uncollected = 0
+            self._collected_at = _resident_bytes()
+
+    def _freeze_shown(self) -> None:
+        """After an analysis is shown, freeze what lives: later passes walk only the new.
+
+        What was frozen and died in cycles since (Textual's line caches) is found by a
+        whole pass, in a pause of typing, or when the process grew by `_GROWTH_BUDGET`.
+        """
+        if _resident_bytes() - self._collected_at > _GROWTH_BUDGET:
+            gc.unfreeze()
+            gc.collect()
+            self._collected_at = _resident_bytes()
+        gc.freeze()
 
     def on_unmount(self) -> None:
         """Stop watching the disk; give the collector back to the process."""
@@ -272,6 +303,7 @@ class EditorApp(FilesMixin, NavigationMixin, PanesMixin):
         if stop is not None:
             stop.set()
         self.pngs.close()
+        gc.unfreeze()
         gc.enable()
 
     def check_settled(self) -> None:

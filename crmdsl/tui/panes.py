@@ -104,6 +104,8 @@ class PanesMixin(EditorBase):
 
     def on_panes_mixin_indexed(self, message: Indexed) -> None:
         """The index of a newer analysis is built: the status bar and outline use it."""
+        if not self.screen_stack:  # the app is closing: a late worker's result
+            return
         if message.snapshot.generation < self._indexed_generation:
             return
         self._indexed_generation = message.snapshot.generation
@@ -183,6 +185,8 @@ class PanesMixin(EditorBase):
 
     def on_panes_mixin_previewed(self, message: Previewed) -> None:
         """Show a finished preview, unless a newer one was asked for."""
+        if not self.screen_stack:  # the app is closing: a late worker's result
+            return
         if message.token != self._preview_token:
             return
         self.preview_pending = False
@@ -212,6 +216,8 @@ class PanesMixin(EditorBase):
 
     def on_panes_mixin_imaged(self, message: Imaged) -> None:
         """Show a rendered image."""
+        if not self.screen_stack:  # the app is closing: a late worker's result
+            return
         protocol = self.graphics
         assert protocol is not None
         self.main.query_one(PreviewPane).show_image(
@@ -222,6 +228,8 @@ class PanesMixin(EditorBase):
 
     def on_panes_mixin_drawn(self, message: Drawn) -> None:
         """Show a finished drawing."""
+        if not self.screen_stack:  # the app is closing: a late worker's result
+            return
         self.main.query_one(PreviewPane).show_drawing(message.text_of, message.drawing)
 
     def on_preview_pane_view_chosen(self, message: PreviewPane.ViewChosen) -> None:

@@ -348,14 +348,6 @@ def _emit_flow(spec: FlowSpec, title: str | None, version: str | None) -> tuple[
     ids: dict[str, str] = {}
     placed: set[str] = set()
 
-    def place_group(group: FlowGroup, parent: str | None) -> None:
-        gid = chart.subgraph(group.key, group.label, parent=parent)
-        ids[group.key] = gid
-        for member in group.members:
-            place_node(member, gid)
-        for inner in group.groups:
-            place_group(inner, gid)
-
     def place_node(key: str, parent: str | None) -> None:
         if key in placed:
             return
@@ -373,8 +365,16 @@ def _emit_flow(spec: FlowSpec, title: str | None, version: str | None) -> tuple[
             namespace=namespace,
         )
 
-    for group in spec.groups:
-        place_group(group, None)
+    # Groups depth first, in order, with a stack (a recursive inner function would be a
+    # reference cycle holding the chart until the cyclic collector runs).
+    stack: list[tuple[FlowGroup, str | None]] = [(g, None) for g in reversed(spec.groups)]
+    while stack:
+        group, parent = stack.pop()
+        gid = chart.subgraph(group.key, group.label, parent=parent)
+        ids[group.key] = gid
+        for member in group.members:
+            place_node(member, gid)
+        stack.extend((inner, gid) for inner in reversed(group.groups))
     for key in spec.nodes:
         place_node(key, None)
     for edge in spec.edges:

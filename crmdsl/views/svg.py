@@ -504,20 +504,16 @@ def svg_problems(svg: str) -> list[str]:
 
 def svg_text_nodes(svg: str) -> list[str]:
     """Return the text nodes of an SVG in document order, ``<style>`` excluded."""
-    root = ET.fromstring(svg)
     texts: list[str] = []
+    _text_nodes(ET.fromstring(svg), texts)
+    return texts
 
-    def walk(element: ET.Element) -> None:
-        if _local_name(element.tag) in {"style", "script"}:
-            if element.tail:
-                texts.append(element.tail)
-            return
+
+def _text_nodes(element: ET.Element, texts: list[str]) -> None:
+    if _local_name(element.tag) not in {"style", "script"}:
         if element.text:
             texts.append(element.text)
         for child in element:
-            walk(child)
-        if element.tail:
-            texts.append(element.tail)
-
-    walk(root)
-    return texts
+            _text_nodes(child, texts)
+    if element.tail:
+        texts.append(element.tail)

@@ -87,8 +87,11 @@ class _Builder(HeadReader):
         self.path = parsed.source.path
         self.out = BuiltFile(self.path, diagnostics=list(parsed.diagnostics))
         self.out.comments = [_comment(self.path, c) for c in parsed.comments]
+        # Unbound functions: bound methods kept on the builder would make a reference
+        # cycle (builder -> dict -> method -> builder) that holds every node it built
+        # until the cyclic collector runs.
         self._heads = {
-            spec.header: getattr(self, f"_head_{spec.header}") for spec in STATEMENTS.values()
+            spec.header: getattr(type(self), f"_head_{spec.header}") for spec in STATEMENTS.values()
         }
 
     # -- driving -------------------------------------------------------------------
@@ -160,7 +163,7 @@ class _Builder(HeadReader):
         spans: dict[str, list[Span]] = {}
         set_by: dict[str, tuple[str, Span]] = {}
         toks = line.toks
-        i = self._heads[spec.header](spec, line, toks, attrs)
+        i = self._heads[spec.header](self, spec, line, toks, attrs)
         self._clauses(spec, line, toks, i, attrs, spans, set_by)
         own_id = attrs.get("id") or ""
         child_scope = scope
