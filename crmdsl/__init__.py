@@ -236,15 +236,24 @@ def report(
     findings: Sequence[Diagnostic] | None = None,
     today: _dt.date | None = None,
     path: str | None = None,
+    *,
+    diagrams: bool = False,
+    plan: bool = True,
 ) -> str:
     """The stakeholder report of a map as Markdown (what `crmdsl report` writes).
 
     `findings` are listed in its last section (e.g. `lint(map).findings`); `today`
     dates the page and the review checks (default: today); `path` names the map.
+    `diagrams` embeds the diagrams as `mermaid` blocks (as `crmdsl report` does);
+    `plan` lints the as-is and the to-be map (default config) for "From as-is to
+    to-be", when the map has planned or retiring elements.
     """
+    from crmdsl.linter import lint_states
     from crmdsl.reporting.report import render_report
 
-    return render_report(crm_map, findings, today or _dt.date.today(), path=path)
+    day = today or _dt.date.today()
+    states = lint_states(crm_map, None, day) if plan else None
+    return render_report(crm_map, findings, day, path=path, states=states, diagrams=diagrams)
 
 
 def view_subjects(crm_map: CrmMap, view: str) -> list[str | None]:

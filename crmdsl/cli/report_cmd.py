@@ -17,33 +17,16 @@ The exit code is 0 whatever the findings: the report shows them, it does not jud
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 from crmdsl.cli.check import CheckOptions, config_for, load_or_report, parse_today
-from crmdsl.errors import Diagnostic, UsageError
-from crmdsl.linter.config import LintConfig
-from crmdsl.model import CrmMap
+from crmdsl.errors import UsageError
 
 __all__ = ["REPORT_FORMATS", "run_report"]
 
 REPORT_FORMATS = ("md", "json", "html")
-
-
-def _state_findings(
-    crm_map: CrmMap, config: LintConfig, day: dt.date, standalone: bool
-) -> tuple[list[Diagnostic], list[Diagnostic]] | None:
-    """The findings of the as-is and the to-be map; None when the map has no plan."""
-    from crmdsl.linter import lint
-    from crmdsl.query.lifecycle import lifecycles, select_state
-
-    if not lifecycles(crm_map):
-        return None
-    as_is = lint(select_state(crm_map, "as-is"), config, day, standalone=standalone)
-    to_be = lint(select_state(crm_map, "to-be"), config, day, standalone=standalone)
-    return as_is.findings, to_be.findings
 
 
 def _html(markdown: str, title: str, chromium: str | None, mermaid_cli: str | None) -> str:
@@ -83,7 +66,7 @@ def run_report(
     mermaid_cli: str | None = None,
 ) -> int:
     """Write the report; return the exit code."""
-    from crmdsl.linter import lint
+    from crmdsl.linter import lint, lint_states
     from crmdsl.reporting.report import render_report, report_data
 
     if fmt not in REPORT_FORMATS:
@@ -97,7 +80,7 @@ def run_report(
     config = config_for(shown, CheckOptions(config_file=config_file))
     standalone = crm_map.header is None
     result = lint(crm_map, config, day, standalone=standalone)
-    states = _state_findings(crm_map, config, day, standalone)
+    states = lint_states(crm_map, config, day, standalone)
     if fmt == "json":
         data = report_data(
             crm_map, result.findings, day, path=shown, suppressed=result.suppressed, states=states

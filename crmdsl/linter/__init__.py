@@ -24,7 +24,7 @@ from crmdsl.model import CrmMap
 if TYPE_CHECKING:
     from crmdsl.language.loader import Analysis
 
-__all__ = ["ConfigError", "LintConfig", "LintResult", "lint", "registry"]
+__all__ = ["ConfigError", "LintConfig", "LintResult", "lint", "lint_states", "registry"]
 
 
 def registry() -> Mapping[str, Any]:
@@ -112,3 +112,23 @@ def lint(
             kept.append(diag)
     kept.sort(key=finding_order)
     return LintResult(kept, dropped, config, today)
+
+
+def lint_states(
+    crm_map: CrmMap,
+    config: LintConfig | None = None,
+    today: dt.date | None = None,
+    standalone: bool = False,
+) -> tuple[list[Diagnostic], list[Diagnostic]] | None:
+    """The findings of the as-is map and of the to-be map; None when the map has no plan.
+
+    What the report's "From as-is to to-be" compares: the findings the plan clears and
+    the ones it brings.
+    """
+    from crmdsl.query.lifecycle import lifecycles, select_state
+
+    if not lifecycles(crm_map):
+        return None
+    as_is = lint(select_state(crm_map, "as-is"), config, today, standalone=standalone)
+    to_be = lint(select_state(crm_map, "to-be"), config, today, standalone=standalone)
+    return as_is.findings, to_be.findings
