@@ -83,12 +83,7 @@ def _file_diff(old: list[str], new: list[str], name: str) -> list[str]:
     The lines both texts share at the start and at the end are left out of the
     comparison (but for the context lines), and the hunks' line numbers shifted back.
     """
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    end = 0
-    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
-        end += 1
+    start, end = crmdsl.edit.common_ends(old, new)
     skip = max(0, start - _CONTEXT)
     keep = max(0, end - _CONTEXT)
     lines = list(

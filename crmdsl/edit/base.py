@@ -15,7 +15,7 @@ from typing import Any
 
 from crmdsl import model as m
 from crmdsl.edit.doc import Doc, _Linenos, check_text
-from crmdsl.edit.patch import EditError, Patch
+from crmdsl.edit.patch import EditError, Patch, common_ends
 from crmdsl.language.parse import Line
 from crmdsl.language.refs import REF_KINDS
 from crmdsl.language.schema import ClauseSpec, StatementSpec, ValueKind
@@ -186,12 +186,7 @@ class LineCuts:
                 out.append((file, start, end_off, ""))
                 continue
             old = raw[:content]
-            head = 0
-            while head < min(len(old), len(body)) and old[head] == body[head]:
-                head += 1
-            tail = 0
-            while tail < min(len(old), len(body)) - head and old[-1 - tail] == body[-1 - tail]:
-                tail += 1
+            head, tail = common_ends(old, body)
             out.append((file, start + head, start + len(old) - tail, body[head : len(body) - tail]))
         return out
 

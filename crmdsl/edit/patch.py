@@ -10,7 +10,7 @@ files on disk, keeping each file's BOM and line endings, writing atomically.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,15 @@ from crmdsl.errors import CrmdslError
 from crmdsl.fileio import write_atomic
 from crmdsl.language.source import SourceText, decode
 
-__all__ = ["EditError", "Patch", "Replacement", "StalePatchError", "diff_patch", "write_patch"]
+__all__ = [
+    "EditError",
+    "Patch",
+    "Replacement",
+    "StalePatchError",
+    "common_ends",
+    "diff_patch",
+    "write_patch",
+]
 
 
 class EditError(CrmdslError):
@@ -170,6 +178,22 @@ class Patch:
         after = other.apply(self.apply(texts))
         description = "; ".join(d for d in (self.description, other.description) if d)
         return diff_patch(texts, after, description)
+
+
+def common_ends(old: Sequence[object], new: Sequence[object]) -> tuple[int, int]:
+    """How many items two sequences share at the start, and then at the end (not overlapping).
+
+    `old[head : len(old) - tail]` became `new[head : len(new) - tail]`: the one changed
+    middle, for texts (characters) or lists of lines alike.
+    """
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def diff_patch(before: Mapping[str, str], after: Mapping[str, str], description: str = "") -> Patch:

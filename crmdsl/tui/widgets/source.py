@@ -169,14 +169,8 @@ class SourceView(TextArea):
         old = self.text
         if new == old:
             return False
-        start = 0
-        limit = min(len(old), len(new))
-        while start < limit and old[start] == new[start]:
-            start += 1
-        end_old, end_new = len(old), len(new)
-        while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-            end_old -= 1
-            end_new -= 1
+        start, tail = crmdsl.edit.common_ends(old, new)
+        end_old, end_new = len(old) - tail, len(new) - tail
         document = self.document
         assert isinstance(document, Document)
         cursor = self.cursor_location
