@@ -20,10 +20,10 @@ from pathlib import Path
 
 from crmdsl.errors import Diagnostic, LoadError, Note, Span, sorted_diagnostics
 from crmdsl.gcpause import paused_gc
-from crmdsl.language.build.statements import BuiltFile, build_file
+from crmdsl.language.build.statements import BuiltFile, build_file, keep_built
 from crmdsl.language.limits import Limits, limits_for
 from crmdsl.language.parse import ParsedFile, parse_source
-from crmdsl.language.resolve import resolve
+from crmdsl.language.resolve import resolve_built
 from crmdsl.language.source import SourceText, decode, non_scalar, read_lossy, read_source
 from crmdsl.model import CrmMap
 
@@ -158,7 +158,13 @@ class _Loader:
         named = root.path != "<string>"
         real = _resolved(self.root_dir / Path(root.path).name) if named else None
         self._file(root, real, [], included_from=None)
-        mp, resolve_diags = resolve(self.built, root.path)
+        mp, resolve_diags, conflicts = resolve_built(self.built, root.path)
+        if conflicts:  # statements of an earlier load whose references now resolve otherwise
+            self.built = [self._rebuilt(built, conflicts) for built in self.built]
+            mp, resolve_diags, conflicts = resolve_built(self.built, root.path)
+            assert not conflicts, "a statement built again is never shared"
+        for built in self.built:
+            keep_built(built)
         if self.broken_include:
             resolve_diags = [d for d in resolve_diags if d.kind != "unknown-reference"]
         found = sorted_diagnostics([*self.diags, *resolve_diags])
@@ -174,7 +180,7 @@ class _Loader:
         self.sources[source.path] = source
         parsed = parse_source(source)
         self.parsed[source.path] = parsed
-        built = build_file(parsed)
+        built = build_file(parsed, reuse=True)
         self.diags.extend(built.diagnostics)
         if included_from is not None and built.header is not None:
             self.diags.append(
@@ -199,6 +205,15 @@ class _Loader:
         chain = [*stack, real] if real is not None else stack
         for inc in built.includes:
             self._include(inc, here, shown_dir, chain)
+
+    def _rebuilt(self, built: BuiltFile, conflicts: set[int]) -> BuiltFile:
+        """A file built again where it shares a statement in `conflicts` (same problems)."""
+        if not built.shared & conflicts:
+            return built
+        again = build_file(self.parsed[built.path], reuse=True, fresh=conflicts)
+        if built.header is None:  # an included file's header, reported when first built
+            again.header = None
+        return again
 
     def _include(self, inc: object, here: Path, shown_dir: str, chain: list[Path]) -> None:
         from crmdsl.model import Include

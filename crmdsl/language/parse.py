@@ -16,6 +16,7 @@ from __future__ import annotations
 import marshal
 import os
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,16 @@ from crmdsl.errors import Diagnostic, Span
 from crmdsl.language.grammar import Tok, grammar_parser, grammar_path, parse_text, syntax_message
 from crmdsl.language.source import SourceText
 
-__all__ = ["Comment", "Line", "ParsedFile", "Tok", "clear_cache", "grammar_path", "parse_source"]
+__all__ = [
+    "Comment",
+    "Line",
+    "ParsedFile",
+    "Tok",
+    "clear_cache",
+    "clear_with_cache",
+    "grammar_path",
+    "parse_source",
+]
 
 
 @dataclass(slots=True)
@@ -60,11 +70,16 @@ class Line:
 
 @dataclass(slots=True)
 class Block:
-    """A top-level block: its first line (comments before it included), last line, text."""
+    """A top-level block: its first line (comments before it included), last line, text.
+
+    Lines are 0-based indexes into the file's lines; `text` is the block's lines joined,
+    each ended by a newline (what the parse and build caches are keyed by).
+    """
 
     first: int
     statement: int
     last: int
+    text: str = ""
 
 
 @dataclass(slots=True)
@@ -84,9 +99,20 @@ _CACHE: dict[
 _CACHE_LIMIT = 50_000
 
 
+#: what else is kept by block text (the builder's blocks), forgotten with the parses
+_KEPT_ELSEWHERE: list[Callable[[], None]] = []
+
+
 def clear_cache() -> None:
-    """Forget every cached block parse (benchmarks measure cold loads with it)."""
+    """Forget every cached block parse and built block (benchmarks measure cold loads)."""
     _CACHE.clear()
+    for forget in _KEPT_ELSEWHERE:
+        forget()
+
+
+def clear_with_cache(forget: Callable[[], None]) -> None:
+    """Have `clear_cache` call `forget` too."""
+    _KEPT_ELSEWHERE.append(forget)
 
 
 def _parse_block(
@@ -342,6 +368,7 @@ def parse_source(source: SourceText, jobs: int | None = None) -> ParsedFile:
     _parse_blocks_in_parallel(texts, jobs if jobs is not None else _jobs())
     _parse_blocks(texts)
     for block, text in zip(blocks, texts, strict=True):
+        block.text = text
         base = block.first
         parsed_lines, block_comments, errors = _parse_block(text)
         for rel, col, end, message, hint, kind in errors:

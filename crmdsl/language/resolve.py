@@ -4,6 +4,11 @@ Puts every file's declarations into one map, builds the symbol table with the sc
 docs/language.md (duplicate ids and ids that differ only in case are errors), resolves every
 reference (an unknown one names the closest existing ones), checks the values that need
 the whole map (`master` is one of the ends), and works out each process's flows.
+
+What a reference points at is written into it (`Ref.target`), and a process's flows into
+it (`Process.edges`), but never into a statement shared with an earlier load
+(`BuiltFile.shared`): when one of those would change, the statement is reported back
+(`resolve_built`'s conflicts) for the loader to build again, and nothing is written.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from crmdsl.language.refs import RefSite, walk_refs
 from crmdsl.language.schema import BUILTIN_CHANNELS, STATEMENTS
 from crmdsl.language.suggest import declare_hint, did_you_mean
 
-__all__ = ["resolve"]
+__all__ = ["resolve", "resolve_built"]
 
 
 _LONG_NAME = re.compile(r"`([^`]{41,})`")  # a name cut in a message
@@ -54,7 +59,24 @@ def _a(word: str) -> str:
 
 def resolve(files: Sequence[BuiltFile], root: str | None) -> tuple[m.CrmMap, list[Diagnostic]]:
     """Put the files of one map together and resolve it (the first file is the root)."""
-    return _Resolver(files, root).run()
+    resolver = _Resolver(files, root)
+    found = resolver.run()
+    if resolver.conflicts:
+        raise ValueError("shared statements would change; load with resolve_built")
+    return found
+
+
+def resolve_built(
+    files: Sequence[BuiltFile], root: str | None
+) -> tuple[m.CrmMap, list[Diagnostic], set[int]]:
+    """`resolve`, and the ids of shared statements whose references would resolve otherwise.
+
+    When that set is not empty, the map is not right: build those statements again
+    (`build_file(fresh=...)`) and resolve again.
+    """
+    resolver = _Resolver(files, root)
+    crm_map, diagnostics = resolver.run()
+    return crm_map, diagnostics, resolver.conflicts
 
 
 class _Resolver:
@@ -64,6 +86,8 @@ class _Resolver:
         self.symbols: dict[str, Any] = {}
         self.lower: dict[str, tuple[str, str]] = {}
         self.lost: set[str] = set().union(*(f.lost for f in files)) if files else set()
+        self.shared: set[int] = set().union(*(f.shared for f in files)) if files else set()
+        self.conflicts: set[int] = set()
         self.map = m.CrmMap(
             root=root,
             files=[f.path for f in files],
@@ -178,52 +202,64 @@ class _Resolver:
 
     def _resolve_all(self) -> None:
         """Resolve every reference the walker finds, by what it names; then the flows."""
+        shared, conflicts = self.shared, self.conflicts
         for site in walk_refs(self.map):
-            _RESOLVERS[site.kind](self, site)
+            target = _RESOLVERS[site.kind](self, site)
+            ref = site.ref
+            if ref.target != target:
+                top = site.parents[0] if site.parents else site.node
+                if id(top) in shared:
+                    conflicts.add(id(top))
+                else:
+                    ref.target = target
         for process in self.map.processes:
-            self._edges(process)
+            edges = self._edges(process)
+            if process.edges != edges:
+                if id(process) in shared:
+                    conflicts.add(id(process))
+                else:
+                    process.edges = edges
         for integ in self.map.integrations:
             self._check_master(integ)
 
-    def _simple(self, site: RefSite) -> None:
-        self._ref(site.ref, _SIMPLE[site.kind])
+    # Each returns what the reference points at (a symbol key), or None after saying why.
 
-    def _channel(self, site: RefSite) -> None:
-        self._ref(site.ref, (m.Channel,), prefix="channel:")
+    def _simple(self, site: RefSite) -> str | None:
+        return self._ref(site.ref, _SIMPLE[site.kind])
 
-    def _field(self, site: RefSite) -> None:
-        self._field_ref(site.ref)
+    def _channel(self, site: RefSite) -> str | None:
+        return self._ref(site.ref, (m.Channel,), prefix="channel:")
 
-    def _backstage(self, site: RefSite) -> None:
-        self._ref(site.ref, (m.Step, m.Decision), member=True)
+    def _field(self, site: RefSite) -> str | None:
+        return self._field_ref(site.ref)
 
-    def _node(self, site: RefSite) -> None:
-        self._ref(site.ref, _NODES, prefix=f"{site.enclosing(m.Process).id}.")
+    def _backstage(self, site: RefSite) -> str | None:
+        return self._ref(site.ref, (m.Step, m.Decision), member=True)
 
-    def _support(self, site: RefSite) -> None:
+    def _node(self, site: RefSite) -> str | None:
+        return self._ref(site.ref, _NODES, prefix=f"{site.enclosing(m.Process).id}.")
+
+    def _support(self, site: RefSite) -> str | None:
         if "." in site.ref.text:
-            self._ref(site.ref, (m.Stage, m.Touchpoint, m.Step, m.Decision, m.End), member=True)
-        else:
-            self._ref(site.ref, (m.Journey, m.Process, m.Integration, m.System))
+            kinds: tuple[type, ...] = (m.Stage, m.Touchpoint, m.Step, m.Decision, m.End)
+            return self._ref(site.ref, kinds, member=True)
+        return self._ref(site.ref, (m.Journey, m.Process, m.Integration, m.System))
 
-    def _field_type(self, site: RefSite) -> None:
-        self._entity_ref(site.ref, site.enclosing(m.Entity))
+    def _field_type(self, site: RefSite) -> str | None:
+        return self._entity_ref(site.ref, site.enclosing(m.Entity))
 
     def _ref(
         self,
-        ref: m.Ref | None,
+        ref: m.Ref,
         kinds: tuple[type, ...],
         prefix: str = "",
         member: bool = False,
-    ) -> Any:
+    ) -> str | None:
         """Resolve one reference to one of `kinds`; report it when it does not."""
-        if ref is None:
-            return None
         key = prefix + ref.text
         found = self.symbols.get(key)
         if isinstance(found, kinds):
-            ref.target = key
-            return found
+            return key
         if key in self.lost or (prefix != "channel:" and ref.text in self.lost):
             return None
         if "." in key and key.rsplit(".", 1)[0] in self.lost:
@@ -278,11 +314,10 @@ class _Resolver:
             ref, f"no {words} `{name}` in {_word(owner)} `{scope}`", did_you_mean(name, pool)
         )
 
-    def _field_ref(self, ref: m.Ref) -> m.EntityField | None:
+    def _field_ref(self, ref: m.Ref) -> str | None:
         found = self.symbols.get(ref.text)
         if isinstance(found, m.EntityField):
-            ref.target = ref.text
-            return found
+            return ref.text
         parts = ref.text.split(".")
         if ref.text in self.lost or ".".join(parts[:2]) in self.lost or parts[0] in self.lost:
             return None
@@ -306,19 +341,19 @@ class _Resolver:
             )
         return None
 
-    def _entity_ref(self, ref: m.Ref, within: m.Entity) -> None:
+    def _entity_ref(self, ref: m.Ref, within: m.Entity) -> str | None:
         key = ref.text if "." in ref.text else f"{within.system.text}.{ref.text}"
         if isinstance(self.symbols.get(key), m.Entity):
-            ref.target = key
-            return
+            return key
         if key in self.lost:
-            return
+            return None
         pool = [
             k.split(".")[1]
             for k, v in self.symbols.items()
             if isinstance(v, m.Entity) and k.startswith(within.system.text + ".")
         ]
         self._error(ref, f"no entity `{key}` for this `ref`", did_you_mean(ref.text, pool))
+        return None
 
     def _check_master(self, integ: m.Integration) -> None:
         """A resolved `master` must be one of the integration's ends."""
@@ -335,13 +370,13 @@ class _Resolver:
                 )
             )
 
-    def _map_end(self, site: RefSite) -> None:
+    def _map_end(self, site: RefSite) -> str | None:
         """One side of a `map` line: a field of that end of the integration."""
         integ = site.enclosing(m.Integration)
         left = site.kind == "source-field"
         end = integ.source if left else integ.target
         if end.target is None:  # the end itself did not resolve: said once, there
-            return
+            return None
         ref, system, side = site.ref, end.text, "left" if left else "right"
         parts = ref.text.split(".")
         if len(parts) == 3 and parts[0] != system:
@@ -350,13 +385,11 @@ class _Resolver:
                 f"the {side} side of a `map` line is a field of `{system}`, not of `{parts[0]}`",
                 f"write it as {'.'.join(parts[1:])}",
             )
-            return
+            return None
         full = ref.text if len(parts) == 3 else f"{system}.{ref.text}"
-        probe = m.Ref(text=full, span=ref.span, target=None)
-        if self._field_ref(probe) is not None:
-            ref.target = full
+        return self._field_ref(m.Ref(text=full, span=ref.span, target=None))
 
-    def _edges(self, process: m.Process) -> None:
+    def _edges(self, process: m.Process) -> list[m.Edge]:
         edges: list[m.Edge] = []
         nodes = process.nodes
         for index, node in enumerate(nodes):
@@ -402,7 +435,7 @@ class _Resolver:
                     continue
                 if a.target is not None and b.target is not None:
                     edges.append(_edge(a.text, b.text, None, "flow", flow.span))
-        process.edges = edges
+        return edges
 
     def _error(self, ref: m.Ref, message: str, hint: str) -> None:
         message = _LONG_NAME.sub(lambda found: f"`{found.group(1)[:39]}…`", message)
@@ -417,7 +450,7 @@ _SIMPLE: dict[str, tuple[type, ...]] = {
     "goal": (m.Goal,),
 }
 #: How each kind of reference of the clause table is resolved.
-_RESOLVERS: dict[str, Callable[[_Resolver, RefSite], None]] = {
+_RESOLVERS: dict[str, Callable[[_Resolver, RefSite], str | None]] = {
     "team": _Resolver._simple,
     "persona": _Resolver._simple,
     "system": _Resolver._simple,

@@ -80,7 +80,13 @@ def test_language_like_text(text: str) -> None:
 
 @st.composite
 def mutated_map(draw: st.DrawFn) -> str:
-    lines = draw(st.sampled_from(MAPS)).split("\n")
+    return draw(mutated(draw(st.sampled_from(MAPS))))
+
+
+@st.composite
+def mutated(draw: st.DrawFn, text: str) -> str:
+    """`text` with one to four lines deleted, duplicated, swapped, typed into or indented."""
+    lines = text.split("\n")
     for _ in range(draw(st.integers(1, 4))):
         if not lines:
             break

@@ -13,7 +13,7 @@ import pytest
 import crmdsl
 from crmdsl import edit
 from crmdsl import model as m
-from crmdsl.language import schema
+from crmdsl.language import parse, schema
 from crmdsl.language.build import statements
 from crmdsl.language.refs import walk_refs
 from crmdsl.language.schema import ClauseSpec, ValueKind
@@ -34,7 +34,9 @@ def reviewer_clause(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     extended = dataclasses.replace(spec, clauses=(*spec.clauses, clause))
     monkeypatch.setitem(schema.STATEMENTS, "process", extended)
     monkeypatch.setitem(statements._MODELS, "process", ReviewedProcess)
+    parse.clear_cache()  # blocks built with the table as it was
     yield
+    parse.clear_cache()
 
 
 MAP = """\

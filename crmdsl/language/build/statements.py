@@ -4,20 +4,29 @@ The clause table (`crmdsl.language.schema`) decides what every line means. A lin
 clause or value is wrong is reported and dropped with its children; the rest of the
 block still builds. The ids of what was dropped are kept (`lost`) so that the resolver
 does not report references to them a second time.
+
+Built blocks are kept for the next load of the same file (`build_file(reuse=True)`, as
+the loader does): a top-level block whose text and first line are unchanged is not built
+again, and its statements are shared with the earlier load (`BuiltFile.shared`). The
+resolver never writes into a shared statement (`crmdsl.language.resolve`), so a load
+cannot change a map loaded before it; `keep_built` offers a load's blocks to the next one
+once it is resolved. The last two loads of the last few files are kept, so that a
+proposed change and the text it was made against reuse each other's blocks.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from crmdsl import model as m
 from crmdsl.errors import Diagnostic, Span
 from crmdsl.language.build.heads import HeadReader
 from crmdsl.language.build.values import _a, _Bad, _shorten, _what, m_note
 from crmdsl.language.currencies import CURRENCIES
-from crmdsl.language.parse import Comment, Line, ParsedFile
+from crmdsl.language.parse import Comment, Line, ParsedFile, clear_with_cache
 from crmdsl.language.parse import Tok as Token
 from crmdsl.language.schema import (
     KNOWN_WORDS,
@@ -29,7 +38,7 @@ from crmdsl.language.schema import (
 )
 from crmdsl.language.suggest import did_you_mean, quote_label_hint
 
-__all__ = ["BuiltFile", "build_file"]
+__all__ = ["BuiltFile", "build_file", "keep_built"]
 
 
 _LIFECYCLE_WORDS = frozenset((*LIFECYCLE_WORDS, "by"))
@@ -74,11 +83,48 @@ class BuiltFile:
     comments: list[m.Comment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lost: set[str] = field(default_factory=set)
+    #: ids of the top-level statements taken from an earlier load (never written to)
+    shared: set[int] = field(default_factory=set)
+    #: what each block built to, offered to the next load by `keep_built`
+    blocks: dict[tuple[str, int], list[_Root]] = field(default_factory=dict, repr=False)
 
 
-def build_file(parsed: ParsedFile) -> BuiltFile:
-    """Turn a parsed file into model objects; every problem becomes a diagnostic."""
-    return _Builder(parsed).run()
+class _Root(NamedTuple):
+    """What one top-level line built to: a statement (or none), its problems, lost ids."""
+
+    node: m.Node | None
+    diagnostics: tuple[Diagnostic, ...]
+    lost: frozenset[str]
+
+
+_Blocks = dict[tuple[str, int], list[_Root]]
+#: per file, the blocks of its last load and of the one before, by (text, first line)
+_BUILT: dict[str, tuple[_Blocks, _Blocks]] = {}
+_FILES_KEPT = 16
+
+
+def build_file(
+    parsed: ParsedFile, *, reuse: bool = False, fresh: Collection[int] = ()
+) -> BuiltFile:
+    """Turn a parsed file into model objects; every problem becomes a diagnostic.
+
+    With `reuse`, a block unchanged since one of the last two kept loads of the file, at
+    the same line, is taken from it (not when one of its statements' ids is in `fresh`).
+    """
+    return _Builder(parsed).run(_BUILT.get(parsed.source.path) if reuse else None, fresh)
+
+
+def keep_built(built: BuiltFile) -> None:
+    """Offer a resolved load's blocks to the next load of its file."""
+    if not built.blocks:
+        return
+    last = _BUILT.pop(built.path, None)
+    _BUILT[built.path] = (built.blocks, last[0] if last is not None else {})
+    while len(_BUILT) > _FILES_KEPT:
+        del _BUILT[next(iter(_BUILT))]
+
+
+clear_with_cache(_BUILT.clear)  # `parse.clear_cache` forgets the kept builds too
 
 
 class _Builder(HeadReader):
@@ -96,38 +142,80 @@ class _Builder(HeadReader):
 
     # -- driving -------------------------------------------------------------------
 
-    def run(self) -> BuiltFile:
-        top = None
-        for line in self.parsed.roots:
-            if line.bad:
-                self._lose(line, "")
-                continue
+    def run(self, kept: tuple[_Blocks, _Blocks] | None, fresh: Collection[int]) -> BuiltFile:
+        roots = self.parsed.roots
+        k = 0
+        for block in self.parsed.blocks:
+            start = k
+            while k < len(roots) and roots[k].lineno <= block.last + 1:
+                k += 1
+            if start == k:
+                continue  # comments only
+            key = (block.text, block.first)
+            built = None
+            if kept is not None:
+                built = kept[0].get(key) or kept[1].get(key)
+                if built is not None and any(id(r.node) in fresh for r in built):
+                    built = None
+                if built is not None:
+                    self.out.shared.update(id(r.node) for r in built if r.node is not None)
+            if built is None:
+                built = [self._root(line) for line in roots[start:k]]
+            self.out.blocks[key] = built
+            for root in built:
+                self._place(root)
+        for line in roots[k:]:  # not in a block: cannot happen, but never lost
+            self._place(self._root(line))
+        return self.out
+
+    def _root(self, line: Line) -> _Root:
+        """Build one top-level line on its own: what it adds to the file, kept apart."""
+        out = self.out
+        before, lost, out.lost = len(out.diagnostics), out.lost, set()
+        node = None
+        if line.bad:
+            self._lose(line, "")
+        else:
             try:
                 node = self._top(line)
             except _Bad as bad:
-                self.out.diagnostics.append(bad.diag)
+                out.diagnostics.append(bad.diag)
                 self._lose(line, "")
-                continue
-            if isinstance(node, m.MapHeader):
-                if self.out.header is not None:
-                    first = self.out.header.span
-                    self.out.diagnostics.append(
-                        Diagnostic(
-                            "clause-not-allowed",
-                            "a map has one header; this file already has one",
-                            self._span(line, line.toks[0]),
-                            notes=(m_note("the first header is here", first),),
-                        )
+        found = tuple(out.diagnostics[before:])
+        del out.diagnostics[before:]
+        built = _Root(node, found, frozenset(out.lost))
+        out.lost = lost
+        return built
+
+    def _place(self, root: _Root) -> None:
+        """Add what a top-level line built to the file (a second header is an error)."""
+        out, node = self.out, root.node
+        out.diagnostics.extend(root.diagnostics)
+        out.lost.update(root.lost)
+        if node is None:
+            return
+        if isinstance(node, m.MapHeader):
+            if out.header is not None:
+                out.diagnostics.append(
+                    Diagnostic(
+                        "clause-not-allowed",
+                        "a map has one header; this file already has one",
+                        Span(
+                            self.path,
+                            node.span.line,
+                            node.span.col,
+                            node.span.line,
+                            node.span.col + 3,
+                        ),
+                        notes=(m_note("the first header is here", out.header.span),),
                     )
-                    continue
-                self.out.header = node
-                top = node
-            elif isinstance(node, m.Include):
-                self.out.includes.append(node)
-            else:
-                self.out.declarations.append(node)
-        del top
-        return self.out
+                )
+                return
+            out.header = node
+        elif isinstance(node, m.Include):
+            out.includes.append(node)
+        else:
+            out.declarations.append(node)
 
     def _top(self, line: Line) -> m.Node:
         first = line.toks[0]
