@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -131,14 +132,27 @@ class Session:
         self.texts[self.path] = text
 
     def check(self, text: str) -> tuple[crmdsl.Analysis, list[crmdsl.Diagnostic]]:
-        """The analysis and lint findings of a text (the last few are kept)."""
+        """The analysis and lint findings of a text (the last few are kept).
+
+        Loading and linting make no reference cycles, and what they make lives while the
+        session keeps it: it is frozen out of the cyclic collector's passes
+        (`gc.freeze`), which would otherwise walk every kept map again and again.
+        Reference counting still frees it when it is dropped.
+        """
         hit = self._cache.get(text)
         if hit is None:
-            analysis = crmdsl.analyze(text, self.path)
-            # a map with load errors is not linted: its load errors are what is wrong
-            findings = (
-                crmdsl.lint(analysis, self.config, self.today).findings if analysis.ok else []
-            )
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                analysis = crmdsl.analyze(text, self.path)
+                # a map with load errors is not linted: its load errors are what is wrong
+                findings = (
+                    crmdsl.lint(analysis, self.config, self.today).findings if analysis.ok else []
+                )
+            finally:
+                gc.freeze()
+                if enabled:
+                    gc.enable()
             hit = (analysis, findings)
             if len(self._cache) > 8:
                 self._cache.pop(next(iter(self._cache)))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from crmdsl import model as m
 from crmdsl.errors import Note, Span
 from crmdsl.language.refs import walk_refs
-from crmdsl.query.lifecycle import effective_lifecycle
+from crmdsl.query.lifecycle import effective_lifecycle, lifecycles
 from crmdsl.rules.places import field_span, keyword_span
 from crmdsl.rules.registry import Hit, RuleContext, rule
 
@@ -51,11 +51,14 @@ def _crossings(ctx: RuleContext, gone: m.Lifecycle) -> Iterator[tuple[m.Node, m.
     as-is map): yields (referring element, element referred to, reference).
     """
     mp = ctx.map
+    leaving = {key for key, state in lifecycles(mp).items() if state == gone}
+    if not leaving:
+        return  # nothing is `gone`: no reference can cross (most maps, most of the time)
     for site in walk_refs(mp):
         if site.ref.target is None:
             continue
         target = mp.lookup(site.ref.target)
-        if not isinstance(target, m.Node) or effective_lifecycle(mp, target) != gone:
+        if id(target) not in leaving or not isinstance(target, m.Node):
             continue
         holder = site.node
         if effective_lifecycle(mp, holder) == gone:

@@ -51,8 +51,22 @@ def test_an_unchanged_block_is_shared_and_a_changed_one_built_anew() -> None:
 def test_a_block_that_moved_is_built_again_with_its_new_lines() -> None:
     first = crmdsl.analyze(MAP, "moved.crm").map
     second = crmdsl.analyze("# a new first line\n" + MAP, "moved.crm").map
-    assert second.integrations[0] is not first.integrations[0]
-    assert (first.integrations[0].span.line, second.integrations[0].span.line) == (7, 8)
+    moved, was = second.integrations[0], first.integrations[0]
+    assert moved is not was
+    assert (was.span.line, moved.span.line) == (7, 8)
+    assert (was.source.span.line, moved.source.span.line) == (7, 8)
+    assert [s.line for s in moved.clause_spans["owner"]] == [8]
+    assert moved.source is not was.source and moved.source.target == "crm"
+    step = second.processes[0].nodes[1]
+    assert (step.span.line, step.id_span.line if step.id_span else 0) == (12, 12)
+    assert [(e.source, e.target) for e in second.processes[0].edges] == [("call", "quote")]
+
+
+def test_a_moved_block_keeps_its_problems_on_its_new_lines() -> None:
+    bad = MAP + "\nsystem broken kind\n"
+    crmdsl.analyze(bad, "problems.crm")
+    again = crmdsl.analyze("\n\n" + bad, "problems.crm")
+    assert [(d.span.line if d.span else 0) for d in again.diagnostics] == [15]
 
 
 def test_another_file_never_shares_a_block() -> None:

@@ -6,12 +6,14 @@ block still builds. The ids of what was dropped are kept (`lost`) so that the re
 does not report references to them a second time.
 
 Built blocks are kept for the next load of the same file (`build_file(reuse=True)`, as
-the loader does): a top-level block whose text and first line are unchanged is not built
-again, and its statements are shared with the earlier load (`BuiltFile.shared`). The
-resolver never writes into a shared statement (`crmdsl.language.resolve`), so a load
-cannot change a map loaded before it; `keep_built` offers a load's blocks to the next one
-once it is resolved. The last two loads of the last few files are kept, so that a
-proposed change and the text it was made against reuse each other's blocks.
+the loader does): a top-level block whose text is unchanged is not built again. At the
+same line, its statements are shared with the earlier load (`BuiltFile.shared`); moved
+by lines added or removed above it, they are copied with their spans moved
+(`crmdsl.language.build.moved`). The resolver never writes into a shared statement
+(`crmdsl.language.resolve`), so a load cannot change a map loaded before it;
+`keep_built` offers a load's blocks to the next one once it is resolved. The last two
+loads of the last few files are kept, so that a proposed change and the text it was
+made against reuse each other's blocks.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, NamedTuple, cast
 from crmdsl import model as m
 from crmdsl.errors import Diagnostic, Span
 from crmdsl.language.build.heads import HeadReader
+from crmdsl.language.build.moved import moved, moved_diagnostic
 from crmdsl.language.build.values import _a, _Bad, _shorten, _what, m_note
 from crmdsl.language.currencies import CURRENCIES
 from crmdsl.language.parse import Comment, Line, ParsedFile, clear_with_cache
@@ -85,8 +88,8 @@ class BuiltFile:
     lost: set[str] = field(default_factory=set)
     #: ids of the top-level statements taken from an earlier load (never written to)
     shared: set[int] = field(default_factory=set)
-    #: what each block built to, offered to the next load by `keep_built`
-    blocks: dict[tuple[str, int], list[_Root]] = field(default_factory=dict, repr=False)
+    #: what each block built to and its first line, by text, for the next load
+    blocks: dict[str, tuple[int, list[_Root]]] = field(default_factory=dict, repr=False)
 
 
 class _Root(NamedTuple):
@@ -97,8 +100,8 @@ class _Root(NamedTuple):
     lost: frozenset[str]
 
 
-_Blocks = dict[tuple[str, int], list[_Root]]
-#: per file, the blocks of its last load and of the one before, by (text, first line)
+_Blocks = dict[str, tuple[int, list[_Root]]]
+#: per file, the blocks of its last load and of the one before, by text
 _BUILT: dict[str, tuple[_Blocks, _Blocks]] = {}
 _FILES_KEPT = 16
 
@@ -108,8 +111,9 @@ def build_file(
 ) -> BuiltFile:
     """Turn a parsed file into model objects; every problem becomes a diagnostic.
 
-    With `reuse`, a block unchanged since one of the last two kept loads of the file, at
-    the same line, is taken from it (not when one of its statements' ids is in `fresh`).
+    With `reuse`, a block unchanged since one of the last two kept loads of the file is
+    taken from it (shared, or copied to its new lines), but not when one of its
+    statements' ids is in `fresh`.
     """
     return _Builder(parsed).run(_BUILT.get(parsed.source.path) if reuse else None, fresh)
 
@@ -151,22 +155,38 @@ class _Builder(HeadReader):
                 k += 1
             if start == k:
                 continue  # comments only
-            key = (block.text, block.first)
-            built = None
-            if kept is not None:
-                built = kept[0].get(key) or kept[1].get(key)
-                if built is not None and any(id(r.node) in fresh for r in built):
-                    built = None
-                if built is not None:
-                    self.out.shared.update(id(r.node) for r in built if r.node is not None)
+            built = self._kept(kept, block.text, block.first, fresh) if kept is not None else None
             if built is None:
                 built = [self._root(line) for line in roots[start:k]]
-            self.out.blocks[key] = built
+            self.out.blocks[block.text] = (block.first, built)
             for root in built:
                 self._place(root)
         for line in roots[k:]:  # not in a block: cannot happen, but never lost
             self._place(self._root(line))
         return self.out
+
+    def _kept(
+        self, kept: tuple[_Blocks, _Blocks], text: str, first: int, fresh: Collection[int]
+    ) -> list[_Root] | None:
+        """What an earlier load built from this block's text: shared, or moved here."""
+        entry = kept[0].get(text) or kept[1].get(text)
+        if entry is None:
+            return None
+        was, built = entry
+        if was == first:
+            if any(id(r.node) in fresh for r in built):
+                return None
+            self.out.shared.update(id(r.node) for r in built if r.node is not None)
+            return built
+        lines = first - was
+        return [
+            _Root(
+                moved(r.node, lines) if r.node is not None else None,
+                tuple(moved_diagnostic(d, lines) for d in r.diagnostics),
+                r.lost,
+            )
+            for r in built
+        ]
 
     def _root(self, line: Line) -> _Root:
         """Build one top-level line on its own: what it adds to the file, kept apart."""
