@@ -84,13 +84,35 @@ class Block:
 
 @dataclass(slots=True)
 class ParsedFile:
-    """The parse of one file: top-level lines with children, comments, blocks, errors."""
+    """The parse of one file: top-level lines with children, comments, blocks, errors.
+
+    The lines of a block are made when first asked for (`block_roots`, `roots`): a
+    load that reuses what an unchanged block built before never needs them. Every
+    error is found when the file is parsed.
+    """
 
     source: SourceText
-    roots: list[Line]
     comments: list[Comment]
     blocks: list[Block]
     diagnostics: list[Diagnostic]
+    _block_roots: list[list[Line] | None] = field(default_factory=list, repr=False)
+    _roots: list[Line] | None = field(default=None, repr=False)
+
+    def block_roots(self, index: int) -> list[Line]:
+        """The top-level lines of block `index`, with their children."""
+        found = self._block_roots[index]
+        if found is None:
+            block = self.blocks[index]
+            found = _block_lines(self.source.path, self.source.lines, block, [])
+            self._block_roots[index] = found
+        return found
+
+    @property
+    def roots(self) -> list[Line]:
+        """The file's top-level lines, with their children."""
+        if self._roots is None:
+            self._roots = [line for i in range(len(self.blocks)) for line in self.block_roots(i)]
+        return self._roots
 
 
 _CACHE: dict[
@@ -106,6 +128,7 @@ _KEPT_ELSEWHERE: list[Callable[[], None]] = []
 def clear_cache() -> None:
     """Forget every cached block parse and built block (benchmarks measure cold loads)."""
     _CACHE.clear()
+    _WELL_INDENTED.clear()
     for forget in _KEPT_ELSEWHERE:
         forget()
 
@@ -362,15 +385,15 @@ def parse_source(source: SourceText, jobs: int | None = None) -> ParsedFile:
     all_lines = source.lines
     diagnostics: list[Diagnostic] = []
     comments: list[Comment] = []
-    flat: list[Line] = []
     blocks = _split_blocks(all_lines)
     texts = ["\n".join(all_lines[block.first : block.last + 1]) + "\n" for block in blocks]
     _parse_blocks_in_parallel(texts, jobs if jobs is not None else _jobs())
     _parse_blocks(texts)
+    block_roots: list[list[Line] | None] = []
     for block, text in zip(blocks, texts, strict=True):
         block.text = text
         base = block.first
-        parsed_lines, block_comments, errors = _parse_block(text)
+        _, block_comments, errors = _parse_block(text)
         for rel, col, end, message, hint, kind in errors:
             n = base + rel
             diagnostics.append(Diagnostic(kind, message, Span(path, n, col, n, end), hint=hint))
@@ -378,30 +401,55 @@ def parse_source(source: SourceText, jobs: int | None = None) -> ParsedFile:
             n = base + rel
             before = all_lines[n - 1][: col - 1]
             comments.append(Comment(n, col, value, not before.strip()))
-        for rel, toks, extra in parsed_lines:
-            n = base + rel
-            raw = all_lines[n - 1]
-            lead = raw[: len(raw) - len(raw.lstrip(" \t\f"))]
-            if toks is None:
-                flat.append(Line(n, int(extra), [], bad=True))
-                continue
-            line = Line(n, toks[0].column - 1, toks, extra, end_col=_content_end(raw))
-            if "\t" in lead or "\f" in lead:
-                bad_col = next(i for i, ch in enumerate(lead, start=1) if ch != " ")
-                diagnostics.append(
-                    Diagnostic(
-                        "tab-indent",
-                        "a tab in the indentation; indent with spaces",
-                        Span(path, n, bad_col, n, bad_col + 1),
-                        hint="replace the tab with spaces",
-                    )
-                )
-                line.bad = True
-                line.indent = len(lead)
-            flat.append(line)
-    roots = _nest(flat, path, diagnostics)
+        if text in _WELL_INDENTED:
+            block_roots.append(None)  # no error in its indentation: its lines when asked
+            continue
+        found = len(diagnostics)
+        block_roots.append(_block_lines(path, all_lines, block, diagnostics))
+        if len(diagnostics) == found:
+            if len(_WELL_INDENTED) >= _CACHE_LIMIT:
+                _WELL_INDENTED.clear()
+            _WELL_INDENTED.add(text)
     comments.sort(key=lambda c: (c.line, c.col))
-    return ParsedFile(source, roots, comments, blocks, diagnostics)
+    return ParsedFile(source, comments, blocks, diagnostics, block_roots)
+
+
+#: block texts whose indentation has no error (no tab, every line lined up)
+_WELL_INDENTED: set[str] = set()
+
+
+def _block_lines(
+    path: str, all_lines: list[str], block: Block, diagnostics: list[Diagnostic]
+) -> list[Line]:
+    """A block's lines, nested by indentation; errors of indentation go to `diagnostics`.
+
+    A block starts at column 1 (but for an indented start of the file), where every
+    open block of the lines before it ends: nesting it on its own is nesting the file.
+    """
+    flat: list[Line] = []
+    base = block.first
+    for rel, toks, extra in _parse_block(block.text)[0]:
+        n = base + rel
+        raw = all_lines[n - 1]
+        lead = raw[: len(raw) - len(raw.lstrip(" \t\f"))]
+        if toks is None:
+            flat.append(Line(n, int(extra), [], bad=True))
+            continue
+        line = Line(n, toks[0].column - 1, toks, extra, end_col=_content_end(raw))
+        if "\t" in lead or "\f" in lead:
+            bad_col = next(i for i, ch in enumerate(lead, start=1) if ch != " ")
+            diagnostics.append(
+                Diagnostic(
+                    "tab-indent",
+                    "a tab in the indentation; indent with spaces",
+                    Span(path, n, bad_col, n, bad_col + 1),
+                    hint="replace the tab with spaces",
+                )
+            )
+            line.bad = True
+            line.indent = len(lead)
+        flat.append(line)
+    return _nest(flat, path, diagnostics)
 
 
 def _content_end(raw: str) -> int:

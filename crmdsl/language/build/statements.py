@@ -147,22 +147,15 @@ class _Builder(HeadReader):
     # -- driving -------------------------------------------------------------------
 
     def run(self, kept: tuple[_Blocks, _Blocks] | None, fresh: Collection[int]) -> BuiltFile:
-        roots = self.parsed.roots
-        k = 0
-        for block in self.parsed.blocks:
-            start = k
-            while k < len(roots) and roots[k].lineno <= block.last + 1:
-                k += 1
-            if start == k:
-                continue  # comments only
+        parsed = self.parsed
+        for index, block in enumerate(parsed.blocks):
             built = self._kept(kept, block.text, block.first, fresh) if kept is not None else None
             if built is None:
-                built = [self._root(line) for line in roots[start:k]]
-            self.out.blocks[block.text] = (block.first, built)
+                built = [self._root(line) for line in parsed.block_roots(index)]
+            if built:  # not a block of comments only
+                self.out.blocks[block.text] = (block.first, built)
             for root in built:
                 self._place(root)
-        for line in roots[k:]:  # not in a block: cannot happen, but never lost
-            self._place(self._root(line))
         return self.out
 
     def _kept(
