@@ -221,7 +221,7 @@ def check_blocks(doc: Doc, patch: Patch) -> None:
 
 
 def _root_at(doc: Doc, file: str, lineno: int) -> Line | None:
-    roots = doc.analysis.parsed[file].roots
+    roots = doc.analysis.parsed[file].roots_at(lineno)
     i = bisect_right(_Linenos(roots), lineno) - 1
     if i >= 0 and lineno <= doc.last_line(roots[i]):
         return roots[i]

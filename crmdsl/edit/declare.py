@@ -93,8 +93,8 @@ def add_declaration(
         nxt = last + 1 <= doc.line_count(file) and doc.line_text(file, last + 1).strip()
         nxt_multi = False
         if nxt:
-            parsed_next = [r for r in analysis.parsed[file].roots if r.lineno > last]
-            nxt_multi = bool(parsed_next and parsed_next[0].children)
+            parsed_next = analysis.parsed[file].next_root(last)
+            nxt_multi = bool(parsed_next and parsed_next.children)
         new = (
             "\n"
             + ("\n" if gap_before else "")

@@ -139,7 +139,7 @@ class Doc:
     def _path(self, file: str, lineno: int) -> list[Line]:
         """The lines from the top-level one down to the line at `lineno` (empty: none)."""
         path: list[Line] = []
-        siblings = self.analysis.parsed[file].roots
+        siblings = self.analysis.parsed[file].roots_at(lineno)
         while siblings:
             i = (
                 bisect_right([s.lineno for s in siblings], lineno) - 1

@@ -107,12 +107,39 @@ class ParsedFile:
             self._block_roots[index] = found
         return found
 
+    def roots_at(self, lineno: int) -> list[Line]:
+        """The top-level lines of the block that holds line `lineno` (1-based); [] if none."""
+        i = bisect_right(_BlockStarts(self.blocks), lineno - 1) - 1
+        return self.block_roots(i) if i >= 0 and lineno - 1 <= self.blocks[i].last else []
+
+    def next_root(self, lineno: int) -> Line | None:
+        """The first top-level line after line `lineno` (1-based), if any."""
+        start = max(0, bisect_right(_BlockStarts(self.blocks), lineno - 1) - 1)
+        for i in range(start, len(self.blocks)):
+            for line in self.block_roots(i):
+                if line.lineno > lineno:
+                    return line
+        return None
+
     @property
     def roots(self) -> list[Line]:
         """The file's top-level lines, with their children."""
         if self._roots is None:
             self._roots = [line for i in range(len(self.blocks)) for line in self.block_roots(i)]
         return self._roots
+
+
+class _BlockStarts:
+    """The first lines of blocks as a sequence for `bisect`, without copying them."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+
+    def __len__(self) -> int:
+        return len(self.blocks)
+
+    def __getitem__(self, i: int) -> int:
+        return self.blocks[i].first
 
 
 _CACHE: dict[

@@ -162,10 +162,11 @@ class _Builder(HeadReader):
         self, kept: tuple[_Blocks, _Blocks], text: str, first: int, fresh: Collection[int]
     ) -> list[_Root] | None:
         """What an earlier load built from this block's text: shared, or moved here."""
-        entry = kept[0].get(text) or kept[1].get(text)
-        if entry is None:
+        found = [entry for entry in (kept[0].get(text), kept[1].get(text)) if entry is not None]
+        if not found:
             return None
-        was, built = entry
+        # the same block at the same line in either load: shared, not moved
+        was, built = next((entry for entry in found if entry[0] == first), found[0])
         if was == first:
             if any(id(r.node) in fresh for r in built):
                 return None
