@@ -7,6 +7,8 @@ For generated maps of 1k and 10k lines (benchmarks/gen_map.py), each in a fresh 
 - keystroke -> problems and preview updated: a character typed into a touchpoint's label
   (through `TextArea.insert`, the edit a keystroke makes), timed until the app reports
   the analysis and the preview of that text shown (debounce included); p50 and p95;
+  then the same for Enter at the end of that line, in the middle of the map: a new line
+  moves every block below it, which a load copies to their new lines;
 - event-loop lag: a 5 ms timer in the app's loop, late by how much, while analyses run
   (p50, p95, max): during the keystrokes above, and during one cold analysis (the parse
   cache emptied first);
@@ -36,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 KEYSTROKES = 40
+NEWLINES = 10
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -94,11 +97,20 @@ async def _measure(path: Path) -> dict[str, object]:
                 app.source.insert("x" if n % 2 == 0 else "y")
                 await app.wait_until_settled()
                 keystrokes.append(time.perf_counter() - start)
+        end = len(app.source.document.get_line(label_line))
+        newlines: list[float] = []
+        for n in range(NEWLINES):
+            app.source.move_cursor((label_line + n, end if n == 0 else 0))
+            start = time.perf_counter()
+            app.source.insert("\n")
+            await app.wait_until_settled()
+            newlines.append(time.perf_counter() - start)
         cold = await _cold_analysis(app)
     return {
         "editable_s": editable,
         "first_problems_s": first_problems,
         "keystroke_ms": [v * 1000 for v in keystrokes],
+        "newline_ms": [v * 1000 for v in newlines],
         "typing_lag_ms": [v * 1000 for v in typing_lags],
         **cold,
         "peak_mb": _peak_mb(),
@@ -147,6 +159,11 @@ def _report(lines: int) -> None:
     print(
         f"  keystroke -> problems+preview: p50 {statistics.median(keys):.1f} ms, "
         f"p95 {_pct(keys, 0.95):.1f} ms, max {max(keys):.1f} ms ({len(keys)} keystrokes)"
+    )
+    news = r["newline_ms"]
+    print(
+        f"  Enter (a new line mid-map) -> problems+preview: p50 {statistics.median(news):.1f} ms, "
+        f"p95 {_pct(news, 0.95):.1f} ms, max {max(news):.1f} ms ({len(news)} new lines)"
     )
     print(
         f"  loop lag while typing: p50 {_pct(typing, 0.5):.1f} ms, p95 {_pct(typing, 0.95):.1f} ms, "

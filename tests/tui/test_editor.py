@@ -291,3 +291,28 @@ def test_the_previewed_view_is_written_as_mmd_and_md_from_the_palette(acme: Path
     assert Path("acme-process-lead_to_cash.mmd").read_text() == expected
     page = Path("acme-process-lead_to_cash.md").read_text()
     assert page == f"# Lead to cash\n\n```mermaid\n{expected}```\n"
+
+
+def test_the_height_of_the_text_follows_every_edit(acme: Path) -> None:
+    # the editor keeps the wrapped text's height instead of counting it per drawn line;
+    # it must be Textual's count after typing, new lines, deletions, undo and a reload
+    async def body() -> None:
+        async with editing(acme) as (app, pilot):
+            wrapped = app.source.wrapped_document
+
+            def counted() -> int:
+                return sum(len(offsets) + 1 for offsets in wrapped._wrap_offsets)
+
+            assert wrapped.height == counted() == app.source.document.line_count
+            app.source.move_cursor((3, 0))
+            await pilot.press("enter", "enter", "x", "enter")
+            assert wrapped.height == counted() == app.source.document.line_count
+            app.source.replace("team a\nteam b\n", (0, 0), app.source.document.end)
+            assert wrapped.height == counted() == 3
+            await pilot.press("ctrl+z")
+            assert wrapped.height == counted() == app.source.document.line_count
+            app.source.load_text("map m\n")
+            assert app.source.wrapped_document.height == 2
+            await settled(app)
+
+    run(body)

@@ -16,6 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.document._document import Document
+from textual.document._wrapped_document import WrappedDocument
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import TextArea
@@ -35,8 +36,46 @@ GUTTER_MARKS: dict[str, tuple[str, str]] = {
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
+class _WrappedWithHeight(WrappedDocument):
+    """Textual's wrapped document, its height counted once per change of the wrapping.
+
+    Textual counts the height over every line of the document for each line it draws:
+    on a 10k-line map, some 60 ms of each screen update while typing.
+    """
+
+    _height: int | None = None
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        self._height = None
+        super().wrap(width, tab_width)
+        self._height = None
+
+    def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
+        self._height = None
+        super().wrap_range(start, old_end, new_end)
+        self._height = None
+
+    @property
+    def height(self) -> int:
+        """The height of the wrapped document (counted when the wrapping changed)."""
+        if self._height is None:
+            self._height = sum(len(offsets) + 1 for offsets in self._wrap_offsets)
+        return self._height
+
+
 class SourceView(TextArea):
     """A map file in a code editor with crmdsl highlighting and problem marks."""
+
+    @property
+    def wrapped_document(self) -> WrappedDocument:
+        """The wrapping Textual keeps of the text, with its height counted once."""
+        return self._wrapped
+
+    @wrapped_document.setter
+    def wrapped_document(self, value: WrappedDocument) -> None:
+        if type(value) is WrappedDocument:
+            value.__class__ = _WrappedWithHeight  # the same object, with `height` kept
+        self._wrapped = value
 
     class DefinitionRequested(Message):
         """Ctrl+click on a name: go to its definition."""
