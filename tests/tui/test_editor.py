@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Select
 
 from crmdsl.tui.app import EditorApp
 from crmdsl.tui.files import recovery_path
@@ -314,5 +315,24 @@ def test_the_height_of_the_text_follows_every_edit(acme: Path) -> None:
             app.source.load_text("map m\n")
             assert app.source.wrapped_document.height == 2
             await settled(app)
+
+    run(body)
+
+
+def test_problems_below_a_new_line_show_their_new_lines(acme: Path) -> None:
+    # a new line moves every problem below it: the table rewrites only where they are
+    async def body() -> None:
+        async with editing(acme) as (app, pilot):
+            await pilot.press("alt+1")
+            table = app.query_one("#problems-table", DataTable)
+            pane = app.query_one(ProblemsPane)
+            before = [(p.code, p.span.line) for p in pane.shown if p.span]
+            assert before
+            app.source.insert("\n\n", (0, 0))
+            await settled(app)
+            after = [(p.code, p.span.line) for p in pane.shown if p.span]
+            assert after == [(code, line + 2) for code, line in before]
+            cells = [str(table.get_cell_at(Coordinate(i, 1))) for i in range(table.row_count)]
+            assert cells == [f"acme.crm:{line}" for _, line in after]
 
     run(body)

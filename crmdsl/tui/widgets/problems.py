@@ -13,6 +13,7 @@ from pathlib import PurePath
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
@@ -57,6 +58,7 @@ class ProblemsPane(Vertical):
         self.shown: list[crmdsl.Diagnostic] = []
         self.severity_filter = "all"
         self._shown_key: tuple[object, ...] = ()
+        self._where_width = 0  # the widest place in the table (its column is that wide)
 
     def compose(self) -> ComposeResult:
         """The pane's widgets."""
@@ -75,14 +77,42 @@ class ProblemsPane(Vertical):
 
     def _refill(self) -> None:
         wanted = FILTERS[self.severity_filter]
-        self.shown = [p for p in self.problems if p.severity in wanted]
+        before, self.shown = self.shown, [p for p in self.problems if p.severity in wanted]
         table = self.query_one("#problems-table", DataTable)
+        if table.row_count == len(before) and self._moved_only(table, before):
+            return
         row = table.cursor_row
         table.clear()
-        table.add_rows(_row(p) for p in self.shown)
+        rows = [_row(p) for p in self.shown]
+        self._where_width = max((len(r[1]) for r in rows), default=0)
+        table.add_rows(rows)
         if self.shown:
             table.move_cursor(row=min(row, len(self.shown) - 1))
         self.query_one("#problems-summary", Static).update(self._summary())
+
+    def _moved_only(self, table: DataTable[Text], before: list[crmdsl.Diagnostic]) -> bool:
+        """Show problems that only moved (lines added or removed above them) in place.
+
+        Rebuilding the table measures every row again: on a 10k-line map, most of what
+        a new line costs. When the problems are the same but for where they are, and no
+        place is wider than the column, only the `where` cells are rewritten.
+        """
+        after = self.shown
+        if len(before) != len(after) or any(
+            (a.code, a.kind, a.severity, a.message) != (b.code, b.kind, b.severity, b.message)
+            for a, b in zip(before, after, strict=True)
+        ):
+            return False
+        changed = [
+            (i, _row(b)[1])
+            for i, (a, b) in enumerate(zip(before, after, strict=True))
+            if a.span != b.span
+        ]
+        if any(len(where) > self._where_width for _, where in changed):
+            return False
+        for i, where in changed:
+            table.update_cell_at(Coordinate(i, 1), where)
+        return True
 
     def _summary(self) -> str:
         n = counts(self.problems)
