@@ -130,10 +130,10 @@ def _cascade_findings(ctx: Context, item: Named) -> list[str]:
     except crmdsl.edit.EditError as exc:
         return [f"It cannot be removed with what names it: {exc}"]
     try:
-        after = patch.apply(ctx.session.texts)
+        after = patch.apply(ctx.session.texts_for(patch.files))
     except crmdsl.edit.StalePatchError as exc:  # pragma: no cover - the patch was just made
         raise Refused(str(exc)) from None
-    new_analysis, new_findings = ctx.session.check(after[ctx.session.path])
+    new_analysis, new_findings = ctx.session.check(after)
     errors = new_diagnostics(new_analysis.diagnostics, ctx.analysis.diagnostics)
     added = new_diagnostics(new_findings, ctx.findings)
     out = ["Removed with everything that names it, the map would have:"]

@@ -9,8 +9,11 @@ against. `undo` and `redo` restore the exact text; nothing reaches the disk unti
 `save`, which writes through `crmdsl.edit.write_patch` (atomic, BOM and line endings
 kept, refused when the file changed on disk meanwhile).
 
-The session edits the file it was opened on; a change to an included file is refused
-(open that file instead).
+A map of several files (`include`) is one session: a change may touch any of its files
+(a rename reaches every file that names the thing), and the texts of every file changed
+are kept, undone and saved together. The editor's pane opens its session on one file
+(`one_file=True`): a change that reaches another file is refused there, with the files
+it would touch, for `crmdsl chat` to make.
 """
 
 from __future__ import annotations
@@ -100,23 +103,36 @@ def _file_diff(old: list[str], new: list[str], name: str) -> list[str]:
     return [_HUNK.sub(shifted, line) if line.startswith("@@") else line for line in lines]
 
 
-class Session:
-    """The map being talked about, in memory."""
+_Texts = tuple[tuple[str, str], ...]
 
-    def __init__(self, path: str, text: str | None = None, *, today: dt.date | None = None) -> None:
+
+class Session:
+    """The map being talked about, in memory: the text of its root and of each file changed."""
+
+    def __init__(
+        self,
+        path: str,
+        text: str | None = None,
+        *,
+        today: dt.date | None = None,
+        one_file: bool = False,
+    ) -> None:
         self.path = path
         self.today = today
+        self.one_file = one_file
         if text is None:
             first = crmdsl.analyze_path(path)
             source = first.sources.get(path)
             text = source.text if source is not None else ""
+        #: the text of the root and of every included file a change touched
         self.texts: dict[str, str] = {path: text}
+        #: the same files as they are on disk (as read)
         self.saved: dict[str, str] = dict(self.texts)
         self.undo_stack: list[crmdsl.Patch] = []
         self.redo_stack: list[crmdsl.Patch] = []
         self.pending: Proposal | None = None
-        self._cache: dict[str, tuple[crmdsl.Analysis, list[crmdsl.Diagnostic]]] = {}
-        self._names: tuple[str, NameIndex] | None = None
+        self._cache: dict[_Texts, tuple[crmdsl.Analysis, list[crmdsl.Diagnostic]]] = {}
+        self._names: tuple[_Texts, NameIndex] | None = None
         try:
             self.config: crmdsl.LintConfig | None = crmdsl.config_for(path)
         except crmdsl.CrmdslError:
@@ -131,20 +147,25 @@ class Session:
         """Take a new text from outside (an editor); a pending proposal goes stale."""
         self.texts[self.path] = text
 
-    def check(self, text: str) -> tuple[crmdsl.Analysis, list[crmdsl.Diagnostic]]:
-        """The analysis and lint findings of a text (the last few are kept).
+    def check(
+        self, texts: dict[str, str] | None = None
+    ) -> tuple[crmdsl.Analysis, list[crmdsl.Diagnostic]]:
+        """The analysis and lint findings of the map with `texts` (the last few are kept).
+
+        `texts` defaults to the session's; a file not in them is read from disk.
 
         Loading and linting make no reference cycles, and what they make lives while the
         session keeps it: it is frozen out of the cyclic collector's passes
         (`gc.freeze`), which would otherwise walk every kept map again and again.
         Reference counting still frees it when it is dropped.
         """
-        hit = self._cache.get(text)
+        key = _key(self.texts if texts is None else texts)
+        hit = self._cache.get(key)
         if hit is None:
             enabled = gc.isenabled()
             gc.disable()
             try:
-                analysis = crmdsl.analyze(text, self.path)
+                analysis = self._analyze(dict(key))
                 # a map with load errors is not linted: its load errors are what is wrong
                 findings = (
                     crmdsl.lint(analysis, self.config, self.today).findings if analysis.ok else []
@@ -156,43 +177,62 @@ class Session:
             hit = (analysis, findings)
             if len(self._cache) > 8:
                 self._cache.pop(next(iter(self._cache)))
-            self._cache[text] = hit
+            self._cache[key] = hit
         return hit
 
+    def _analyze(self, texts: dict[str, str]) -> crmdsl.Analysis:
+        if len(texts) == 1:
+            return crmdsl.analyze(texts[self.path], self.path)
+        return crmdsl.analyze_texts(
+            self.path, {str(Path(name).resolve()): text for name, text in texts.items()}
+        )
+
     def names(self) -> NameIndex:
-        """The forgiving name index of the current text (built once per text)."""
-        text = self.text
-        if self._names is None or self._names[0] != text:
-            self._names = (text, NameIndex(self.analysis.map))
+        """The forgiving name index of the current texts (built once per texts)."""
+        key = _key(self.texts)
+        if self._names is None or self._names[0] != key:
+            self._names = (key, NameIndex(self.analysis.map))
         return self._names[1]
 
     @property
     def analysis(self) -> crmdsl.Analysis:
-        """The analysis of the current text."""
-        return self.check(self.text)[0]
+        """The analysis of the current texts."""
+        return self.check()[0]
 
     @property
     def findings(self) -> list[crmdsl.Diagnostic]:
-        """The lint findings of the current text."""
-        return self.check(self.text)[1]
+        """The lint findings of the current texts."""
+        return self.check()[1]
+
+    def texts_for(self, files: list[str]) -> dict[str, str]:
+        """The session's texts, with those of `files` it does not hold yet as loaded."""
+        out = dict(self.texts)
+        sources = self.analysis.sources
+        for name in files:
+            if name not in out:
+                source = sources.get(name)
+                if source is None:
+                    raise Refused(f"{name} is not a file of this map")
+                out[name] = source.text
+        return out
 
     def propose(self, patch: crmdsl.Patch) -> Proposal:
         """Apply `patch` to a copy and check it; `Refused` when it would not load."""
         if not patch:
             raise Refused("nothing to change: the map already says that")
         others = [f for f in patch.files if f != self.path]
-        if others:
+        if others and self.one_file:
             raise Refused(
-                f"this change is in {', '.join(others)}, an included file; "
-                "open that file to change it"
+                f"this change is also in {', '.join(others)}, included by this map; "
+                "open that file to change it there, or make it with `crmdsl chat`"
             )
-        before = dict(self.texts)
+        before = self.texts_for(patch.files)
         try:
             after = patch.apply(before)
         except crmdsl.edit.StalePatchError as exc:
             raise Refused(f"the text changed since the change was made: {exc}") from None
-        old_analysis, old_findings = self.check(before[self.path])
-        new_analysis, new_findings = self.check(after[self.path])
+        old_analysis, old_findings = self.check()
+        new_analysis, new_findings = self.check(after)
         new_errors = new_diagnostics(new_analysis.diagnostics, old_analysis.diagnostics)
         if new_errors:
             first = new_errors[0]
@@ -217,10 +257,12 @@ class Session:
         chosen = proposal or self.pending
         if chosen is None:
             raise Refused("there is no proposed change to accept")
-        if chosen.before != self.texts:
+        if any(self.texts.get(name, text) != text for name, text in chosen.before.items()):
             self.pending = None
             raise Refused("the map changed since this change was proposed; ask again")
-        self.texts = dict(chosen.after)
+        for name, text in chosen.before.items():
+            self.saved.setdefault(name, text)  # a file first changed: as it is on disk
+        self.texts = {**self.texts, **chosen.after}
         self.undo_stack.append(chosen.patch)
         self.redo_stack.clear()
         self.pending = None
@@ -260,20 +302,26 @@ class Session:
         """Write the changes to disk atomically; refused if the file changed on disk."""
         if self.texts == self.saved:
             return "nothing to save"
-        patch = crmdsl.edit.diff_patch(self.saved, self.texts, "save")
+        changed = sorted(name for name, text in self.texts.items() if self.saved.get(name) != text)
         if not Path(self.path).exists():
             from crmdsl.assistant.files import write_new
 
             write_new(self.path, self.text)
         else:
+            patch = crmdsl.edit.diff_patch(self.saved, self.texts, "save")
             try:
                 crmdsl.edit.write_patch(patch)
             except crmdsl.edit.StalePatchError:
                 raise Refused(
-                    f"{self.path} changed on disk since it was read; nothing written"
+                    f"{', '.join(changed)} changed on disk since it was read; nothing written"
                 ) from None
         self.saved = dict(self.texts)
-        return f"saved {self.path}"
+        return f"saved {', '.join(changed)}"
+
+
+def _key(texts: dict[str, str]) -> _Texts:
+    """What identifies a set of texts in the session's cache."""
+    return tuple(sorted(texts.items()))
 
 
 def new_diagnostics(

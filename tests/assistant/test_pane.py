@@ -121,3 +121,64 @@ def test_the_model_answer_streams_into_the_pane(acme: Path) -> None:
         asyncio.run(body())
     finally:
         stub.close()
+
+
+def test_a_model_tool_call_proposes_an_edit_that_is_accepted_and_undone(acme: Path) -> None:
+    from tests.assistant.test_model import Stub, text_reply, tool_reply
+
+    stub = Stub()
+    stub.script = [
+        tool_reply("propose_set", '{"name": "qualify", "clause": "sla", "value": "4h"}'),
+        text_reply("I proposed an SLA of 4h for qualify."),
+    ]
+    Path("crmdsl.toml").write_text(f'[assistant]\nbase_url = "{stub.url}"\nmodel = "stub"\n')
+
+    async def body() -> None:
+        app = EditorApp(acme, watch=False)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+            original = app.editor_text()
+            await pilot.press("alt+4")
+            pane = app.query_one(AssistantPane)
+            await _ask(app, pilot, pane, "give qualify an SLA of four hours")
+            assert pane.proposal is not None
+            assert "sla 4h" in pane.proposal.diff
+            assert app.editor_text() == original  # nothing applied before accept
+            # the model's tool call reached the stub as a tool, and its result went back
+            assert stub.requests[1]["messages"][-1]["role"] == "tool"
+            await _until(lambda: pane.query_one("#assistant-actions").has_class("pending"), pilot)
+            await pilot.click("#assistant-accept")
+            await _until(lambda: pane.proposal is None, pilot)
+            assert "takes 2d sla 4h" in app.editor_text()
+            app.source.focus()
+            await pilot.press("ctrl+z")
+            await _until(lambda: app.editor_text() == original, pilot)
+
+    try:
+        asyncio.run(body())
+    finally:
+        stub.close()
+
+
+def test_the_pane_refuses_a_change_that_reaches_an_included_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(EXAMPLES / "shop", tmp_path / "shop")
+    monkeypatch.chdir(tmp_path / "shop")
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+    async def body() -> None:
+        app = EditorApp(Path("shop.crm"), watch=False)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+            original = app.editor_text()
+            await pilot.press("alt+4")
+            pane = app.query_one(AssistantPane)
+            await _ask(app, pilot, pane, "rename ecom to storefront")
+            assert pane.proposal is None
+            assert pane.last_answer is not None
+            assert "teams.crm" in pane.last_answer.text
+            assert "crmdsl chat" in pane.last_answer.text
+            assert app.editor_text() == original
+
+    asyncio.run(body())

@@ -92,7 +92,7 @@ class AssistantPane(Widget):
         path = str(app.editor_path)
         text = app.editor_text()
         if self.session is None or self.session.path != path:
-            self.session = Session(path, text)
+            self.session = Session(path, text, one_file=True)
             self.engine = Engine(self.session)
             self.model = self._model()
         self.session.set_text(text)
