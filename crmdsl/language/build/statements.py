@@ -125,7 +125,10 @@ def keep_built(built: BuiltFile) -> None:
     last = _BUILT.pop(built.path, None)
     _BUILT[built.path] = (built.blocks, last[0] if last is not None else {})
     while len(_BUILT) > _FILES_KEPT:
-        del _BUILT[next(iter(_BUILT))]
+        try:  # another thread's load may be keeping its own file meanwhile
+            _BUILT.pop(next(iter(_BUILT)), None)
+        except (StopIteration, RuntimeError):
+            break
 
 
 clear_with_cache(_BUILT.clear)  # `parse.clear_cache` forgets the kept builds too
