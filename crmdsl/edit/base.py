@@ -14,7 +14,7 @@ from bisect import bisect_right
 from typing import Any
 
 from crmdsl import model as m
-from crmdsl.edit.doc import Doc, _Linenos, check_text
+from crmdsl.edit.doc import LINENO, Doc, check_text
 from crmdsl.edit.patch import EditError, Patch, common_ends
 from crmdsl.language.parse import Line
 from crmdsl.language.refs import REF_KINDS
@@ -222,7 +222,7 @@ def check_blocks(doc: Doc, patch: Patch) -> None:
 
 def _root_at(doc: Doc, file: str, lineno: int) -> Line | None:
     roots = doc.analysis.parsed[file].roots_at(lineno)
-    i = bisect_right(_Linenos(roots), lineno) - 1
+    i = bisect_right(roots, lineno, key=LINENO) - 1
     if i >= 0 and lineno <= doc.last_line(roots[i]):
         return roots[i]
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_right
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any
 
 from crmdsl import model as m
@@ -22,7 +23,7 @@ from crmdsl.language.parse import Line, parse_source
 from crmdsl.language.schema import STATEMENTS, StatementSpec
 from crmdsl.language.source import SourceText
 
-__all__ = ["Doc", "map_index"]
+__all__ = ["LINENO", "Doc", "map_index"]
 
 _INDEXES: dict[int, tuple[weakref.ref[m.CrmMap], dict[str, Any]]] = {}
 
@@ -43,17 +44,8 @@ def map_index(crm_map: m.CrmMap) -> dict[str, Any]:
     return index
 
 
-class _Linenos:
-    """A list of lines seen as their line numbers, for bisect, without copying."""
-
-    def __init__(self, lines: list[Line]) -> None:
-        self.lines = lines
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def __getitem__(self, i: int) -> int:
-        return self.lines[i].lineno
+#: what `bisect` compares parsed lines by
+LINENO = attrgetter("lineno")
 
 
 class Doc:
@@ -141,11 +133,7 @@ class Doc:
         path: list[Line] = []
         siblings = self.analysis.parsed[file].roots_at(lineno)
         while siblings:
-            i = (
-                bisect_right([s.lineno for s in siblings], lineno) - 1
-                if len(siblings) < 64
-                else (bisect_right(_Linenos(siblings), lineno) - 1)
-            )
+            i = bisect_right(siblings, lineno, key=LINENO) - 1
             if i < 0:
                 return []
             line = siblings[i]

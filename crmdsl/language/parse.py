@@ -18,6 +18,7 @@ import os
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from lark.exceptions import UnexpectedInput
@@ -109,12 +110,12 @@ class ParsedFile:
 
     def roots_at(self, lineno: int) -> list[Line]:
         """The top-level lines of the block that holds line `lineno` (1-based); [] if none."""
-        i = bisect_right(_BlockStarts(self.blocks), lineno - 1) - 1
+        i = bisect_right(self.blocks, lineno - 1, key=_FIRST) - 1
         return self.block_roots(i) if i >= 0 and lineno - 1 <= self.blocks[i].last else []
 
     def next_root(self, lineno: int) -> Line | None:
         """The first top-level line after line `lineno` (1-based), if any."""
-        start = max(0, bisect_right(_BlockStarts(self.blocks), lineno - 1) - 1)
+        start = max(0, bisect_right(self.blocks, lineno - 1, key=_FIRST) - 1)
         for i in range(start, len(self.blocks)):
             for line in self.block_roots(i):
                 if line.lineno > lineno:
@@ -129,18 +130,7 @@ class ParsedFile:
         return self._roots
 
 
-class _BlockStarts:
-    """The first lines of blocks as a sequence for `bisect`, without copying them."""
-
-    def __init__(self, blocks: list[Block]) -> None:
-        self.blocks = blocks
-
-    def __len__(self) -> int:
-        return len(self.blocks)
-
-    def __getitem__(self, i: int) -> int:
-        return self.blocks[i].first
-
+_FIRST = attrgetter("first")
 
 _CACHE: dict[
     str, tuple[list[Any], list[tuple[int, int, str]], list[tuple[int, int, int, str, str, str]]]

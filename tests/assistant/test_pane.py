@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,16 @@ async def _until(check: Callable[[], bool], pilot: Any) -> None:
     await asyncio.wait_for(loop(), TIMEOUT)
 
 
+@asynccontextmanager
+async def _pane(path: Path) -> AsyncIterator[tuple[EditorApp, Any, AssistantPane]]:
+    """The editor on `path`, settled, with the Assistant tab shown."""
+    app = EditorApp(path, watch=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+        await pilot.press("alt+4")
+        yield app, pilot, app.query_one(AssistantPane)
+
+
 async def _ask(app: Any, pilot: Any, pane: AssistantPane, text: str) -> None:
     before = pane.last_answer
     await pilot.click("#assistant-input")
@@ -45,12 +56,8 @@ async def _ask(app: Any, pilot: Any, pane: AssistantPane, text: str) -> None:
 
 def test_ask_accept_undo_and_follow_a_reference(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(160, 50)) as pilot:
-            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+        async with _pane(acme) as (app, pilot, pane):
             original = app.editor_text()
-            await pilot.press("alt+4")
-            pane = app.query_one(AssistantPane)
 
             await _ask(app, pilot, pane, "who owns lead_sync")
             assert pane.last_answer is not None
@@ -80,11 +87,7 @@ def test_ask_accept_undo_and_follow_a_reference(acme: Path) -> None:
 
 def test_a_stale_proposal_is_refused_in_the_pane(acme: Path) -> None:
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(160, 50)) as pilot:
-            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
-            await pilot.press("alt+4")
-            pane = app.query_one(AssistantPane)
+        async with _pane(acme) as (app, pilot, pane):
             await _ask(app, pilot, pane, "make step quote automated")
             assert pane.proposal is not None
             app.source.apply_text(app.editor_text().replace("Send quote", "Send a quote"))
@@ -107,11 +110,7 @@ def test_the_model_answer_streams_into_the_pane(acme: Path) -> None:
     Path("crmdsl.toml").write_text(f'[assistant]\nbase_url = "{stub.url}"\nmodel = "stub"\n')
 
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(160, 50)) as pilot:
-            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
-            await pilot.press("alt+4")
-            pane = app.query_one(AssistantPane)
+        async with _pane(acme) as (app, pilot, pane):
             await _ask(app, pilot, pane, "who owns lead sync?")
             assert pane.last_answer is not None
             assert pane.last_answer.text == "Lead sync is owned by IT."
@@ -134,12 +133,8 @@ def test_a_model_tool_call_proposes_an_edit_that_is_accepted_and_undone(acme: Pa
     Path("crmdsl.toml").write_text(f'[assistant]\nbase_url = "{stub.url}"\nmodel = "stub"\n')
 
     async def body() -> None:
-        app = EditorApp(acme, watch=False)
-        async with app.run_test(size=(160, 50)) as pilot:
-            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+        async with _pane(acme) as (app, pilot, pane):
             original = app.editor_text()
-            await pilot.press("alt+4")
-            pane = app.query_one(AssistantPane)
             await _ask(app, pilot, pane, "give qualify an SLA of four hours")
             assert pane.proposal is not None
             assert "sla 4h" in pane.proposal.diff
@@ -168,12 +163,8 @@ def test_the_pane_refuses_a_change_that_reaches_an_included_file(
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
     async def body() -> None:
-        app = EditorApp(Path("shop.crm"), watch=False)
-        async with app.run_test(size=(160, 50)) as pilot:
-            await asyncio.wait_for(app.wait_until_settled(), TIMEOUT)
+        async with _pane(Path("shop.crm")) as (app, pilot, pane):
             original = app.editor_text()
-            await pilot.press("alt+4")
-            pane = app.query_one(AssistantPane)
             await _ask(app, pilot, pane, "rename ecom to storefront")
             assert pane.proposal is None
             assert pane.last_answer is not None
