@@ -1,20 +1,22 @@
 """A rule's docstring in parts: the docstring in, its *What it does*, *Why it matters* and *Example* out.
 
 `crmdsl explain`, `crmdsl rules` and the SARIF rule descriptions read a rule's words
-from here, so they say the same thing (`docs/rules.md` is written by `crmdsl.rules.docs`
-from the same docstrings).
+from here, so they say the same thing; the docstring is read by `crmdsl.rules.docs`,
+which writes `docs/rules.md` from the same parts.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
+import textwrap
 from dataclasses import dataclass
+
+from crmdsl.rules.docs import rule_doc_parts
 
 __all__ = ["RuleDoc", "explain_text", "parse_doc"]
 
-_HEADS = {"what it does": "what", "why it matters": "why", "example": "example"}
-_HEAD = re.compile(r"^(what it does|why it matters|example)\s*:\s*(.*)$", re.IGNORECASE)
+_CODE = "    "  # how a docstring indents its example
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,30 +36,24 @@ class RuleDoc:
 
 
 def parse_doc(doc: str | None) -> RuleDoc:
-    """Split a docstring at its `What it does:`, `Why it matters:` and `Example:` lines."""
-    text = inspect.cleandoc(doc or "")
-    parts: dict[str, list[str]] = {"what": [], "why": [], "example": []}
-    current = "what"
-    for line in text.splitlines():
-        head = _HEAD.match(line.strip()) if not line.startswith((" ", "\t")) else None
-        if head:
-            current = _HEADS[head.group(1).lower()]
-            if head.group(2):
-                parts[current].append(head.group(2))
-            continue
-        parts[current].append(line)
-    joined = {k: "\n".join(v).strip("\n") for k, v in parts.items()}
+    """Split a docstring at its `What it does:`, `Why it matters:` and `Example:` lines.
+
+    The one reading of rule docstrings is `crmdsl.rules.docs.rule_doc_parts`; here the
+    prose is one line, and the example keeps its indentation and its `Fix:`.
+    """
+    parts = rule_doc_parts(inspect.cleandoc(doc or ""))
+    example = textwrap.indent(parts["example"], _CODE)
+    if parts["fix"]:
+        example += "\nFix:\n" + textwrap.indent(parts["fix"], _CODE)
     return RuleDoc(
-        what=" ".join(joined["what"].split()),
-        why=" ".join(joined["why"].split()),
-        example=joined["example"].rstrip(),
+        what=" ".join(parts["what"].split()),
+        why=" ".join(parts["why"].split()),
+        example=example,
     )
 
 
 def explain_text(code: str, name: str, severity: str, doc: str | None, width: int = 88) -> str:
     """`crmdsl explain CODE` as plain text, laid out as docs/rules.md shows it."""
-    import textwrap
-
     parsed = parse_doc(doc)
     out = [f"{code} {name} ({severity})", ""]
     if parsed.what:
