@@ -3,7 +3,8 @@
 Within one process `set` and `dict` orders of strings are fixed, so comparing two runs
 there cannot show an output that follows hash order. Here one child process per
 `PYTHONHASHSEED` produces every user-facing output of the example maps: `crmdsl check`
-in each format, `crmdsl report`, `crmdsl fmt`, every view of every subject, and `crmdsl
+in each format, `crmdsl report` in each format (HTML without its diagrams, which
+Chromium draws), `crmdsl fmt`, every view of every subject, and `crmdsl
 explain`; the children's outputs must be identical.
 """
 
@@ -35,6 +36,8 @@ for fmt in ("text", "concise", "json", "sarif", "github"):
     run("check", "examples", "--format", fmt, "--today", "{TODAY}")
 for path in ("examples/acme.crm", "examples/b2b_support.crm", "examples/shop/shop.crm"):
     run("report", path, "--today", "{TODAY}")
+    run("report", path, "--today", "{TODAY}", "--format", "json")
+    run("report", path, "--today", "{TODAY}", "--format", "html", "--no-diagrams")
     run("fmt", "--diff", path)
     crm_map = crmdsl.load(path)
     for view in crmdsl.VIEWS:

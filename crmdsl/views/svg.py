@@ -53,6 +53,7 @@ from crmdsl.errors import CrmdslError
 __all__ = [
     "CHROMIUM_ARGS",
     "INSTALL_HELP",
+    "MERMAID_CONFIG",
     "MermaidRenderer",
     "RenderError",
     "RenderResult",
@@ -85,6 +86,11 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     # No name resolves: nothing can reach the network, even if a diagram asked to.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
 )
+
+#: Mermaid's settings for every diagram drawn. Mermaid draws node outlines as rough
+#: paths whose curves follow a random seed unless one is given: without it, the same
+#: diagram gives different SVG bytes on each run.
+MERMAID_CONFIG: dict[str, object] = {"handDrawnSeed": 1}
 
 INSTALL_HELP = """\
 Install the local Mermaid renderer (Debian/Ubuntu; Node.js 20 or later):
@@ -308,7 +314,12 @@ class MermaidRenderer:
         prefix = f"{self._batch}:"
         try:
             for index, definition in enumerate(definitions):
-                request = {"id": f"{prefix}{index}", "definition": definition, "format": fmt}
+                request = {
+                    "id": f"{prefix}{index}",
+                    "definition": definition,
+                    "format": fmt,
+                    "mermaidConfig": MERMAID_CONFIG,
+                }
                 process.stdin.write(json.dumps(request) + "\n")
             process.stdin.flush()
         except OSError as error:
@@ -405,6 +416,7 @@ def render_with_mmdc(
             "args": list(CHROMIUM_ARGS),
         }
         (workdir / "puppeteer.json").write_text(json.dumps(config), encoding="utf-8")
+        (workdir / "mermaid.json").write_text(json.dumps(MERMAID_CONFIG), encoding="utf-8")
         (workdir / "in.mmd").write_text(definition, encoding="utf-8")
         output = workdir / f"out.{fmt}"
         command = [
@@ -413,6 +425,8 @@ def render_with_mmdc(
             "--quiet",
             "--puppeteerConfigFile",
             str(workdir / "puppeteer.json"),
+            "--configFile",
+            str(workdir / "mermaid.json"),
             "--input",
             str(workdir / "in.mmd"),
             "--output",

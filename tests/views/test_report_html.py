@@ -119,3 +119,14 @@ def test_the_html_report_opens_with_every_diagram_an_inline_svg(
     if which == "hostile":
         shown = "".join(dom.text)
         assert [label for label in HOSTILE if label not in shown] == []
+
+
+def test_the_html_report_with_its_diagrams_is_the_same_bytes_twice(
+    tmp_path: Path, mermaid_renderer: MermaidRenderer
+) -> None:
+    """Two runs, each with its own browser: the inline SVGs and the page are the same bytes."""
+    source = REPO / "examples" / "shop" / "shop.crm"
+    first = _write(source, "html", tmp_path / "one.html")
+    second = _write(source, "html", tmp_path / "two.html")
+    assert "<svg" in first
+    assert first == second
