@@ -319,6 +319,9 @@ def report_command(
         str | None,
         typer.Option("--mermaid-cli", help="A node_modules folder holding mermaid-cli."),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="No `wrote FILE` line after -o.")
+    ] = False,
 ) -> None:
     """Write an analysis of a map for stakeholders: Markdown, JSON or one HTML page.
 
@@ -338,6 +341,7 @@ def report_command(
                 diagrams=not no_diagrams,
                 chromium=chromium,
                 mermaid_cli=mermaid_cli,
+                quiet=quiet,
             )
         )
     )
@@ -603,6 +607,9 @@ def export_json(
     stdin_filename: Annotated[
         str | None, typer.Option("--stdin-filename", help="The name of the map read from stdin.")
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="No `wrote FILE` line after -o.")
+    ] = False,
 ) -> None:
     """Write the resolved map as JSON (its schema: `crmdsl schema`).
 
@@ -616,7 +623,7 @@ def export_json(
         if crm_map is None:
             return 2
         _write(output, to_json(crm_map) + "\n")
-        if output is not None and str(output) != "-":
+        if output is not None and str(output) != "-" and not quiet:
             typer.echo(f"wrote {output}", err=True)
         return 0
 

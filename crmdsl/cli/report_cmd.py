@@ -64,8 +64,9 @@ def run_report(
     diagrams: bool = True,
     chromium: str | None = None,
     mermaid_cli: str | None = None,
+    quiet: bool = False,
 ) -> int:
-    """Write the report; return the exit code."""
+    """Write the report; return the exit code (`quiet`: no `wrote FILE` line)."""
     from crmdsl.linter import lint, lint_states
     from crmdsl.reporting.report import render_report, report_data
 
@@ -104,5 +105,6 @@ def run_report(
     from crmdsl.cli.output import write_output
 
     write_output(output, text)
-    print(f"wrote {output}", file=sys.stderr)
+    if not quiet:
+        print(f"wrote {output}", file=sys.stderr)
     return 0

@@ -97,6 +97,14 @@ def test_export_json_says_what_it_wrote(tmp_path: Path) -> None:
     assert (result.exit_code, result.stderr) == (0, f"wrote {tmp_path / 'acme.json'}\n")
 
 
+@pytest.mark.parametrize("command", [("export", "json"), ("report",)])
+def test_quiet_writers_say_nothing(command: tuple[str, ...], tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    result = run(*command, ACME, "-o", str(out), "-q")
+    assert (result.exit_code, result.output) == (0, "")
+    assert out.read_text(encoding="utf-8").strip()
+
+
 def test_render_all_without_chromium_names_the_formats_that_need_nothing(tmp_path: Path) -> None:
     result = run("render", ACME, "--all", "-o", str(tmp_path), "--chromium", str(tmp_path / "none"))
     assert result.exit_code == 2
