@@ -19,7 +19,7 @@ from crmdsl.model import CrmMap, Decision, Journey, Process, Step, System, Touch
 from crmdsl.views.common import FlowEdge, FlowGroup, FlowNode, FlowSpec
 from crmdsl.views.integrations import system_node
 from crmdsl.views.process import step_lines
-from crmdsl.views.state import mark_node, tagged
+from crmdsl.views.state import mark_node, state_class, tagged
 
 __all__ = ["blueprint_view", "touchpoint_lines"]
 
@@ -56,7 +56,11 @@ def blueprint_view(crm_map: CrmMap, journey: Journey) -> FlowSpec:
     processes: dict[str, FlowGroup] = {}
     links: list[FlowEdge] = []
     for stage in journey.stages:
-        stage_group = FlowGroup(key=f"stage.{stage.id}", label=tagged(stage.title, crm_map, stage))
+        stage_group = FlowGroup(
+            key=f"stage.{stage.id}",
+            label=tagged(stage.title, crm_map, stage),
+            css=state_class(spec.classes, crm_map, stage),
+        )
         spec.shows(stage.title)
         for touchpoint in stage.touchpoints:
             key = f"tp:{touchpoint.id}"

@@ -189,11 +189,15 @@ class ErAttribute:
 
 @dataclass(slots=True)
 class ErEntity:
-    """An `erDiagram` entity: a stable key, the label shown and its attributes."""
+    """An `erDiagram` entity: a stable key, the label shown, its attributes and classes.
+
+    `css` is a class name of `ErSpec.classes`, or several separated by spaces.
+    """
 
     key: str
     label: str
     attributes: list[ErAttribute] = field(default_factory=list)
+    css: str | None = None
 
 
 @dataclass(slots=True)
@@ -210,11 +214,12 @@ class ErRelation:
 
 @dataclass(slots=True)
 class ErSpec:
-    """An `erDiagram`: entities in order and relationships."""
+    """An `erDiagram`: entities in order, relationships and class definitions."""
 
     entities: dict[str, ErEntity] = field(default_factory=dict)
     relations: list[ErRelation] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    classes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -370,7 +375,8 @@ def _emit_flow(spec: FlowSpec, title: str | None, version: str | None) -> tuple[
     stack: list[tuple[FlowGroup, str | None]] = [(g, None) for g in reversed(spec.groups)]
     while stack:
         group, parent = stack.pop()
-        gid = chart.subgraph(group.key, group.label, parent=parent)
+        classes = group.css.split() if group.css else ()
+        gid = chart.subgraph(group.key, group.label, parent=parent, classes=classes)
         ids[group.key] = gid
         for member in group.members:
             place_node(member, gid)
@@ -392,9 +398,12 @@ def _emit_er(spec: ErSpec, title: str | None, version: str | None) -> tuple[str,
     from crmdsl.views.mermaid_safe import EntityDiagram
 
     diagram = EntityDiagram(title=title, mermaid_version=version)
+    for name, css in spec.classes.items():
+        diagram.class_def(name, **_style(css))
     ids: dict[str, str] = {}
     for entity in spec.entities.values():
-        ids[entity.key] = diagram.entity(entity.key, entity.label)
+        classes = entity.css.split() if entity.css else ()
+        ids[entity.key] = diagram.entity(entity.key, entity.label, classes=classes)
         for attr in entity.attributes:
             keys = [attr.key] if attr.key else []
             diagram.attribute(

@@ -26,7 +26,7 @@ from typing import Literal
 
 from crmdsl.model import CrmMap, Entity, EntityField
 from crmdsl.views.common import ErAttribute, ErEntity, ErRelation, ErSpec, system_title
-from crmdsl.views.state import tag, tagged
+from crmdsl.views.state import state_class, tag, tagged
 
 __all__ = ["attribute", "entities_view", "field_comment"]
 
@@ -104,6 +104,7 @@ def entities_view(crm_map: CrmMap, system_id: str | None = None) -> ErSpec:
             entity.key,
             tagged(label, crm_map, entity),
             [_tagged_attribute(crm_map, f) for f in entity.fields],
+            css=state_class(spec.classes, crm_map, entity),
         )
         spec.labels.append(entity.title)
         spec.labels.extend(v for f in entity.fields for v in f.type.values)

@@ -28,7 +28,7 @@ from crmdsl.views.common import (
     entity_of_field,
     system_title,
 )
-from crmdsl.views.state import mark_edge, mark_node, tagged
+from crmdsl.views.state import mark_edge, mark_node, state_class, tagged
 
 __all__ = ["field_flows", "lineage_view", "pii_fields"]
 
@@ -136,6 +136,8 @@ def _field_node(
             css = "record"
         if system is not None:
             title = tagged(title, crm_map, system)
+            planned = state_class(spec.classes, crm_map, system)
+            css = " ".join(c for c in (css, planned) if c) or None
         groups[system_id] = FlowGroup(key=system_id, label=title, css=css)
         spec.shows(system_title(crm_map, entity.system))
     flags = [w for w, on in (("PII", field.pii), ("consent", field.consent)) if on]

@@ -47,6 +47,7 @@ from crmdsl.views import mermaid_text
 from crmdsl.views.mermaid_text import (  # noqa: F401 - re-exported
     _ENTITY,
     _ER_ALIASES_SINCE,
+    _ER_CLASSES_SINCE,
     _ER_LINE_BREAKS_SINCE,
     _EXTENDED_SHAPES_SINCE,
     _OLDEST_SUPPORTED,
@@ -147,6 +148,7 @@ class _Group:
     title: str
     direction: str | None
     members: list[str] = field(default_factory=list)  # safe ids, nodes and groups
+    classes: list[str] = field(default_factory=list)
 
 
 class Flowchart:
@@ -198,16 +200,21 @@ class Flowchart:
         *,
         parent: str | None = None,
         direction: str | None = None,
+        classes: Sequence[str] = (),
     ) -> str:
-        """Declare a subgraph (inside ``parent``, a subgraph id) and return its id."""
+        """Declare a subgraph (inside ``parent``, a subgraph id) and return its id.
+
+        ``classes`` (defined by `class_def`) style its box, as they style a node.
+        """
         if direction is not None and direction not in _DIRECTIONS:
             raise MermaidInputError(
                 f"direction must be one of {', '.join(_DIRECTIONS)}, not {direction!r}"
             )
+        names = self._known_classes(classes)
         safe_id = SafeIds("g")(user_id)
         self._place(safe_id, parent)
         label = user_id if title is None else title
-        self._groups[safe_id] = _Group(safe_id, _visible_label(label), direction)
+        self._groups[safe_id] = _Group(safe_id, _visible_label(label), direction, classes=names)
         return safe_id
 
     def node(
@@ -314,6 +321,11 @@ class Flowchart:
         for safe_id in self._top:
             self._emit(safe_id, 1, lines)
         lines += [f"\t{edge}" for edge in self._edges]
+        lines += [
+            f"\tclass {group.safe_id} {name}"
+            for group in self._groups.values()
+            for name in group.classes
+        ]
         text = _front_matter(self.title) + "\n".join(lines) + "\n"
         if check:
             check_limits(text, self.edge_count)
@@ -341,6 +353,7 @@ class _Entity:
     name: str  # what relationships refer to: the safe id, or the quoted label
     label: str
     attributes: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
 
 
 class EntityDiagram:
@@ -351,6 +364,8 @@ class EntityDiagram:
         self.title = title
         version = _parse_version(mermaid_version)
         self._aliases = version >= _ER_ALIASES_SINCE
+        self._classes = version >= _ER_CLASSES_SINCE
+        self._class_defs: dict[str, str] = {}
         # Mermaid 10 shows `<br>` in erDiagram text as written; a line feed code shows
         # as a space there.
         self._encode = encode_multiline_label if version >= _ER_LINE_BREAKS_SINCE else encode_label
@@ -363,8 +378,30 @@ class EntityDiagram:
         """How many relationships the diagram has."""
         return len(self._relationships)
 
-    def entity(self, user_id: str, label: str | None = None) -> str:
-        """Declare an entity shown as ``label`` (default: the user id); return its id."""
+    def class_def(self, name: str, **style: str) -> None:
+        """Define a class, with the styles `Flowchart.class_def` takes.
+
+        Before Mermaid 11.6 an erDiagram has no classes: they are left out.
+        """
+        if not _CLASS_NAME.fullmatch(name) or name in MERMAID_KEYWORDS:
+            raise MermaidInputError(f"a class name must match [a-z][a-z0-9_]*, not {name!r}")
+        for key, value in style.items():
+            if key not in _STYLE_KEYS or not _STYLE_VALUE.fullmatch(value):
+                raise MermaidInputError(f"bad style {key}={value!r}")
+        if name in self._class_defs:
+            raise MermaidInputError(f"class {name!r} is defined twice")
+        self._class_defs[name] = ",".join(
+            f"{key.replace('_', '-')}:{value}" for key, value in style.items()
+        )
+
+    def entity(self, user_id: str, label: str | None = None, *, classes: Sequence[str] = ()) -> str:
+        """Declare an entity shown as ``label`` (default: the user id); return its id.
+
+        ``classes`` (defined by `class_def`) style its box.
+        """
+        unknown = [name for name in classes if name not in self._class_defs]
+        if unknown:
+            raise MermaidInputError(f"class {unknown[0]!r} is not defined: call class_def() first")
         safe_id = self._ids(user_id)
         if safe_id in self._entities:
             raise MermaidInputError(f"entity {user_id!r} is declared twice")
@@ -382,7 +419,7 @@ class EntityDiagram:
                     f"two entities are labelled {label!r}; "
                     "Mermaid before 10.5 cannot tell them apart"
                 )
-        self._entities[safe_id] = _Entity(name, encoded)
+        self._entities[safe_id] = _Entity(name, encoded, classes=list(dict.fromkeys(classes)))
         return safe_id
 
     def attribute(
@@ -454,6 +491,16 @@ class EntityDiagram:
             else:
                 lines.append(f"\t{head}")
         lines += [f"\t{relationship}" for relationship in self._relationships]
+        if self._classes:
+            used = {name for entity in self._entities.values() for name in entity.classes}
+            lines += [
+                f"\tclassDef {name} {css}" for name, css in self._class_defs.items() if name in used
+            ]
+            lines += [
+                f"\tclass {entity.name} {name}"
+                for entity in self._entities.values()
+                for name in entity.classes
+            ]
         text = _front_matter(self.title) + "\n".join(lines) + "\n"
         if check:
             check_limits(text, self.edge_count)

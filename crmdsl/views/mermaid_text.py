@@ -104,6 +104,8 @@ _OLDEST_SUPPORTED = (10, 0)
 _ER_ALIASES_SINCE = (10, 5)
 _ER_LINE_BREAKS_SINCE = (11, 0)
 _EXTENDED_SHAPES_SINCE = (11, 3)
+#: `classDef` and `class` in an erDiagram (a later minor than the ER redesign, to be safe)
+_ER_CLASSES_SINCE = (11, 6)
 
 
 class MermaidLimitError(CrmdslError):

@@ -11,8 +11,10 @@ cut to that state) no tag at all, so the diagram shows that state plainly.
   class: planned boxes are dashed, retiring ones greyed.
 - `mark_edge(crm_map, node, label, style)`: the edge's label with the tag, and its style
   (a planned edge is dotted).
-- `tagged(text, crm_map, node)`: `text · planned`, for labels that cannot be styled (a
-  journey task, a section, an entity).
+- `tagged(text, crm_map, node)`: `text · planned`, for every label of an element of
+  the plan (a journey task or section can only be tagged).
+- `state_class(classes, crm_map, node)`: the class name of a subgraph or an entity of
+  the plan (dashed when planned, greyed when retiring), its definition added.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ __all__ = [
     "drawing",
     "mark_edge",
     "mark_node",
+    "state_class",
     "tag",
     "tagged",
 ]
@@ -79,6 +82,14 @@ def tagged(text: str, crm_map: CrmMap, node: object) -> str:
     """The text with ` · planned` or ` · retiring` after it when the element has a tag."""
     found = tag(crm_map, node)
     return f"{text} · {found}" if found else text
+
+
+def state_class(classes: dict[str, str], crm_map: CrmMap, node: object) -> str | None:
+    """The class of an element of the plan (its definition added to `classes`), or None."""
+    found = tag(crm_map, node)
+    if found is not None:
+        classes.setdefault(found, STATE_CLASSES[found])
+    return found
 
 
 def mark_node(spec: FlowSpec, crm_map: CrmMap, node: object, flow_node: FlowNode) -> FlowNode:

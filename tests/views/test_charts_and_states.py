@@ -165,6 +165,24 @@ def test_both_states_tag_the_plan_and_dash_what_is_planned(plan: crmdsl.CrmMap) 
     entities = render(plan, "entities").text
     assert 'e_zd_46__ticket["Ticket #183; retiring"]' in entities
     assert '\t\ttext subject "retiring"\n' in entities  # a retiring system's fields retire
+    # a box that holds others (a stage) and an entity are styled too, not only tagged
+    assert "\tclassDef retiring color:#718096,stroke:#a0aec0\n" in entities
+    assert "\tclass e_zd_46__ticket retiring\n" in entities
+    blueprint = render(plan, "blueprint", "help").text
+    assert '\t\tsubgraph g_stage_46_fix ["Fix #183; planned"]\n' in blueprint
+    assert "\tclass g_stage_46_fix planned\n" in blueprint
+
+
+def test_an_older_mermaid_gets_no_classes_in_an_entity_diagram(plan: crmdsl.CrmMap) -> None:
+    older = render(plan, "entities", mermaid_version="11.5").text
+    assert "class" not in older and 'e_zd_46__ticket["Ticket #183; retiring"]' in older
+
+
+def test_a_system_of_record_is_a_box_with_a_thick_border() -> None:
+    acme = crmdsl.load("examples/acme.crm")
+    lineage = render(acme, "lineage", "hubspot.Contact.email").text
+    assert "\tclassDef record fill:#ebf4ff,stroke-width:3px,stroke:#2b6cb0\n" in lineage
+    assert "\tclass g_salesforce record\n" in lineage
 
 
 def test_one_state_draws_that_map_plainly(plan: crmdsl.CrmMap) -> None:
@@ -242,3 +260,26 @@ def test_diff_names_the_goal_chart_a_changed_metric_redraws(tmp_path: Path) -> N
     code, out, _ = cli("diff", str(tmp_path / "old.crm"), str(tmp_path / "new.crm"))
     assert code == 1
     assert out.endswith("view goals retention.percent changed\n")
+
+
+@pytest.mark.mermaid
+def test_mermaid_dashes_a_planned_stage_and_greys_a_retiring_entity(
+    plan: crmdsl.CrmMap, mermaid_renderer: crmdsl.MermaidRenderer
+) -> None:
+    """`mermaid_renderer` skips (fails under CI) when Chromium or mermaid-cli is missing."""
+    import re
+
+    blueprint, entities = mermaid_renderer.render_many(
+        [render(plan, "blueprint", "help").text, render(plan, "entities").text]
+    )
+    assert blueprint.svg is not None and entities.svg is not None, (blueprint, entities)
+    stage = re.search(
+        r'<g class="cluster planned" id="[^"]*g_stage_46_fix"[^>]*><rect style="([^"]*)"',
+        blueprint.svg,
+    )
+    assert stage is not None and "stroke-dasharray:5 5" in stage.group(1)
+    ticket = re.search(
+        r'<g class="node default retiring" id="[^"]*e_zd_46__ticket[^"]*"[^>]*>(.{0,600})',
+        entities.svg,
+    )
+    assert ticket is not None and "stroke:#a0aec0" in ticket.group(1)
