@@ -38,7 +38,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Protocol
@@ -149,6 +149,17 @@ class _Group:
     direction: str | None
     members: list[str] = field(default_factory=list)  # safe ids, nodes and groups
     classes: list[str] = field(default_factory=list)
+
+
+def _check_class(name: str, style: dict[str, str], defined: Collection[str]) -> None:
+    """Refuse a class name Mermaid would misread, a style it would not take, a second definition."""
+    if not _CLASS_NAME.fullmatch(name) or name in MERMAID_KEYWORDS:
+        raise MermaidInputError(f"a class name must match [a-z][a-z0-9_]*, not {name!r}")
+    for key, value in style.items():
+        if key not in _STYLE_KEYS or not _STYLE_VALUE.fullmatch(value):
+            raise MermaidInputError(f"bad style {key}={value!r}")
+    if name in defined:
+        raise MermaidInputError(f"class {name!r} is defined twice")
 
 
 class Flowchart:
@@ -298,13 +309,7 @@ class Flowchart:
 
         Also ``stroke_dasharray`` (``"5 5"``: a dashed border).
         """
-        if not _CLASS_NAME.fullmatch(name) or name in MERMAID_KEYWORDS:
-            raise MermaidInputError(f"a class name must match [a-z][a-z0-9_]*, not {name!r}")
-        for key, value in style.items():
-            if key not in _STYLE_KEYS or not _STYLE_VALUE.fullmatch(value):
-                raise MermaidInputError(f"bad style {key}={value!r}")
-        if name in self._class_defs:
-            raise MermaidInputError(f"class {name!r} is defined twice")
+        _check_class(name, style, self._class_defs)
         dashes = style.pop("stroke_dasharray", None)
         other = f"stroke-dasharray:{dashes}" if dashes else None
         self._class_defs[name] = _mermaid_py().Style(name, other=other, **style)
@@ -383,13 +388,7 @@ class EntityDiagram:
 
         Before Mermaid 11.6 an erDiagram has no classes: they are left out.
         """
-        if not _CLASS_NAME.fullmatch(name) or name in MERMAID_KEYWORDS:
-            raise MermaidInputError(f"a class name must match [a-z][a-z0-9_]*, not {name!r}")
-        for key, value in style.items():
-            if key not in _STYLE_KEYS or not _STYLE_VALUE.fullmatch(value):
-                raise MermaidInputError(f"bad style {key}={value!r}")
-        if name in self._class_defs:
-            raise MermaidInputError(f"class {name!r} is defined twice")
+        _check_class(name, style, self._class_defs)
         self._class_defs[name] = ",".join(
             f"{key.replace('_', '-')}:{value}" for key, value in style.items()
         )
