@@ -190,6 +190,12 @@ def check(
         int | None,
         typer.Option("--max-handoffs", min=0, help="Hand-offs allowed on a path (P206)."),
     ] = None,
+    max_measurement_age: Annotated[
+        int | None,
+        typer.Option(
+            "--max-measurement-age", min=1, help="Months before an actual is stale (G507)."
+        ),
+    ] = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Lowest severity that exits 1 (default warning)."),
@@ -240,6 +246,7 @@ def check(
         preset=preset.value if preset else None,
         max_review_age=max_review_age,
         max_handoffs=max_handoffs,
+        max_measurement_age=max_measurement_age,
         fail_on=fail_on.value if fail_on else None,
         state=state.value if state else None,
         severity=list(severity or []),

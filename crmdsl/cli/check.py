@@ -58,6 +58,7 @@ class CheckOptions:
     preset: str | None = None
     max_review_age: int | None = None
     max_handoffs: int | None = None
+    max_measurement_age: int | None = None
     fail_on: str | None = None
     state: str | None = None  # "as-is" or "to-be": lint that state's map alone
     severity: list[str] = field(default_factory=list)
@@ -144,6 +145,7 @@ class _Configs:
             "preset": options.preset,
             "max_review_age": options.max_review_age,
             "max_handoffs": options.max_handoffs,
+            "max_measurement_age": options.max_measurement_age,
             "fail_on": options.fail_on,
             "severity": parse_severity_flag(options.severity, known) if options.severity else None,
         }

@@ -31,6 +31,7 @@ METAVARS = {
     "extend_exclude": "PATTERN",
     "host": "HOST",
     "max_handoffs": "N",
+    "max_measurement_age": "MONTHS",
     "max_review_age": "MONTHS",
     "mermaid_cli": "FOLDER",
     "mermaid_version": "VERSION",

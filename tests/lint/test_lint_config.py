@@ -303,3 +303,14 @@ def test_each_map_gets_its_nearest_config(tree: Path) -> None:
         ("maps/team/a.crm", None, "warning"),
     ]
     assert run("check", "maps/other", "-q")[0] == 0
+
+
+def test_max_measurement_age_flag_beats_the_default() -> None:
+    args = ["check", "examples/shop/shop.crm", "--select", "G507", "--show-info"]
+    args += ["--format", "concise", "--today", "2027-12-01"]
+    stale = CliRunner().invoke(app, args).output
+    assert "more than 6 months ago" in stale
+    kept = CliRunner().invoke(app, [*args, "--max-measurement-age", "24"])
+    assert "G507" not in kept.output and kept.exit_code == 0, kept.output
+    refused = CliRunner().invoke(app, [*args, "--max-measurement-age", "0"])
+    assert refused.exit_code == 2
