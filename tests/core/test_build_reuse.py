@@ -8,6 +8,10 @@ afresh rather than written into, so the earlier map keeps its targets.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +19,7 @@ import crmdsl
 from crmdsl.language.parse import clear_cache
 from crmdsl.model import to_json
 
-from .test_properties import MAPS, mutated
+from .test_properties import EXAMPLES, MAPS, mutated
 
 MAP = """\
 map "Reuse"
@@ -115,3 +119,23 @@ def test_each_load_is_a_cold_load_and_no_load_changes_an_earlier_map(data: st.Da
     for text, _, seen in loads:
         clear_cache()
         assert _whole(crmdsl.analyze(text, "seq.crm")) == seen
+
+
+def test_a_map_of_several_files_reuses_each_and_changes_no_earlier_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(EXAMPLES / "shop", tmp_path / "shop")
+    monkeypatch.chdir(tmp_path / "shop")
+    teams = str(Path("teams.crm").resolve())
+    text = Path("teams.crm").read_text(encoding="utf-8")
+    before = crmdsl.analyze_texts("shop.crm", {teams: text})
+    seen = _whole(before)
+    # the team renamed on its own line: the files that name it do not change, but their
+    # references no longer resolve, so their blocks are built afresh, not written into
+    after = crmdsl.analyze_texts("shop.crm", {teams: text.replace("team ecom ", "team shop ")})
+    assert any(d.message == "no team `ecom`" for d in after.diagnostics)
+    assert _whole(before) == seen
+    clear_cache()
+    assert _whole(
+        crmdsl.analyze_texts("shop.crm", {teams: text.replace("team ecom ", "team shop ")})
+    ) == _whole(after)
