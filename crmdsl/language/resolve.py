@@ -58,12 +58,14 @@ def _a(word: str) -> str:
 
 
 def resolve(files: Sequence[BuiltFile], root: str | None) -> tuple[m.CrmMap, list[Diagnostic]]:
-    """Put the files of one map together and resolve it (the first file is the root)."""
-    resolver = _Resolver(files, root)
-    found = resolver.run()
-    if resolver.conflicts:
+    """Put the files of one map together and resolve it (the first file is the root).
+
+    For files with no statement shared with an earlier load (`resolve_built` otherwise).
+    """
+    crm_map, diagnostics, conflicts = resolve_built(files, root)
+    if conflicts:
         raise ValueError("shared statements would change; load with resolve_built")
-    return found
+    return crm_map, diagnostics
 
 
 def resolve_built(

@@ -4,7 +4,6 @@ load error kind is documented, and the examples in docs/api.md run."""
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import re
 import tokenize
@@ -14,25 +13,18 @@ import pytest
 
 from crmdsl.errors import LOAD_ERROR_KINDS
 from crmdsl.language.schema import STATEMENTS
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 REGENERATE = ".venv/bin/python scripts/gen_language_doc.py"
 
 
-def generator():
-    spec = importlib.util.spec_from_file_location(
-        "gen_language_doc", ROOT / "scripts" / "gen_language_doc.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_language_reference_is_current() -> None:
     current = (DOCS / "language.md").read_text(encoding="utf-8")
-    assert generator().update(current) == current, f"docs/language.md is stale: run `{REGENERATE}`"
+    assert load_script("gen_language_doc").update(current) == current, (
+        f"docs/language.md is stale: run `{REGENERATE}`"
+    )
 
 
 def test_language_reference_has_every_statement_and_clause() -> None:
@@ -44,7 +36,7 @@ def test_language_reference_has_every_statement_and_clause() -> None:
 
 
 def test_the_generator_notices_a_change() -> None:
-    gen = generator()
+    gen = load_script("gen_language_doc")
     current = (DOCS / "language.md").read_text(encoding="utf-8")
     tampered = current.replace("| `sla` |", "| `slaa` |")
     assert tampered != current

@@ -9,34 +9,21 @@ and the client.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from editortools import ROOT, VSCODE, editor_env, node_modules, tool
 
 import crmdsl
+from tests.scripts import load_script
 
-
-def _generator() -> ModuleType:
-    """scripts/vscode_grammar.py, loaded as a module."""
-    spec = importlib.util.spec_from_file_location(
-        "vscode_grammar", ROOT / "scripts" / "vscode_grammar.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-vscode_grammar = _generator()
+vscode_grammar = load_script("vscode_grammar")
 
 GRAMMAR = VSCODE / "syntaxes" / "crmdsl.tmLanguage.json"
 

@@ -6,7 +6,6 @@ purpose, run `python scripts/update_goldens.py` and read the diff.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -19,20 +18,11 @@ import crmdsl
 from crmdsl.cli.app import app
 from crmdsl.views import VIEWS, ViewError, everything, render, subjects
 from crmdsl.views.process import lanes
+from tests.scripts import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "views" / "golden"
 ACME = REPO / "examples" / "acme.crm"
-
-
-def _golden_script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "update_goldens", REPO / "scripts" / "update_goldens.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def cli(*args: str) -> tuple[int, str, str]:
@@ -55,7 +45,7 @@ def load(text: str) -> crmdsl.CrmMap:
 
 
 def test_goldens_are_current() -> None:
-    wanted = _golden_script().goldens()
+    wanted = load_script("update_goldens").goldens()
     present = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.mmd")}
     assert present == set(wanted), "run `python scripts/update_goldens.py`"
     stale = [name for name, text in wanted.items() if (GOLDEN / name).read_text("utf-8") != text]
